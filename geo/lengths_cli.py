@@ -1,0 +1,396 @@
+"""`geo lengths` arguments and output: an aligned table (default), --json or --csv on stdout.
+
+Messages and warnings go to stderr. Exit codes: 0 ok, 1 --check failed, 2 bad input/usage
+(raised as GeoError and printed by geo.cli as one line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from geo import measure
+from geo.errors import GeoError, InputError
+
+DESCRIPTION = """\
+Measure line lengths geodesically on the WGS84 ellipsoid (pyproj.Geod, Karney's algorithm).
+With no PATH: every line layer in layers/ (the border and its variants, each pipeline segment,
+totals, pipeline km per country). With PATHs: any GeoJSON, GeoPackage, Shapefile, FlatGeobuf,
+GPX or KML file, each feature and the total. Where a feature carries a published length
+(length_known_km, published_length_km_*) it is compared with the measured one.
+Exit 0 ok, 1 --check failed, 2 bad input."""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "lengths",
+        help="measure line lengths geodesically (WGS84) and compare with published figures",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files to measure (default: layers/*.geojson)")
+    p.add_argument("--units", choices=sorted(measure.UNIT_M), default="km", help="length units (default km)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON on stdout (for scripts)")
+    fmt.add_argument("--csv", action="store_true", help="CSV on stdout, one row per feature and stated length")
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 if a stated length is outside the tolerance or shorter than the chord")
+    p.add_argument("--tolerance", type=float, metavar="PCT", default=None,
+                   help="allowed |stated/measured - 1| in percent for --check (default 33, GEM's flag)")
+    p.add_argument("--by-country", action="store_true",
+                   help="split lines at the border, km per country (default for layers/ only)")
+    p.add_argument("--resolution-curve", action="store_true",
+                   help="border length at source resolution and simplified at 10 m .. 5 km, and NE 1:10m")
+    p.add_argument("--plot", metavar="FILE.svg", help="with --resolution-curve: write the curve as an SVG plot")
+    p.add_argument("--layers-dir", metavar="DIR", help=argparse.SUPPRESS)  # tests and benchmarks
+
+
+def run(args: argparse.Namespace) -> int:
+    from geo import lengths, settings
+
+    layers_dir = Path(args.layers_dir) if args.layers_dir else settings.LAYERS_DIR
+    unit = args.units
+    tolerance = lengths.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
+    if tolerance < 0 or tolerance != tolerance:
+        raise GeoError("--tolerance must be a percentage >= 0")
+    if args.tolerance is not None and not args.check:
+        raise GeoError("--tolerance needs --check")
+    if args.plot and not args.resolution_curve:
+        raise GeoError("--plot needs --resolution-curve")
+
+    if args.resolution_curve:
+        return _run_curve(args, layers_dir, unit)
+
+    if args.paths:
+        sources = []
+        for path in args.paths:
+            sources.extend(lengths.read_any(path, keep_coords=args.by_country))
+        split = args.by_country
+    else:
+        sources = lengths.read_layers(layers_dir, keep_coords=True)
+        split = True
+    if split:
+        frontier = lengths.load_frontier(layers_dir)
+        lengths.split_sources(sources, frontier)
+    _warn_swapped(sources)
+
+    comparisons = [c for s in sources for f in s.features for c in lengths.compare(f, tolerance)]
+    report = _report(sources, comparisons, unit, tolerance)
+    out = sys.stdout
+    if args.json:
+        json.dump(report, out, ensure_ascii=False, indent=1, allow_nan=False)
+        out.write("\n")
+    elif args.csv:
+        _write_csv(report, out, unit)
+    else:
+        _write_table(report, out, unit)
+    if args.check:
+        return _check_exit(report, comparisons)
+    return 0
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _in(value_m: float | None, unit: str) -> float | None:
+    if value_m is None:
+        return None
+    return round(value_m / measure.UNIT_M[unit], 6)
+
+
+def _warn_swapped(sources: list[Any]) -> None:
+    for s in sources:
+        if s.bbox is not None and measure.looks_swapped(s.bbox):
+            print(f"geo: warning: {s.path}: coordinates look like lat/lon swapped (swapped, they would "
+                  "fall in the Iran-Pakistan frontier area); GeoJSON order is lon, lat", file=sys.stderr)
+
+
+def _report(sources: list[Any], comparisons: list[Any], unit: str, tolerance: float) -> dict[str, Any]:
+    u = unit
+    by_feature: dict[int, list[Any]] = {}
+    for c in comparisons:
+        by_feature.setdefault(id(c.feature), []).append(c)
+    out_sources = []
+    for s in sources:
+        feats = []
+        for f in s.features:
+            rec: dict[str, Any] = {
+                "id": f.fid,
+                "name": f.name,
+                "geometry_type": f.geometry_type,
+                "measures": "perimeter" if f.is_perimeter else "length",
+                "parts": f.parts,
+                "vertices": f.vertices,
+                "length_m": round(f.length_m, 3),
+                f"length_{u}": _in(f.length_m, u),
+                f"chord_{u}": _in(f.chord_m, u),
+            }
+            rec["stated"] = [
+                {
+                    "field": c.stated.field,
+                    f"stated_{u}": _in(c.stated.km * 1000.0, u),
+                    "source": c.stated.source,
+                    f"difference_{u}": _in(c.difference_m, u),
+                    "ratio": None if c.ratio is None else round(c.ratio, 4),
+                    "status": c.status,
+                }
+                for c in by_feature.get(id(f), [])
+            ]
+            if f.by_country_m is not None:
+                rec[f"by_country_{u}"] = {k or "none": _in(v, u) for k, v in sorted(f.by_country_m.items())}
+            feats.append(rec)
+        entry: dict[str, Any] = {"path": s.path, "layer": s.layer, "crs": s.crs or "lon/lat WGS84 (GeoJSON)",
+                                 "features": feats}
+        if s.skipped:
+            entry["skipped"] = s.skipped
+        if s.alternatives:
+            entry[f"total_{u}"] = None
+            entry["total_note"] = "features are variants of one line: no total"
+        else:
+            entry[f"total_{u}"] = _in(sum(f.length_m for f in s.features), u)
+            countries: dict[str, float] = {}
+            for f in s.features:
+                for k, v in (f.by_country_m or {}).items():
+                    countries[k] = countries.get(k, 0.0) + v
+            if countries:
+                entry[f"total_by_country_{u}"] = {k or "none": _in(v, u) for k, v in sorted(countries.items())}
+        out_sources.append(entry)
+    failures = [
+        f"{c.feature.path}: {c.feature.fid}: {c.status}: stated {c.stated.km:g} km ({c.stated.field}) vs "
+        f"measured {c.feature.length_m / 1000:.3f} km, ratio {'n/a' if c.ratio is None else f'{c.ratio:.3f}'}"
+        for c in comparisons
+        if c.status != "ok"
+    ]
+    return {
+        "units": u,
+        "method": "geodesic on the WGS84 ellipsoid (pyproj.Geod, Karney 2013)",
+        "tolerance_pct": tolerance,
+        "sources": out_sources,
+        "check": {"compared": len(comparisons), "failed": len(failures), "failures": failures},
+    }
+
+
+def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
+    chk = report["check"]
+    if not comparisons:
+        print("geo: check: no feature carries a stated length; nothing to compare", file=sys.stderr)
+        return 0
+    if chk["failed"]:
+        for line in chk["failures"]:
+            print(f"geo: check failed: {line}", file=sys.stderr)
+        print(f"geo: check: {chk['failed']} of {chk['compared']} stated lengths outside "
+              f"±{report['tolerance_pct']:g}% or impossible", file=sys.stderr)
+        return 1
+    print(f"geo: check: all {chk['compared']} stated lengths within ±{report['tolerance_pct']:g}%",
+          file=sys.stderr)
+    return 0
+
+
+def _fmt(v: Any, nd: int = 3) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.{nd}f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def _align(rows: list[list[str]], right: set[int], out: TextIO) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for n, r in enumerate(rows):
+        cells = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(r)]
+        out.write("  ".join(cells).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def _write_table(report: dict[str, Any], out: TextIO, unit: str) -> None:
+    u = unit
+    out.write(f"Lengths in {u}, {report['method']}.\n")
+    for s in report["sources"]:
+        out.write(f"\n{s['path']}" + (f" [{s['layer']}]" if s["layer"] != Path(s["path"]).stem else ""))
+        out.write(f"  (CRS: {s['crs']})\n")
+        head = ["id", "type", "vertices", f"measured {u}", f"chord {u}", f"stated {u}",
+                f"diff {u}", "ratio", "check", "stated source"]
+        rows = [head]
+        for f in s["features"]:
+            gtype = f["geometry_type"] + (" (perimeter)" if f["measures"] == "perimeter" else "")
+            base = [f["id"], gtype, _fmt(f["vertices"]), _fmt(f[f"length_{u}"]), _fmt(f[f"chord_{u}"])]
+            if not f["stated"]:
+                rows.append(base + ["", "", "", "", ""])
+            for k, st in enumerate(f["stated"]):
+                lead = base if k == 0 else ["", "", "", "", ""]
+                rows.append(lead + [_fmt(st[f"stated_{u}"]), _fmt(st[f"difference_{u}"]),
+                                    _fmt(st["ratio"], 3), st["status"],
+                                    f"{st['field']}: {st['source'] or 'no source given'}"])
+            for code, v in (f.get(f"by_country_{u}") or {}).items():
+                rows.append([f"  in {code}", "", "", _fmt(v), "", "", "", "", "", ""])
+        if s[f"total_{u}"] is not None:
+            rows.append(["TOTAL", "", _fmt(sum(f["vertices"] for f in s["features"])),
+                         _fmt(s[f"total_{u}"]), "", "", "", "", "", ""])
+            for code, v in (s.get(f"total_by_country_{u}") or {}).items():
+                rows.append([f"  in {code}", "", "", _fmt(v), "", "", "", "", "", ""])
+        _align(rows, {2, 3, 4, 5, 6, 7}, out)
+        if s.get("total_note"):
+            out.write(f"(no total: {s['total_note'].split(': ')[0]})\n")
+        if s.get("skipped"):
+            out.write("skipped (no length): " + ", ".join(f"{n} {t}" for t, n in s["skipped"].items()) + "\n")
+    chk = report["check"]
+    if chk["compared"]:
+        out.write(f"\nratio = stated / measured (GEM's wiggle factor); check: ok within "
+                  f"±{report['tolerance_pct']:g}%, 'impossible' = stated shorter than the chord "
+                  f"between the ends. {chk['failed']} of {chk['compared']} not ok.\n")
+
+
+def _write_csv(report: dict[str, Any], out: TextIO, unit: str) -> None:
+    u = unit
+    codes = sorted({c for s in report["sources"] for f in s["features"] for c in (f.get(f"by_country_{u}") or {})})
+    cols = ["row", "path", "layer", "id", "name", "geometry_type", "measures", "parts", "vertices", "length_m",
+            f"length_{u}", f"chord_{u}", "stated_field", f"stated_{u}", "stated_source", f"difference_{u}",
+            "ratio", "status"] + [f"{u}_in_{c}" for c in codes]
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(cols)
+    for s in report["sources"]:
+        for f in s["features"]:
+            base = ["feature", s["path"], s["layer"], f["id"], f["name"] or "", f["geometry_type"], f["measures"],
+                    f["parts"], f["vertices"], f["length_m"], f[f"length_{u}"], _csv(f[f"chord_{u}"])]
+            bc = f.get(f"by_country_{u}") or {}
+            tail = [_csv(bc.get(c)) for c in codes]
+            stated = f["stated"] or [None]
+            for st in stated:
+                if st is None:
+                    mid = ["", "", "", "", "", ""]
+                else:
+                    mid = [st["field"], st[f"stated_{u}"], st["source"] or "", _csv(st[f"difference_{u}"]),
+                           _csv(st["ratio"]), st["status"]]
+                w.writerow(base + mid + tail)
+        if s[f"total_{u}"] is not None:
+            tb = s.get(f"total_by_country_{u}") or {}
+            w.writerow(["total", s["path"], s["layer"], "", "", "", "", "",
+                        sum(f["vertices"] for f in s["features"]), "", s[f"total_{u}"], "",
+                        "", "", "", "", "", ""] + [_csv(tb.get(c)) for c in codes])
+
+
+def _csv(v: Any) -> Any:
+    return "" if v is None else v
+
+
+# -- resolution curve --------------------------------------------------------------------------
+
+
+def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
+    from geo import lengths, settings
+
+    if args.paths:
+        feats = [f for p in args.paths for s in lengths.read_any(p, keep_coords=True) for f in s.features
+                 if f.geometry_type in lengths.LINE_TYPES]
+        ne = None
+        if not feats:
+            raise InputError(f"{args.paths[0]}: no line to draw a resolution curve for")
+        target = feats[0]
+    else:
+        path = layers_dir / "border.geojson"
+        if not path.exists():
+            raise InputError(f"{path}: missing; run `geo build` first")
+        src = lengths.read_geojson(str(path), keep_coords=True)
+        by_id = {f.fid: f for f in src.features}
+        if "border-osm" not in by_id:
+            raise InputError(f"{path}: no feature 'border-osm'")
+        target, ne = by_id["border-osm"], by_id.get("border-ne10m")
+    points = lengths.resolution_curve(target, ne)
+    published = [(settings.BORDER_LENGTH_FACTBOOK_KM, "CIA World Factbook (current), the article"),
+                 (settings.BORDER_LENGTH_OLDER_KM, "older CIA World Factbook, Wikipedia")]
+    u = unit
+    if args.json or args.csv:
+        rows = [{"line": p.label, "tolerance_m": p.tolerance_m, "vertices": p.vertices,
+                 "length_m": round(p.length_m, 3), f"length_{u}": _in(p.length_m, u)} for p in points]
+        if args.json:
+            json.dump({"feature": target.fid, "path": target.path, "units": u, "curve": rows,
+                       "published": [{f"length_{u}": _in(km * 1000, u), "source": s} for km, s in published],
+                       "explanation": lengths.CURVE_EXPLANATION}, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        else:
+            w = csv.writer(sys.stdout, lineterminator="\n")
+            w.writerow(["line", "tolerance_m", "vertices", "length_m", f"length_{u}"])
+            for r in rows:
+                w.writerow([r["line"], _csv(r["tolerance_m"]), r["vertices"], r["length_m"], r[f"length_{u}"]])
+    else:
+        out = sys.stdout
+        out.write(f"Resolution curve of {target.fid} ({target.path}), geodesic WGS84, {u}.\n\n")
+        base = points[0].length_m
+        rows = [["line", "vertices", f"length {u}", "vs source"]]
+        for p in points:
+            rows.append([p.label, _fmt(p.vertices), _fmt(_in(p.length_m, u)), f"{(p.length_m / base - 1) * 100:+.2f}%"])
+        for km, s in published:
+            rows.append([f"published: {s}", "", _fmt(_in(km * 1000, u)), f"{(km * 1000 / base - 1) * 100:+.2f}%"])
+        _align(rows, {1, 2, 3}, out)
+        out.write("\n" + _wrap(lengths.CURVE_EXPLANATION) + "\n")
+    if args.plot:
+        _write_svg(Path(args.plot), points, published, u, target.fid)
+        print(f"geo: wrote {args.plot}", file=sys.stderr)
+    return 0
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=96)
+
+
+def _write_svg(path: Path, points: list[Any], published: list[tuple[float, str]], unit: str, fid: str) -> None:
+    """Length against simplification tolerance (log x), published figures as dashed lines."""
+    import math
+
+    if path.suffix.lower() != ".svg":
+        raise GeoError(f"{path}: --plot writes SVG; give a .svg file name")
+    tol = [(p.tolerance_m, p.length_m / measure.UNIT_M[unit]) for p in points if p.tolerance_m]
+    src = points[0].length_m / measure.UNIT_M[unit]
+    pts = [(1.0, src)] + tol  # source resolution drawn at 1 m
+    ys = [v for _, v in pts] + [km * 1000 / measure.UNIT_M[unit] for km, _ in published]
+    ne = [p for p in points if p.label.startswith("Natural Earth")]
+    ys += [p.length_m / measure.UNIT_M[unit] for p in ne]
+    y0, y1 = min(ys) * 0.97, max(ys) * 1.03
+    W, H, L, R, T, B = 720, 420, 70, 20, 40, 50
+
+    def sx(t: float) -> float:
+        return L + (math.log10(t) - 0) / (math.log10(5000) - 0) * (W - L - R)
+
+    def sy(v: float) -> float:
+        return T + (y1 - v) / (y1 - y0) * (H - T - B)
+
+    el = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
+          '<rect width="100%" height="100%" fill="white"/>',
+          f'<text x="{L}" y="20" font-size="14">Length of {fid} vs simplification tolerance (geodesic, WGS84)</text>',
+          f'<line x1="{L}" y1="{H - B}" x2="{W - R}" y2="{H - B}" stroke="black"/>',
+          f'<line x1="{L}" y1="{T}" x2="{L}" y2="{H - B}" stroke="black"/>']
+    for t in (1, 10, 100, 1000, 5000):
+        label = "source" if t == 1 else (f"{t / 1000:g} km" if t >= 1000 else f"{t} m")
+        el.append(f'<text x="{sx(t):.1f}" y="{H - B + 18}" text-anchor="middle">{label}</text>')
+    el.append(f'<text x="{(W + L) / 2}" y="{H - 8}" text-anchor="middle">Douglas-Peucker tolerance (log scale)</text>')
+    for k in range(5):
+        v = y0 + (y1 - y0) * k / 4
+        el.append(f'<text x="{L - 6}" y="{sy(v) + 4:.1f}" text-anchor="end">{v:,.0f}</text>')
+    el.append(f'<text x="14" y="{(T + H - B) / 2}" transform="rotate(-90 14 {(T + H - B) / 2})" '
+              f'text-anchor="middle">length ({unit})</text>')
+    for km, s in published:
+        v = km * 1000 / measure.UNIT_M[unit]
+        el.append(f'<line x1="{L}" y1="{sy(v):.1f}" x2="{W - R}" y2="{sy(v):.1f}" stroke="#c00" stroke-dasharray="5,4"/>')
+        el.append(f'<text x="{W - R - 4}" y="{sy(v) - 4:.1f}" text-anchor="end" fill="#c00">{v:,.0f}: {s}</text>')
+    for p in ne:
+        v = p.length_m / measure.UNIT_M[unit]
+        el.append(f'<line x1="{L}" y1="{sy(v):.1f}" x2="{W - R}" y2="{sy(v):.1f}" stroke="#06c" stroke-dasharray="2,3"/>')
+        el.append(f'<text x="{W - R - 4}" y="{sy(v) - 4:.1f}" text-anchor="end" fill="#06c">{v:,.0f}: Natural Earth 1:10m</text>')
+    path_d = " ".join(f"{'M' if i == 0 else 'L'}{sx(t):.1f},{sy(v):.1f}" for i, (t, v) in enumerate(pts))
+    el.append(f'<path d="{path_d}" fill="none" stroke="black" stroke-width="2"/>')
+    for t, v in pts:
+        el.append(f'<circle cx="{sx(t):.1f}" cy="{sy(v):.1f}" r="3.5"/>')
+    el.append("</svg>")
+    try:
+        path.write_text("\n".join(el) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise GeoError(f"{path}: cannot write ({exc.strerror})") from None

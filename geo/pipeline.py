@@ -1,0 +1,129 @@
+"""`geo build`: load seeds -> build layers -> validate -> write (all or nothing) -> render the map."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo import io, settings
+from geo.errors import ValidationFailed
+
+MAP_NAME = "frontier.html"
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Build:
+    """Everything one build produces, in memory, before anything is written."""
+
+    layers: dict[str, dict[str, Any]]
+    claims: dict[str, Any] | None = None
+    article: dict[str, Any] | None = None
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def assemble(seeds_dir: Path | None = None) -> Build:
+    """Build every layer from seeds/ in memory (no writing)."""
+    from geo import basemap, seeds
+
+    sdir = seeds_dir or settings.SEEDS_DIR
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    sources = seeds.read_sources(sdir) if (sdir / seeds.SOURCES.filename).exists() else {}
+    base = basemap.build_base_layers(sdir / "basemap", sources=sources)
+    timings["basemap"] = time.perf_counter() - t0
+    build = Build(layers=dict(base), sources=sources, timings=timings)
+    try:
+        from geo import layers as article_layers
+    except ImportError:  # the article layers are not part of this checkout yet
+        return build
+    t0 = time.perf_counter()
+    built = article_layers.build(sdir, base)
+    timings["article layers"] = time.perf_counter() - t0
+    build.layers.update(built.layers)
+    build.claims, build.article, build.sources = built.claims, built.article, built.sources
+    return build
+
+
+def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = True) -> dict[Path, str | bytes]:
+    """Every output file's bytes: GeoJSON layers, claims ledger, exports, the map."""
+    out: dict[Path, str | bytes] = {}
+    for name, fc in build.layers.items():
+        out[layers_dir / f"{name}.geojson"] = io.dumps(fc)
+    if build.claims is not None:
+        out[layers_dir / "claims.json"] = io.dumps_json(build.claims)
+    try:
+        from geo import export
+    except ImportError:
+        export = None  # type: ignore[assignment]
+    if export is not None:
+        t0 = time.perf_counter()
+        for fname, data in export.exports(build.layers, claims=build.claims).items():
+            out[layers_dir / fname] = data
+        build.timings["exports"] = time.perf_counter() - t0
+    if render:
+        try:
+            from geo.render import render_map
+        except ImportError:
+            render_map = None  # type: ignore[assignment]
+        if render_map is not None:
+            t0 = time.perf_counter()
+            out[maps_dir / MAP_NAME] = render_map(
+                build.layers, claims=build.claims or {"claims": []},
+                article=build.article or {"title": "", "publisher": "", "paragraphs": []},
+                sources=build.sources,
+            )
+            build.timings["map"] = time.perf_counter() - t0
+    return out
+
+
+def validate(build: Build) -> None:
+    """Raise ValidationFailed with every problem; nothing is written when a layer fails."""
+    try:
+        from geo import validate as validator
+    except ImportError:
+        return
+    problems = validator.validate_layers(build.layers, claims=build.claims)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def build(
+    *, seeds_dir: Path | None = None, layers_dir: Path | None = None, maps_dir: Path | None = None,
+    render: bool = True,
+) -> list[Path]:
+    """The whole build. Writes nothing unless every layer was built and validated."""
+    ldir = layers_dir or settings.LAYERS_DIR
+    mdir = maps_dir or settings.MAPS_DIR
+    t_all = time.perf_counter()
+    b = assemble(seeds_dir)
+    t0 = time.perf_counter()
+    validate(b)
+    b.timings["validate"] = time.perf_counter() - t0
+    files = outputs(b, layers_dir=ldir, maps_dir=mdir, render=render)
+    t0 = time.perf_counter()
+    changed = io.write_files(files)
+    b.timings["write"] = time.perf_counter() - t0
+    for stage, secs in b.timings.items():
+        _log(f"  {stage}: {secs:.2f} s")
+    for path in sorted(files):
+        state = "written" if path in changed else "unchanged"
+        _log(f"{path} ({len(files[path]):,} bytes, {state})")
+    _log(f"built {len(files)} files ({len(changed)} changed) in {time.perf_counter() - t_all:.1f} s")
+    return sorted(files)
+
+
+def build_cli(args: Any) -> None:
+    build(
+        seeds_dir=Path(args.seeds) if args.seeds else None,
+        layers_dir=Path(args.layers) if args.layers else None,
+        maps_dir=Path(args.maps) if args.maps else None,
+        render=not args.no_map,
+    )

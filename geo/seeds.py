@@ -1,0 +1,265 @@
+"""Read and check the hand-edited seed tables; every error names the file, row and column.
+
+A seed table is a UTF-8 CSV with a header row. Its columns are declared by a `Table`
+(name, type, required, allowed values). `read_table` checks everything it can about one
+file and raises `SeedError` with one line: ``seeds/events.csv row 7, column event_date:
+'2024-02-30' is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)``. Row numbers count the
+header as row 1, as a spreadsheet does.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.errors import SeedError
+
+#: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
+MAX_SEED_BYTES = 5_000_000
+#: Markup is never valid in seed text: the map escapes it, but it is a mistake in a seed.
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|on\w+\s*=", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+
+TYPES = ("str", "text", "id", "int", "float", "lat", "lon", "date", "bool", "enum", "url", "ids")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column of a seed table.
+
+    type: ``str`` short text; ``text`` long text; ``id`` identifier (letters, digits, ``-_.:``);
+    ``int``; ``float``; ``lat``/``lon`` degrees in range; ``date`` ISO YYYY[-MM[-DD]];
+    ``bool`` true/false; ``enum`` one of ``choices``; ``url`` http(s) URL; ``ids`` ids joined by ``;``.
+    """
+
+    name: str
+    type: str = "str"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            msg = f"column {self.name!r}: unknown type {self.type!r}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A seed table: file name under seeds/, its columns in order, and its id column."""
+
+    filename: str
+    columns: tuple[Column, ...]
+    id_column: str | None = "id"
+    description: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def parse_date(value: str) -> tuple[str, str]:
+    """Return (iso, precision) for YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError otherwise."""
+    m = _DATE.match(value)
+    if not m:
+        raise ValueError
+    year, month, day = m.groups()
+    if day:
+        dt.date(int(year), int(month), int(day))
+        return value, "day"
+    if month:
+        if not 1 <= int(month) <= 12:
+            raise ValueError
+        return value, "month"
+    return value, "year"
+
+
+def _convert(col: Column, raw: str) -> Any:
+    v = raw.strip()
+    if v == "":
+        if col.required:
+            raise ValueError("is empty but required")
+        return None
+    t = col.type
+    if t in ("str", "text"):
+        if _CONTROL.search(v):
+            raise ValueError("contains control characters")
+        if _MARKUP.search(v):
+            raise ValueError(f"contains markup or script ({v[:40]!r}); seeds hold plain text")
+        if t == "str" and len(v) > 300:
+            raise ValueError(f"is {len(v)} characters long; at most 300 allowed")
+        if len(v) > 5000:
+            raise ValueError(f"is {len(v)} characters long; at most 5000 allowed")
+        return v
+    if t == "id":
+        if not _ID.match(v):
+            raise ValueError(f"{v!r} is not an id (letters, digits, '-', '_', '.', ':')")
+        return v
+    if t == "ids":
+        parts = [p.strip() for p in v.split(";")]
+        bad = [p for p in parts if not _ID.match(p)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an id; ids are joined by ';'")
+        return parts
+    if t in ("int", "float", "lat", "lon"):
+        try:
+            num: float = int(v) if t == "int" else float(v)
+        except ValueError:
+            kind = "an integer" if t == "int" else "a number"
+            raise ValueError(f"{v!r} is not {kind}") from None
+        if isinstance(num, float) and not math.isfinite(num):
+            raise ValueError(f"{v!r} is not a finite number")
+        lo, hi = col.min, col.max
+        if t == "lat":
+            lo, hi = -90.0, 90.0
+        if t == "lon":
+            lo, hi = -180.0, 180.0
+        if lo is not None and num < lo or hi is not None and num > hi:
+            raise ValueError(f"{v} is outside [{lo}, {hi}]")
+        return num
+    if t == "date":
+        try:
+            return parse_date(v)[0]
+        except ValueError:
+            raise ValueError(f"{v!r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    if t == "bool":
+        low = v.lower()
+        if low in ("true", "yes", "1"):
+            return True
+        if low in ("false", "no", "0"):
+            return False
+        raise ValueError(f"{v!r} is not true/false")
+    if t == "enum":
+        if v not in col.choices:
+            raise ValueError(f"{v!r} is not one of {', '.join(col.choices)}")
+        return v
+    if t == "url":
+        if not re.match(r"^https?://[^\s<>\"']+$", v):
+            raise ValueError(f"{v!r} is not an http(s) URL")
+        return v
+    raise AssertionError(t)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
+    """Read one seed CSV, check it against ``table`` and return typed rows (dicts in column order)."""
+    name = _display(path)
+    if not path.exists():
+        raise SeedError(f"{name}: file not found (expected the {table.filename} seed table)")
+    size = path.stat().st_size
+    if size == 0:
+        raise SeedError(f"{name}: file is empty (expected a header row: {','.join(table.names)})")
+    if size > MAX_SEED_BYTES:
+        raise SeedError(f"{name}: file is {size} bytes; a seed table is at most {MAX_SEED_BYTES}")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SeedError(f"{name} row {line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    if "\x00" in text:
+        raise SeedError(f"{name}: contains NUL bytes; not a text CSV")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise SeedError(f"{name} row {reader.line_num}: malformed CSV ({exc})") from None
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise SeedError(f"{name}: no header row (expected: {','.join(table.names)})")
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in table.names if c not in header]
+    extra = [h for h in header if h not in table.names]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if extra:
+            parts.append(f"unknown column(s) {', '.join(extra)}")
+        raise SeedError(f"{name} row 1: {'; '.join(parts)} (expected: {','.join(table.names)})")
+    if len(set(header)) != len(header):
+        raise SeedError(f"{name} row 1: duplicate column names")
+    cols = {c.name: c for c in table.columns}
+    out: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
+    for rownum, raw in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in raw):
+            continue  # blank lines are allowed
+        if len(raw) != len(header):
+            raise SeedError(f"{name} row {rownum}: {len(raw)} fields, header has {len(header)}")
+        values = dict(zip(header, raw, strict=True))
+        rec: dict[str, Any] = {}
+        for cname in table.names:
+            try:
+                rec[cname] = _convert(cols[cname], values[cname])
+            except ValueError as exc:
+                raise SeedError(f"{name} row {rownum}, column {cname}: {exc}") from None
+        if table.id_column:
+            rid = rec[table.id_column]
+            if rid in seen:
+                raise SeedError(
+                    f"{name} row {rownum}, column {table.id_column}: duplicate id {rid!r} (first at row {seen[rid]})"
+                )
+            seen[rid] = rownum
+        rec["_row"] = rownum
+        out.append(rec)
+    if not out:
+        raise SeedError(f"{name}: no data rows")
+    return out
+
+
+def check_refs(
+    rows: Iterable[Mapping[str, Any]], column: str, known: Iterable[str], *, path: Path, what: str
+) -> None:
+    """Every id in ``column`` (a str or a list of ids) must be in ``known``; else SeedError."""
+    known_set = set(known)
+    for rec in rows:
+        value = rec.get(column)
+        if value is None:
+            continue
+        for ref in value if isinstance(value, list) else [value]:
+            if ref not in known_set:
+                raise SeedError(
+                    f"{_display(path)} row {rec['_row']}, column {column}: unknown {what} {ref!r}"
+                )
+
+
+SOURCES = Table(
+    "sources.csv",
+    (
+        Column("id", "id"),
+        Column("title", "str"),
+        Column("publisher", "str"),
+        Column("date", "str", required=False),
+        Column("url", "url", required=False),
+        Column("note", "text", required=False),
+    ),
+    description="Every source cited by any seed: id (S1...), title, publisher, date, URL.",
+)
+
+
+def read_sources(seeds_dir: Path) -> dict[str, dict[str, Any]]:
+    """seeds/sources.csv as id -> record."""
+    rows = read_table(seeds_dir / SOURCES.filename, SOURCES)
+    return {r["id"]: r for r in rows}
+
+
+def source_urls(ids: Iterable[str], sources: Mapping[str, Mapping[str, Any]]) -> str:
+    """The URLs of ``ids`` joined by a space (sources without URL are skipped)."""
+    return " ".join(sources[i]["url"] for i in ids if sources[i].get("url"))

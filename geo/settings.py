@@ -1,0 +1,29 @@
+"""Paths, precision and tolerances: the project's typed, documented constants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Repository root (the folder holding pyproject.toml, seeds/, layers/, maps/).
+ROOT: Path = Path(__file__).resolve().parent.parent
+SEEDS_DIR: Path = ROOT / "seeds"
+BASEMAP_DIR: Path = SEEDS_DIR / "basemap"
+LAYERS_DIR: Path = ROOT / "layers"
+MAPS_DIR: Path = ROOT / "maps"
+
+#: Decimals written for every coordinate (1e-6 degree is about 0.1 m).
+COORD_DECIMALS: int = 6
+#: Ellipsoid for every length and area (pyproj.Geod, Karney's algorithm).
+GEOD_ELLPS: str = "WGS84"
+
+#: Province edges must lie within this distance of the border line.
+BORDER_COINCIDENCE_TOLERANCE_M: float = 1.0
+#: A border site (market, crossing) must lie within this distance of the border line.
+BORDER_SITE_TOLERANCE_KM: float = 5.0
+
+#: Map extent shown by the context layer: west, south, east, north (degrees).
+CONTEXT_BBOX: tuple[float, float, float, float] = (44.0, 20.0, 78.0, 40.0)
+
+#: Published border lengths and their sources (see seeds/sources.csv).
+BORDER_LENGTH_FACTBOOK_KM: float = 959.0
+BORDER_LENGTH_OLDER_KM: float = 909.0
