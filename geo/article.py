@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import SeedError
+from geo.seeds import read_text
 
 ARTICLE_FILE = "article.txt"
 META_FILE = "article.meta"
@@ -31,7 +32,7 @@ def _read_meta(path: Path) -> dict[str, str]:
     meta: dict[str, str] = {}
     if not path.exists():
         return meta
-    for num, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for num, line in enumerate(read_text(path, what="article metadata").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if ":" not in line:
@@ -46,7 +47,7 @@ def load_article(seeds_dir: Path) -> dict[str, Any]:
     path = seeds_dir / ARTICLE_FILE
     if not path.exists():
         raise SeedError(f"{path}: file not found (expected the article text)")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path, what="article text").splitlines()
     if not lines or not lines[0].strip():
         raise SeedError(f"{path} line 1: expected the article title")
     title = lines[0].strip()

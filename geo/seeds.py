@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo import settings
 from geo.errors import SeedError
 
 #: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
@@ -161,21 +162,9 @@ def _display(path: Path) -> str:
 def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
     """Read one seed CSV, check it against ``table`` and return typed rows (dicts in column order)."""
     name = _display(path)
-    if not path.exists():
-        raise SeedError(f"{name}: file not found (expected the {table.filename} seed table)")
-    size = path.stat().st_size
-    if size == 0:
+    text = _decode(path, what=f"{table.filename} seed table", max_bytes=MAX_SEED_BYTES, unit="row")
+    if not text:
         raise SeedError(f"{name}: file is empty (expected a header row: {','.join(table.names)})")
-    if size > MAX_SEED_BYTES:
-        raise SeedError(f"{name}: file is {size} bytes; a seed table is at most {MAX_SEED_BYTES}")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SeedError(f"{name} row {line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    if "\x00" in text:
-        raise SeedError(f"{name}: contains NUL bytes; not a text CSV")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
@@ -210,6 +199,7 @@ def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
                 rec[cname] = _convert(cols[cname], values[cname])
             except ValueError as exc:
                 raise SeedError(f"{name} row {rownum}, column {cname}: {exc}") from None
+        _check_extent(table, rec, name, rownum)
         if table.id_column:
             rid = rec[table.id_column]
             if rid in seen:
@@ -222,6 +212,61 @@ def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
     if not out:
         raise SeedError(f"{name}: no data rows")
     return out
+
+
+def _decode(path: Path, *, what: str, max_bytes: int, unit: str) -> str:
+    """Bytes of a seed file as UTF-8 text, after the checks every seed file shares
+    (exists, size, encoding, NUL bytes); errors name the file and the ``unit`` (row/line)."""
+    name = _display(path)
+    if not path.exists():
+        raise SeedError(f"{name}: file not found (expected the {what})")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise SeedError(f"{name}: file is {size} bytes; a {what} is at most {max_bytes}")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SeedError(f"{name} {unit} {line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SeedError(f"{name} {unit} {line}: contains NUL bytes; not a text file")
+    return text
+
+
+def read_text(path: Path, *, what: str = "text file", max_bytes: int = MAX_SEED_BYTES) -> str:
+    """A hand-edited UTF-8 text seed (e.g. article.txt), checked like a table: size, encoding,
+    NUL and control characters, markup. Errors name the file and line."""
+    name = _display(path)
+    text = _decode(path, what=what, max_bytes=max_bytes, unit="line")
+    for num, line_text in enumerate(text.splitlines(), start=1):
+        if "\x00" in line_text or _CONTROL.search(line_text):
+            raise SeedError(f"{name} line {num}: contains NUL or control characters")
+        m = _MARKUP.search(line_text)
+        if m:
+            raise SeedError(f"{name} line {num}: contains markup or script "
+                            f"({line_text[max(0, m.start() - 10): m.start() + 30]!r}); seeds hold plain text")
+    return text
+
+
+def _check_extent(table: Table, rec: Mapping[str, Any], name: str, rownum: int) -> None:
+    """A row's lat/lon pair must lie in the atlas extent: in range but outside it is nearly
+    always a swapped pair (lat 73.04, lon 33.72 for Islamabad)."""
+    lat_cols = [c.name for c in table.columns if c.type == "lat"]
+    lon_cols = [c.name for c in table.columns if c.type == "lon"]
+    if len(lat_cols) != 1 or len(lon_cols) != 1:
+        return
+    lat, lon = rec[lat_cols[0]], rec[lon_cols[0]]
+    if lat is None or lon is None:
+        return
+    w, s, e, n = settings.CONTEXT_BBOX
+    if not (w <= lon <= e and s <= lat <= n):
+        hint = "; are lat and lon swapped?" if (w <= lat <= e and s <= lon <= n) else ""
+        raise SeedError(
+            f"{name} row {rownum}, columns {lat_cols[0]}/{lon_cols[0]}: ({lat}, {lon}) is outside the atlas "
+            f"extent ({w}..{e} E, {s}..{n} N){hint}"
+        )
 
 
 def check_refs(
