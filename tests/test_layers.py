@@ -445,7 +445,9 @@ def test_measured_lengths_agree_with_known(built: layers.Built) -> None:
         assert lo <= MAX_WIGGLE * route, f["id"]
         assert p["wiggle_factor"] == pytest.approx(p["length_known_km"] / route, abs=0.001)
         checked += 1
-    assert checked == 5
+    # every segment but South Pars -> Asaluyeh: its only published length (105 km, S108) is for
+    # subsea lines from platforms nearer the shore than the field point it is drawn from
+    assert checked == 4
 
 
 # --- integration: claims --------------------------------------------------------------------
