@@ -2,41 +2,41 @@
 <qgis version="3.34.0-Prizren" styleCategories="Symbology|Labeling">
  <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1">
   <rules key="{renderer-root}">
-   <rule key="{rule-00}" filter="&quot;verified&quot;" label="Place (sourced coordinate)" symbol="0"/>
-   <rule key="{rule-01}" filter="ELSE" label="Place (approximate, unverified)" symbol="1"/>
+   <rule key="{rule-00}" filter="&quot;verified&quot; = false" label="Place, location approximate (unverified)" symbol="0" />
+   <rule key="{rule-01}" filter="ELSE" label="Place (sourced coordinate)" symbol="1" />
   </rules>
   <symbols>
    <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0" frame_rate="10" is_animated="0">
     <data_defined_properties>
      <Option type="Map">
-      <Option name="name" type="QString" value=""/>
-      <Option name="properties"/>
-      <Option name="type" type="QString" value="collection"/>
+      <Option name="name" type="QString" value="" />
+      <Option name="properties" />
+      <Option name="type" type="QString" value="collection" />
      </Option>
     </data_defined_properties>
     <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
      <Option type="Map">
-      <Option name="angle" type="QString" value="0"/>
-      <Option name="color" type="QString" value="55,71,79,255"/>
-      <Option name="horizontal_anchor_point" type="QString" value="1"/>
-      <Option name="joinstyle" type="QString" value="miter"/>
-      <Option name="name" type="QString" value="circle"/>
-      <Option name="offset" type="QString" value="0,0"/>
-      <Option name="offset_unit" type="QString" value="MM"/>
-      <Option name="outline_color" type="QString" value="255,255,255,255"/>
-      <Option name="outline_style" type="QString" value="solid"/>
-      <Option name="outline_width" type="QString" value="0.3"/>
-      <Option name="outline_width_unit" type="QString" value="MM"/>
-      <Option name="scale_method" type="QString" value="diameter"/>
-      <Option name="size" type="QString" value="2.2"/>
-      <Option name="size_unit" type="QString" value="MM"/>
-      <Option name="vertical_anchor_point" type="QString" value="1"/>
+      <Option name="angle" type="QString" value="0" />
+      <Option name="color" type="QString" value="255,255,255,255" />
+      <Option name="horizontal_anchor_point" type="QString" value="1" />
+      <Option name="joinstyle" type="QString" value="miter" />
+      <Option name="name" type="QString" value="circle" />
+      <Option name="offset" type="QString" value="0,0" />
+      <Option name="offset_unit" type="QString" value="MM" />
+      <Option name="outline_color" type="QString" value="34,34,34,255" />
+      <Option name="outline_style" type="QString" value="solid" />
+      <Option name="outline_width" type="QString" value="0.225" />
+      <Option name="outline_width_unit" type="QString" value="MM" />
+      <Option name="scale_method" type="QString" value="diameter" />
+      <Option name="size" type="QString" value="1.2" />
+      <Option name="size_unit" type="QString" value="MM" />
+      <Option name="vertical_anchor_point" type="QString" value="1" />
      </Option>
      <data_defined_properties>
       <Option type="Map">
-       <Option name="name" type="QString" value=""/>
-       <Option name="properties"/>
-       <Option name="type" type="QString" value="collection"/>
+       <Option name="name" type="QString" value="" />
+       <Option name="properties" />
+       <Option name="type" type="QString" value="collection" />
       </Option>
      </data_defined_properties>
     </layer>
@@ -44,34 +44,34 @@
    <symbol type="marker" name="1" alpha="1" clip_to_extent="1" force_rhr="0" frame_rate="10" is_animated="0">
     <data_defined_properties>
      <Option type="Map">
-      <Option name="name" type="QString" value=""/>
-      <Option name="properties"/>
-      <Option name="type" type="QString" value="collection"/>
+      <Option name="name" type="QString" value="" />
+      <Option name="properties" />
+      <Option name="type" type="QString" value="collection" />
      </Option>
     </data_defined_properties>
     <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
      <Option type="Map">
-      <Option name="angle" type="QString" value="0"/>
-      <Option name="color" type="QString" value="55,71,79,0"/>
-      <Option name="horizontal_anchor_point" type="QString" value="1"/>
-      <Option name="joinstyle" type="QString" value="miter"/>
-      <Option name="name" type="QString" value="circle"/>
-      <Option name="offset" type="QString" value="0,0"/>
-      <Option name="offset_unit" type="QString" value="MM"/>
-      <Option name="outline_color" type="QString" value="55,71,79,255"/>
-      <Option name="outline_style" type="QString" value="solid"/>
-      <Option name="outline_width" type="QString" value="0.4"/>
-      <Option name="outline_width_unit" type="QString" value="MM"/>
-      <Option name="scale_method" type="QString" value="diameter"/>
-      <Option name="size" type="QString" value="2.2"/>
-      <Option name="size_unit" type="QString" value="MM"/>
-      <Option name="vertical_anchor_point" type="QString" value="1"/>
+      <Option name="angle" type="QString" value="0" />
+      <Option name="color" type="QString" value="34,34,34,255" />
+      <Option name="horizontal_anchor_point" type="QString" value="1" />
+      <Option name="joinstyle" type="QString" value="miter" />
+      <Option name="name" type="QString" value="circle" />
+      <Option name="offset" type="QString" value="0,0" />
+      <Option name="offset_unit" type="QString" value="MM" />
+      <Option name="outline_color" type="QString" value="34,34,34,255" />
+      <Option name="outline_style" type="QString" value="solid" />
+      <Option name="outline_width" type="QString" value="0.225" />
+      <Option name="outline_width_unit" type="QString" value="MM" />
+      <Option name="scale_method" type="QString" value="diameter" />
+      <Option name="size" type="QString" value="1.2" />
+      <Option name="size_unit" type="QString" value="MM" />
+      <Option name="vertical_anchor_point" type="QString" value="1" />
      </Option>
      <data_defined_properties>
       <Option type="Map">
-       <Option name="name" type="QString" value=""/>
-       <Option name="properties"/>
-       <Option name="type" type="QString" value="collection"/>
+       <Option name="name" type="QString" value="" />
+       <Option name="properties" />
+       <Option name="type" type="QString" value="collection" />
       </Option>
      </data_defined_properties>
     </layer>

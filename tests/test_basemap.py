@@ -7,9 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-import numpy as np
 import pytest
 import shapely
 from pyproj import Geod

@@ -59,52 +59,42 @@
   function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
 
   // ---------------------------------------------------------------- styles
-  var PIPE_STATUS = {
-    operating: {color: '#1a1a1a', dash: null, label: 'operating'},
-    construction: {color: '#d7301f', dash: '12 5', label: 'construction'},
-    proposed: {color: '#f16913', dash: '8 8', label: 'proposed'},
-    idle: {color: '#8c8c8c', dash: '3 6', label: 'idle'},
-    mothballed: {color: '#8c8c8c', dash: '3 6', label: 'mothballed'},
-    shelved: {color: '#c9a100', dash: '3 6', label: 'shelved'},
-    cancelled: {color: '#8c8c8c', dash: '1 7', label: 'cancelled'},
-    retired: {color: '#8c8c8c', dash: '1 7', label: 'retired'}
-  };
-  var ACCURACY = {
-    'very high': {weight: 6, opacity: 1.0, label: 'very high (metres)'},
-    high: {weight: 5, opacity: 0.95, label: 'high'},
-    medium: {weight: 4.5, opacity: 0.85, label: 'medium'},
-    low: {weight: 3.5, opacity: 0.75, label: 'low'},
-    'very low': {weight: 3, opacity: 0.6, label: 'very low (schematic)'}
-  };
-  var MARKET_STATUS = {
-    proposed: '#f16913', agreed: '#6a51a3', construction: '#d7301f', operating: '#1a9850', closed: '#737373'
-  };
-  var CROSSING_STATUS = {open: '#1a9850', closed: '#b2182b', proposed: '#f16913'};
-  var EVENT_COLORS = ['#d73027', '#4575b4', '#7b3294', '#e08214', '#1b7837', '#c51b7d', '#35978f', '#8c510a'];
-  var EVENT_TYPE_FIXED = {
-    'Explosions/Remote violence': '#d73027',
-    'Strategic developments': '#4575b4',
-    'Battles': '#7b3294',
-    'Violence against civilians': '#c51b7d',
-    'Protests': '#e08214',
-    'Riots': '#8c510a'
-  };
-  var PROVINCE_COLORS = {PK: '#1b7837', IR: '#762a83'};
-  var eventTypeColor = {};
+  // Every colour, dash, width and symbol of the data layers comes from geo/palette.py, embedded
+  // by geo/render as script#atlas-palette (the QGIS styles are generated from the same palette).
+  var P = JSON.parse(document.getElementById('atlas-palette').textContent);
+  A.palette = P;
+  var PIPE_STATUS = P.pipeline.status;
+  var ACCURACY = P.pipeline.accuracy;
+  var MARKET_STATUS = P.markets.status;
+  var CROSSING_STATUS = P.crossings.status;
+  var PROVINCE_COLORS = P.provinces.country;
+  var LG = P.legend;
+  var eventTypeColor = P.events.type_colors;
+
+  function merge() {
+    var out = {};
+    for (var i = 0; i < arguments.length; i++) {
+      var o = arguments[i] || {};
+      Object.keys(o).forEach(function (k) { out[k] = o[k]; });
+    }
+    return out;
+  }
+  // an event symbol: the palette's "type" placeholders become the event type's colour
+  function withTypeColor(style, col) {
+    var out = {};
+    Object.keys(style).forEach(function (k) { out[k] = style[k] === 'type' ? col : style[k]; });
+    return out;
+  }
 
   function pipeStyle(p) {
-    var st = PIPE_STATUS[p.status] || {color: '#555', dash: '4 4'};
-    var acc = ACCURACY[p.route_accuracy] || ACCURACY.medium;
-    return {color: st.color, dashArray: st.dash, weight: acc.weight, opacity: acc.opacity, lineCap: 'butt'};
+    var st = PIPE_STATUS[p.status] || P.pipeline.status_default;
+    var acc = ACCURACY[p.route_accuracy] || ACCURACY[P.pipeline.accuracy_default];
+    return {color: st.color, dashArray: st.dash, weight: acc.weight, opacity: acc.opacity, lineCap: P.pipeline.line_cap};
   }
   function borderStyle(p, fid) {
-    if (p.kind === 'bridged_stretch' || p.variant === 'bridge') {
-      return {color: '#ff7f00', weight: 7, opacity: 0.95, dashArray: '1 9', lineCap: 'round'};
-    }
-    if (p.variant === 'natural_earth_10m' || /ne10m/.test(fid)) {
-      return {color: '#2166ac', weight: 2, opacity: 0.9, dashArray: '6 5'};
-    }
-    return {color: '#b2182b', weight: 3, opacity: 0.95};
+    if (p.kind === 'bridged_stretch' || p.variant === 'bridge') return merge(P.border.bridged);
+    if (p.variant === 'natural_earth_10m' || /ne10m/.test(fid)) return merge(P.border.natural_earth);
+    return merge(P.border.main);
   }
   function eventShape(f) {
     var g = f.geometry ? f.geometry.type : '';
@@ -115,13 +105,7 @@
     if (gp === 2) return 'near';
     return 'exact';
   }
-  var EVENT_SHAPE_LABEL = {
-    exact: 'exact site (geo precision 1): filled circle',
-    near: 'near a town (geo precision 2): ringed circle',
-    hollow: 'region / border-wide (geo precision 3): hollow circle',
-    area: 'drawn as the area it happened in',
-    line: 'along a line (the border, a pipeline): wide band'
-  };
+  var EVENT_SHAPE_LABEL = P.events.shape_label;
 
   // ---------------------------------------------------------------- data
   var data = JSON.parse(document.getElementById('atlas-data').textContent);
@@ -278,57 +262,43 @@
     var p = f.properties || {};
     var pane = 'pane-' + name;
     if (name === 'pipeline') {   // the South Pars field
-      return L.circleMarker(latlng, {pane: pane, radius: 11, color: '#8c510a', weight: 3, fillColor: '#fdb863', fillOpacity: 0.85});
+      return L.circleMarker(latlng, merge({pane: pane}, P.pipeline.gas_field));
     }
     if (name === 'markets' || name === 'crossings') {
       var colors = name === 'markets' ? MARKET_STATUS : CROSSING_STATUS;
-      var c = colors[p.status] || '#555';
+      var c = colors[p.status] || P.status_default;
       var sym = h('span', {cls: 'sym ' + (name === 'markets' ? 'sym-square' : 'sym-diamond') + (p.verified === false ? ' sym-unverified' : '')});
       sym.style.borderColor = c;
-      sym.style.backgroundColor = p.verified === false ? 'rgba(255,255,255,0.6)' : c;
+      sym.style.backgroundColor = p.verified === false ? P.symbol_unverified_fill : c;
       return L.marker(latlng, {pane: pane, icon: L.divIcon({className: 'sym-icon', html: sym, iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8]}), title: featureTitle(f, name), alt: featureTitle(f, name)});
     }
     if (name === 'events') {
-      var col = eventTypeColor[p.event_type] || '#444';
-      var shape = eventShape(f);
-      if (shape === 'hollow') return L.circleMarker(latlng, {pane: pane, radius: 13, color: col, weight: 3, dashArray: '4 3', fill: true, fillOpacity: 0.04, fillColor: col});
-      if (shape === 'near') return L.circleMarker(latlng, {pane: pane, radius: 9, color: col, weight: 3, fillColor: '#fff', fillOpacity: 0.9});
-      return L.circleMarker(latlng, {pane: pane, radius: 8, color: '#fff', weight: 2, fillColor: col, fillOpacity: 0.95});
+      var col = eventTypeColor[p.event_type] || P.events.default;
+      return L.circleMarker(latlng, merge({pane: pane}, withTypeColor(P.events.point[eventShape(f)], col)));
     }
     if (name === 'places') {
-      return L.circleMarker(latlng, {pane: pane, radius: 4, color: '#222', weight: 1.5, fillColor: p.verified === false ? '#fff' : '#222', fillOpacity: 1});
+      return L.circleMarker(latlng, merge({pane: pane}, P.places.style, p.verified === false ? {fillColor: P.places.unverified_fill} : null));
     }
-    return L.circleMarker(latlng, {pane: pane, radius: 6, color: '#333', weight: 2, fillColor: '#999', fillOpacity: 0.8});
+    return L.circleMarker(latlng, merge({pane: pane}, P.fallback.point));
   }
 
   function pathStyle(name, f) {
     var p = f.properties || {};
-    if (name === 'context') {
-      return p.role === 'focus'
-        ? {color: '#9a8f7a', weight: 0.8, fillColor: '#f3ecdc', fillOpacity: 1, interactive: true}
-        : {color: '#b3ab9b', weight: 0.6, fillColor: '#e6e2d8', fillOpacity: 1, interactive: true};
-    }
+    if (name === 'context') return merge(p.role === 'focus' ? P.context.focus : P.context.other, {interactive: true});
     if (name === 'provinces') {
-      var c = PROVINCE_COLORS[p.country_iso] || '#555';
-      return {color: c, weight: 1.5, opacity: 0.8, fillColor: c, fillOpacity: 0.07};
+      var c = PROVINCE_COLORS[p.country_iso] || P.provinces.default;
+      return merge({color: c}, P.provinces.style, {fillColor: c});
     }
     if (name === 'border') return borderStyle(p, f.id);
     if (name === 'pipeline') return pipeStyle(p);
     if (name === 'events') {
-      var col = eventTypeColor[p.event_type] || '#444';
-      if (/LineString/.test(f.geometry.type)) return {color: col, weight: 11, opacity: 0.16, lineCap: 'round', lineJoin: 'round'};
-      return {color: col, weight: 2, dashArray: '6 4', fillColor: col, fillOpacity: 0.12};
+      var col = eventTypeColor[p.event_type] || P.events.default;
+      return withTypeColor(/LineString/.test(f.geometry.type) ? P.events.line : P.events.area, col);
     }
-    return {color: '#555', weight: 2};
+    return merge(P.fallback.path);
   }
 
   function makeLayer(name, features) {
-    if (name === 'events') {
-      var types = [];
-      features.forEach(function (f) { var t = f.properties.event_type; if (types.indexOf(t) < 0) types.push(t); });
-      var i = 0;
-      types.forEach(function (t) { eventTypeColor[t] = EVENT_TYPE_FIXED[t] || EVENT_COLORS[i++ % EVENT_COLORS.length]; });
-    }
     var g = L.geoJSON({type: 'FeatureCollection', features: features}, {
       pane: name === 'events' ? 'pane-event-areas' : 'pane-' + name,
       pointToLayer: function (f, latlng) { return pointLayer(name, f, latlng); },
@@ -734,7 +704,7 @@
   function swatchSym(shape, color, hollow) {
     var sp = h('span', {cls: 'sym ' + shape + (hollow ? ' sym-unverified' : '')});
     sp.style.borderColor = color;
-    sp.style.backgroundColor = hollow ? 'rgba(255,255,255,0.6)' : color;
+    sp.style.backgroundColor = hollow ? P.symbol_unverified_fill : color;
     return h('span', {cls: 'sym-wrap'}, [sp]);
   }
   function legendRow(sw, label, n) {
@@ -771,26 +741,26 @@
         section('Gas pipeline: colour and dash = status');
         var lines = fs.filter(function (f) { return f.geometry && f.geometry.type !== 'Point'; });
         var bs = countBy(lines, function (f) { return f.properties.status; });
-        bs.order.forEach(function (k) { var st = PIPE_STATUS[k] || {color: '#555', dash: '4 4'}; box.appendChild(legendRow(swatchLine({color: st.color, dashArray: st.dash, weight: 4}), k, bs.counts[k])); });
+        bs.order.forEach(function (k) { var st = PIPE_STATUS[k] || P.pipeline.status_default; box.appendChild(legendRow(swatchLine({color: st.color, dashArray: st.dash, weight: LG.pipeline_status_weight}), k, bs.counts[k])); });
         box.appendChild(h('div', {cls: 'lg-h2', text: 'width and opacity = route accuracy (GEM)'}));
         var ba = countBy(lines, function (f) { return f.properties.route_accuracy; });
-        Object.keys(ACCURACY).forEach(function (k) { if (ba.counts[k]) box.appendChild(legendRow(swatchLine({color: '#444', weight: ACCURACY[k].weight, opacity: ACCURACY[k].opacity}), ACCURACY[k].label, ba.counts[k])); });
-        ba.order.forEach(function (k) { if (!ACCURACY[k]) box.appendChild(legendRow(swatchLine({color: '#444', weight: 4, opacity: 0.8}), String(k), ba.counts[k])); });
+        Object.keys(ACCURACY).forEach(function (k) { if (ba.counts[k]) box.appendChild(legendRow(swatchLine({color: LG.accuracy_color, weight: ACCURACY[k].weight, opacity: ACCURACY[k].opacity}), ACCURACY[k].label, ba.counts[k])); });
+        ba.order.forEach(function (k) { if (!ACCURACY[k]) box.appendChild(legendRow(swatchLine(LG.accuracy_unknown), String(k), ba.counts[k])); });
         var fields = fs.filter(function (f) { return f.geometry && f.geometry.type === 'Point'; });
-        if (fields.length) box.appendChild(legendRow(swatchCircle({radius: 8, color: '#8c510a', weight: 3, fillColor: '#fdb863', fillOpacity: 0.85}), 'gas field (South Pars)', fields.length));
+        if (fields.length) box.appendChild(legendRow(swatchCircle(merge(P.pipeline.gas_field, {radius: LG.gas_field_radius})), 'gas field (South Pars)', fields.length));
       }
       if (L_.events && (fs = L_.events.features).length) {
         section('Events: colour = type');
         var bt = countBy(fs, function (f) { return f.properties.event_type; });
-        bt.order.forEach(function (k) { box.appendChild(legendRow(swatchCircle({radius: 6, color: '#fff', weight: 1, fillColor: eventTypeColor[k]}), String(k), bt.counts[k])); });
+        bt.order.forEach(function (k) { box.appendChild(legendRow(swatchCircle(merge(LG.event_type, {fillColor: eventTypeColor[k]})), String(k), bt.counts[k])); });
         box.appendChild(h('div', {cls: 'lg-h2', text: 'symbol = location precision (ACLED)'}));
         var bp = countBy(fs, eventShape);
         var shapeSw = {
-          exact: swatchCircle({radius: 6, color: '#fff', weight: 2, fillColor: '#555'}),
-          near: swatchCircle({radius: 6, color: '#555', weight: 3, fillColor: '#fff', fillOpacity: 0.9}),
-          hollow: swatchCircle({radius: 9, color: '#555', weight: 2, dashArray: '3 2', fillOpacity: 0.04, fillColor: '#555'}),
-          area: swatchArea({color: '#555', fillColor: '#555', fillOpacity: 0.12, dashArray: '4 3'}),
-          line: swatchLine({color: '#555', weight: 7, opacity: 0.25, lineCap: 'round'})
+          exact: swatchCircle(LG.event_shape.exact),
+          near: swatchCircle(LG.event_shape.near),
+          hollow: swatchCircle(LG.event_shape.hollow),
+          area: swatchArea(LG.event_shape.area),
+          line: swatchLine(LG.event_shape.line)
         };
         ['exact', 'near', 'hollow', 'area', 'line'].forEach(function (k) { if (bp.counts[k]) box.appendChild(legendRow(shapeSw[k], EVENT_SHAPE_LABEL[k], bp.counts[k])); });
       }
@@ -798,9 +768,9 @@
         if (!L_[d[0]] || !(fs = L_[d[0]].features).length) return;
         section(d[1]);
         var bs2 = countBy(fs, function (f) { return f.properties.status; });
-        bs2.order.forEach(function (k) { box.appendChild(legendRow(swatchSym(d[3], d[2][k] || '#555', false), String(k), bs2.counts[k])); });
+        bs2.order.forEach(function (k) { box.appendChild(legendRow(swatchSym(d[3], d[2][k] || P.status_default, false), String(k), bs2.counts[k])); });
         var nu = fs.filter(function (f) { return f.properties.verified === false; }).length;
-        if (nu) box.appendChild(legendRow(swatchSym(d[3], '#555', true), 'hollow: location approximate (unverified)', nu));
+        if (nu) box.appendChild(legendRow(swatchSym(d[3], P.status_default, true), 'hollow: location approximate (unverified)', nu));
       });
       if (L_.provinces && (fs = L_.provinces.features).length) {
         section('Provinces');
@@ -808,15 +778,16 @@
       }
       if (L_.places && (fs = L_.places.features).length) {
         section('Places');
-        box.appendChild(legendRow(swatchCircle({radius: 4, color: '#222', weight: 1.5, fillColor: '#222'}), 'place', fs.filter(function (f) { return f.properties.verified !== false; }).length));
+        var plc = P.places.style;
+        box.appendChild(legendRow(swatchCircle({radius: plc.radius, color: plc.color, weight: plc.weight, fillColor: plc.fillColor}), 'place', fs.filter(function (f) { return f.properties.verified !== false; }).length));
         var pu = fs.filter(function (f) { return f.properties.verified === false; }).length;
-        if (pu) box.appendChild(legendRow(swatchCircle({radius: 4, color: '#222', weight: 1.5, fillColor: '#fff'}), 'place, location approximate', pu));
+        if (pu) box.appendChild(legendRow(swatchCircle({radius: plc.radius, color: plc.color, weight: plc.weight, fillColor: P.places.unverified_fill}), 'place, location approximate', pu));
       }
       if (L_.context && (fs = L_.context.features).length) {
         section('Base map (offline)');
-        box.appendChild(legendRow(swatchArea({color: '#9a8f7a', fillColor: '#f3ecdc', fillOpacity: 1}), 'Iran and Pakistan', fs.filter(function (f) { return f.properties.role === 'focus'; }).length));
-        box.appendChild(legendRow(swatchArea({color: '#b3ab9b', fillColor: '#e6e2d8', fillOpacity: 1}), 'neighbouring countries', fs.filter(function (f) { return f.properties.role !== 'focus'; }).length));
-        box.appendChild(legendRow(swatchArea({color: '#cfe0ea', fillColor: '#cfe0ea', fillOpacity: 1}), 'sea', null));
+        box.appendChild(legendRow(swatchArea(LG.context_focus), 'Iran and Pakistan', fs.filter(function (f) { return f.properties.role === 'focus'; }).length));
+        box.appendChild(legendRow(swatchArea(LG.context_other), 'neighbouring countries', fs.filter(function (f) { return f.properties.role !== 'focus'; }).length));
+        box.appendChild(legendRow(swatchArea({color: P.context.sea, fillColor: P.context.sea, fillOpacity: 1}), 'sea', null));
       }
       box.appendChild(h('div', {cls: 'lg-h2', text: 'Numbers are feature counts.'}));
       L.DomEvent.disableClickPropagation(det);
@@ -892,7 +863,7 @@
         if (!sp) return;
         var x0 = (sp[0] - lo) / Math.max(1, hi - lo) * W, x1 = (sp[1] - lo) / Math.max(1, hi - lo) * W;
         strip.appendChild(svg('rect', {x: x0.toFixed(1), y: 1, width: Math.max(4, x1 - x0).toFixed(1), height: 10,
-          fill: eventTypeColor[l.feature.properties.event_type] || '#555', 'fill-opacity': 0.8}));
+          fill: eventTypeColor[l.feature.properties.event_type] || P.events.strip_default, 'fill-opacity': 0.8}));
       });
       box.appendChild(h('div', {cls: 'time-row'}, [h('span'), strip]));
       box.appendChild(h('div', {cls: 'time-row'}, [h('span', {text: 'from'}), inFrom]));

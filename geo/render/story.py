@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from geo import palette
 from geo.render import assets
 from geo.render.display import display_collection
 
@@ -188,6 +189,12 @@ def build_payload(
     }
 
 
+def page_palette(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The palette the page draws with (geo/palette.py), event type colours resolved for its events."""
+    events = ((payload.get("layers") or {}).get("events") or {}).get("features") or []
+    return palette.web_palette((f.get("properties") or {}).get("event_type") for f in events)
+
+
 # --------------------------------------------------------------------------- page
 _PANEL_HTML = """
 <button id="atlas-toggle" type="button" aria-controls="atlas-panel" aria-expanded="true">
@@ -219,6 +226,8 @@ def _head_assets() -> str:
     )
     for name, css in assets.plugin_css():
         parts.append(f"<style>/* {name} */\n{assets.style_safe(css)}</style>")
+    # the sea (the map's background) is part of the palette: atlas.css reads it as var(--sea)
+    parts.append(f"<style>:root {{ --sea: {palette.SEA}; }}</style>")
     parts.append(f"<style>{assets.style_safe(assets.own_file('atlas.css'))}</style>")
     parts.append(
         f"<script>/* Leaflet 1.9.4 (BSD-2-Clause) */\n{assets.script_safe(assets.leaflet_js())}</script>"
@@ -263,6 +272,7 @@ def render_map(
 
     payload = build_payload(layers, claims=claims, article=article, sources=sources)
     data_json = json_for_script(payload)
+    palette_json = json_for_script(page_palette(payload))
     title = (article or {}).get("title") or "Iran–Pakistan frontier atlas"
 
     class AtlasApp(MacroElement):
@@ -271,6 +281,7 @@ def render_map(
         _template = Template(
             """
             {% macro html(this, kwargs) %}@@ATLAS_PANEL@@
+            <script type="application/json" id="atlas-palette">@@ATLAS_PALETTE@@</script>
             <script type="application/json" id="atlas-data">@@ATLAS_DATA@@</script>
             <script>@@ATLAS_JS@@</script>
             {% endmacro %}
@@ -310,6 +321,7 @@ def render_map(
     blobs = {
         "@@ATLAS_ASSETS@@": _head_assets(),
         "@@ATLAS_PANEL@@": _PANEL_HTML,
+        "@@ATLAS_PALETTE@@": palette_json,
         "@@ATLAS_DATA@@": data_json,
         "@@ATLAS_JS@@": assets.script_safe(assets.own_file("atlas.js")),
     }

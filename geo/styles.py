@@ -1,0 +1,284 @@
+"""QGIS styles (QML) generated from the atlas palette (geo/palette.py), so they match the web map.
+
+One rule-based renderer per layer, keyed on the properties the web map reads (pipeline
+``status`` and ``route_accuracy``, border ``kind``/``variant``, markets/crossings ``status`` and
+``verified``, events ``event_type`` and ``geo_precision``, provinces ``country_iso``, context
+``role``, places ``verified``). Every feature of a valid layer matches exactly one rule.
+
+The XML keeps the structure of the hand-checked styles this module replaced (they loaded in
+QGIS 3.22 with every feature matched by a rule): symbol-layer properties as an
+``<Option type="Map">`` (read by QGIS >= 3.18), SimpleLine / SimpleMarker / SimpleFill layers,
+``ELSE`` rules, ``geometry_type($geometry)`` filters for layers that mix geometry types. Widths,
+sizes and dashes are the web map's pixels times :data:`geo.palette.QGIS_MM_PER_PX`, in
+millimetres; opacities become the alpha of the colours.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from geo import palette as pal
+
+HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+#: The layers that have a generated style.
+STYLED_LAYERS: tuple[str, ...] = ("border", "provinces", "context", "pipeline", "markets", "crossings", "places",
+                                  "events")
+_GEOMETRY_TYPE = {"border": "1", "provinces": "2", "context": "2", "markets": "0", "crossings": "0", "places": "0"}
+
+
+# ---------------------------------------------------------------------------- values
+def mm(px: float) -> str:
+    """Web-map pixels as QGIS millimetres (text)."""
+    return f"{round(px * pal.QGIS_MM_PER_PX, 4):g}"
+
+
+def color(css: str, opacity: float = 1.0) -> str:
+    """A palette colour (times ``opacity``) as QGIS writes colours: ``r,g,b,a``."""
+    return ",".join(str(c) for c in pal.rgba(css, opacity))
+
+
+def dash(pattern: str) -> str:
+    """A Leaflet dash array (``"12 5"``, pixels) as a QGIS custom dash (``"1.8;0.75"``, mm)."""
+    return ";".join(mm(float(x)) for x in pattern.replace(",", " ").split())
+
+
+def q(value: str) -> str:
+    """A string literal in a QGIS expression."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def is_in(field: str, values: Iterable[str]) -> str:
+    vals = list(values)
+    return f'"{field}" = {q(vals[0])}' if len(vals) == 1 else f'"{field}" IN ({", ".join(q(v) for v in vals)})'
+
+
+# ---------------------------------------------------------------------------- XML pieces
+def _options(parent: ET.Element, items: list[tuple[str, str]]) -> None:
+    m = ET.SubElement(parent, "Option", {"type": "Map"})
+    for k, v in items:
+        ET.SubElement(m, "Option", {"name": k, "type": "QString", "value": v})
+
+
+def _ddp(parent: ET.Element) -> None:
+    d = ET.SubElement(parent, "data_defined_properties")
+    m = ET.SubElement(d, "Option", {"type": "Map"})
+    ET.SubElement(m, "Option", {"name": "name", "type": "QString", "value": ""})
+    ET.SubElement(m, "Option", {"name": "properties"})
+    ET.SubElement(m, "Option", {"name": "type", "type": "QString", "value": "collection"})
+
+
+def _symbol(symbols: ET.Element, kind: str, layers: list[tuple[str, list[tuple[str, str]]]]) -> str:
+    name = str(len(symbols))
+    s = ET.SubElement(symbols, "symbol", {"type": kind, "name": name, "alpha": "1", "clip_to_extent": "1",
+                                          "force_rhr": "0", "frame_rate": "10", "is_animated": "0"})
+    _ddp(s)
+    for cls, items in layers:
+        lyr = ET.SubElement(s, "layer", {"class": cls, "enabled": "1", "locked": "0", "pass": "0"})
+        _options(lyr, items)
+        _ddp(lyr)
+    return name
+
+
+def line_layer(style: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    """A SimpleLine from a Leaflet path style (color, weight, opacity, dashArray, lineCap, lineJoin)."""
+    d = style.get("dashArray")
+    cap = {"butt": "flat", "square": "square"}.get(str(style.get("lineCap", "round")), "round")
+    join = {"miter": "miter", "bevel": "bevel"}.get(str(style.get("lineJoin", "round")), "round")
+    return "SimpleLine", [
+        ("capstyle", cap), ("joinstyle", join),
+        ("line_color", color(style["color"], style.get("opacity", 1.0))),
+        ("line_style", "dash" if d else "solid"), ("line_width", mm(style.get("weight", 3))),
+        ("line_width_unit", "MM"), ("offset", "0"), ("offset_unit", "MM"),
+        ("use_custom_dash", "1" if d else "0"), ("customdash", dash(d) if d else "5;2"), ("customdash_unit", "MM"),
+        ("draw_inside_polygon", "0"), ("ring_filter", "0"),
+    ]
+
+
+def marker_layer(style: Mapping[str, Any], *, shape: str = "circle", size_px: float | None = None,
+                 dashed: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """A SimpleMarker from a Leaflet circle-marker style (radius, color, weight, opacity, fill...)."""
+    fill = style.get("fillColor", style["color"]) if style.get("fill", True) else style["color"]
+    fill_opacity = style.get("fillOpacity", 0.2) if style.get("fill", True) else 0.0
+    size = size_px if size_px is not None else 2 * float(style.get("radius", 10))
+    return "SimpleMarker", [
+        ("angle", "0"), ("color", color(fill, fill_opacity)), ("horizontal_anchor_point", "1"),
+        ("joinstyle", "miter"), ("name", shape), ("offset", "0,0"), ("offset_unit", "MM"),
+        ("outline_color", color(style["color"], style.get("opacity", 1.0))),
+        ("outline_style", "dash" if (dashed or style.get("dashArray")) else "solid"),
+        ("outline_width", mm(style.get("weight", 3))), ("outline_width_unit", "MM"),
+        ("scale_method", "diameter"), ("size", mm(size)), ("size_unit", "MM"), ("vertical_anchor_point", "1"),
+    ]
+
+
+def fill_layer(style: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    """A SimpleFill from a Leaflet polygon style (color, weight, opacity, fillColor, fillOpacity, dashArray)."""
+    return "SimpleFill", [
+        ("border_width_map_unit_scale", "3x:0,0,0,0,0,0"),
+        ("color", color(style.get("fillColor", style["color"]), style.get("fillOpacity", 0.2))),
+        ("joinstyle", "round"), ("offset", "0,0"), ("offset_unit", "MM"),
+        ("outline_color", color(style["color"], style.get("opacity", 1.0))),
+        ("outline_style", "dash" if style.get("dashArray") else "solid"),
+        ("outline_width", mm(style.get("weight", 3))), ("outline_width_unit", "MM"), ("style", "solid"),
+    ]
+
+
+_LABELING = """ <labeling type="simple">
+  <settings calloutType="simple">
+   <text-style fieldName="name" isExpression="0" fontFamily="Sans Serif" fontSize="{size}" fontSizeUnit="Point" \
+textColor="{color}" textOpacity="1" fontWeight="50" fontItalic="0" namedStyle="Regular" multilineHeight="1" allowHtml="0">
+    <text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.8" \
+bufferJoinStyle="128" bufferNoFill="1" bufferBlendMode="0"/>
+   </text-style>
+   <placement placement="6" dist="1.2" distUnits="MM" priority="5"/>
+   <rendering scaleVisibility="0" obstacle="1" drawLabels="1" upsidedownLabels="0" labelPerPart="0"/>
+  </settings>
+ </labeling>"""
+#: Name labels (as the hand-made styles had them): layer -> (font size pt, text colour).
+_LABELS = {"markets": ("8", "34,34,34,255"), "crossings": ("8", "34,34,34,255"), "places": ("8", "34,34,34,255"),
+           "provinces": ("9", "51,51,51,255")}
+
+
+class _Style:
+    """A rule-based style being built: rules and symbols in order."""
+
+    def __init__(self) -> None:
+        self.root = ET.Element("qgis", {"version": "3.34.0-Prizren", "styleCategories": "Symbology|Labeling"})
+        r = ET.SubElement(self.root, "renderer-v2", {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0",
+                                                     "forceraster": "0", "referencescale": "-1"})
+        self.rules = ET.SubElement(r, "rules", {"key": "{renderer-root}"})
+        self.symbols = ET.SubElement(r, "symbols")
+
+    def rule(self, filter_: str, label: str, kind: str, *layers: tuple[str, list[tuple[str, str]]]) -> None:
+        name = _symbol(self.symbols, kind, list(layers))
+        ET.SubElement(self.rules, "rule", {"key": f"{{rule-{len(self.rules):02d}}}", "filter": filter_, "label": label,
+                                           "symbol": name})
+
+    def text(self, layer: str) -> str:
+        ET.indent(self.root, space=" ")
+        body = ET.tostring(self.root, encoding="unicode")
+        tail = ""
+        if layer in _LABELS:
+            tail += _LABELING.format(size=_LABELS[layer][0], color=_LABELS[layer][1]) + "\n"
+        tail += " <blendMode>0</blendMode>\n <featureBlendMode>0</featureBlendMode>\n"
+        if layer in _GEOMETRY_TYPE:
+            tail += f" <layerGeometryType>{_GEOMETRY_TYPE[layer]}</layerGeometryType>\n"
+        body = body.replace("\n</qgis>", "\n" + tail + "</qgis>")
+        return HEADER + body + "\n"
+
+
+# ---------------------------------------------------------------------------- layers
+def _pipeline(s: _Style) -> None:
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for status, st in pal.PIPELINE_STATUS.items():
+        groups.setdefault((st["color"], st["dash"]), []).append(status)
+    others = [a for a in pal.ROUTE_ACCURACY if a != pal.ROUTE_ACCURACY_DEFAULT]
+    for (col, d), statuses in groups.items():
+        for acc, ac in pal.ROUTE_ACCURACY.items():
+            acc_filter = (f'coalesce("route_accuracy", \'\') NOT IN ({", ".join(q(a) for a in others)})'
+                          if acc == pal.ROUTE_ACCURACY_DEFAULT else f'"route_accuracy" = {q(acc)}')
+            style = {"color": col, "dashArray": d, "weight": ac["weight"], "opacity": ac["opacity"],
+                     "lineCap": pal.PIPELINE_LINE_CAP}
+            s.rule(f"geometry_type($geometry) = 'Line' AND {is_in('status', statuses)} AND {acc_filter}",
+                   f"Pipeline {' / '.join(statuses)}, route accuracy {ac['label']}", "line", line_layer(style))
+    s.rule("geometry_type($geometry) = 'Point'", "Gas field (South Pars)", "marker", marker_layer(pal.GAS_FIELD))
+
+
+def _border(s: _Style) -> None:
+    s.rule("\"kind\" = 'bridged_stretch' OR \"variant\" = 'bridge'", "Bridged stretch (gap in the source, bridged)",
+           "line", line_layer(pal.BORDER_BRIDGED))
+    s.rule("\"variant\" = 'natural_earth_10m' AND \"kind\" = 'boundary'", "Border, Natural Earth 1:10m (comparison)",
+           "line", line_layer(pal.BORDER_NATURAL_EARTH))
+    s.rule("ELSE", "Border (OpenStreetMap-derived, ~10 m)", "line", line_layer(pal.BORDER))
+
+
+def _symbols(s: _Style, layer: str) -> None:
+    colors = pal.MARKET_STATUS if layer == "markets" else pal.CROSSING_STATUS
+    box = pal.SYMBOL_BOX_PX + 2 * pal.SYMBOL_BORDER_PX
+    shape, size = (("square", box) if layer == "markets"
+                   else ("diamond", box * pal.SYMBOL_DIAMOND_SCALE * 2 ** 0.5))
+    noun = "Market" if layer == "markets" else "Crossing"
+    for status, col in colors.items():
+        filled = {"color": col, "weight": pal.SYMBOL_BORDER_PX, "fillColor": col, "fillOpacity": 1.0}
+        hollow = {"color": col, "weight": pal.SYMBOL_BORDER_PX, "fillColor": pal.SYMBOL_UNVERIFIED_FILL,
+                  "fillOpacity": 1.0}
+        s.rule(f'"status" = {q(status)} AND ("verified" IS NULL OR "verified" = true)', f"{noun} {status}", "marker",
+               marker_layer(filled, shape=shape, size_px=size))
+        s.rule(f'"status" = {q(status)} AND "verified" = false', f"{noun} {status}, location approximate (unverified)",
+               "marker", marker_layer(hollow, shape=shape, size_px=size, dashed=True))
+
+
+def event_colors(fc: Mapping[str, Any] | None) -> dict[str, str]:
+    """Event type -> colour: the fixed ones, then the layer's other types as the web map colours them."""
+    out = dict(pal.EVENT_TYPE_FIXED)
+    feats = (fc or {}).get("features") or []
+    out.update(pal.event_type_colors((f.get("properties") or {}).get("event_type") for f in feats))
+    return out
+
+
+def _typed(style: Mapping[str, Any], col: str) -> dict[str, Any]:
+    return {k: (col if v == "type" else v) for k, v in style.items()}
+
+
+def _events(s: _Style, fc: Mapping[str, Any] | None) -> None:
+    colors = event_colors(fc)
+    other = f'coalesce("event_type", \'\') NOT IN ({", ".join(q(t) for t in colors)})'
+    kinds = [(t, f'"event_type" = {q(t)}', c) for t, c in colors.items()] + [("Other event", other, pal.EVENT_DEFAULT)]
+    precision = ", ".join(str(k) for k in pal.EVENT_PRECISION)
+    for t, tf, col in kinds:
+        pt = f"geometry_type($geometry) = 'Point' AND {tf}"
+        s.rule(f'{pt} AND coalesce("geo_precision", 0) NOT IN ({precision})', f"{t}: {pal.EVENT_SHAPE_LABEL['exact']}",
+               "marker", marker_layer(_typed(pal.EVENT_POINT["exact"], col)))
+        for gp, shape in pal.EVENT_PRECISION.items():
+            s.rule(f'{pt} AND "geo_precision" = {gp}', f"{t}: {pal.EVENT_SHAPE_LABEL[shape]}", "marker",
+                   marker_layer(_typed(pal.EVENT_POINT[shape], col)))
+        s.rule(f"geometry_type($geometry) = 'Line' AND {tf}", f"{t}: {pal.EVENT_SHAPE_LABEL['line']}", "line",
+               line_layer(_typed(pal.EVENT_LINE, col)))
+        s.rule(f"geometry_type($geometry) = 'Polygon' AND {tf}", f"{t}: {pal.EVENT_SHAPE_LABEL['area']}", "fill",
+               fill_layer(_typed(pal.EVENT_AREA, col)))
+
+
+def _provinces(s: _Style) -> None:
+    for iso, col in pal.PROVINCE_COLORS.items():
+        s.rule(f'"country_iso" = {q(iso)}', f"Province ({iso})", "fill",
+               fill_layer({"color": col, **pal.PROVINCE, "fillColor": col}))
+    c = pal.PROVINCE_DEFAULT
+    s.rule("ELSE", "Province (other country)", "fill", fill_layer({"color": c, **pal.PROVINCE, "fillColor": c}))
+
+
+def _context(s: _Style) -> None:
+    s.rule("\"role\" = 'focus'", "Iran and Pakistan", "fill", fill_layer(pal.CONTEXT_FOCUS))
+    s.rule("ELSE", "Neighbouring countries", "fill", fill_layer(pal.CONTEXT_OTHER))
+
+
+def _places(s: _Style) -> None:
+    s.rule('"verified" = false', "Place, location approximate (unverified)", "marker",
+           marker_layer({**pal.PLACE, "fillColor": pal.PLACE_UNVERIFIED_FILL}))
+    s.rule("ELSE", "Place (sourced coordinate)", "marker", marker_layer(pal.PLACE))
+
+
+def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
+    """The QGIS style of ``layer`` (QML text), or None for a layer the palette does not style.
+
+    ``fc`` (the layer's FeatureCollection) is needed only for events: types outside the
+    palette's fixed ones get their colours in the order they appear, as on the web map.
+    """
+    if layer not in STYLED_LAYERS:
+        return None
+    s = _Style()
+    if layer == "pipeline":
+        _pipeline(s)
+    elif layer == "border":
+        _border(s)
+    elif layer in ("markets", "crossings"):
+        _symbols(s, layer)
+    elif layer == "events":
+        _events(s, fc)
+    elif layer == "provinces":
+        _provinces(s)
+    elif layer == "context":
+        _context(s)
+    else:
+        _places(s)
+    return s.text(layer)
