@@ -12,25 +12,16 @@ from pathlib import Path
 import pytest
 
 from geo.render import render_map
+from geo.render.__main__ import assembled_inputs
+from geo.render.browser import CHROMIUM, browser, open_map
 from geo.render.sample import EVIL, sample_inputs
 
 pytestmark = pytest.mark.browser
 
-pytest.importorskip("playwright.sync_api")
-from geo.render.browser import CHROMIUM, browser, open_map
-
+# Chromium and Playwright are test requirements (`bash .ci/install --test` installs both): a missing
+# browser is a failure, never a silent skip.
 if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    pytest.skip(f"Debian chromium not installed at {CHROMIUM}", allow_module_level=True)
-
-
-def _real_inputs() -> dict:
-    """Every real layer, built in memory from seeds/ (else read from layers/), as render_map's arguments."""
-    from geo.render.__main__ import assembled_inputs, load_inputs
-
-    try:
-        return assembled_inputs()
-    except ImportError:
-        return load_inputs(basemap=True)
+    pytest.fail(f"Debian chromium not installed at {CHROMIUM}: run `bash .ci/install --test`", pytrace=False)
 
 
 def _write(tmp: Path, name: str, inputs: dict) -> tuple[Path, dict]:
@@ -54,11 +45,7 @@ def hostile(tmp_path_factory) -> tuple[Path, dict]:
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory) -> tuple[Path, dict]:
-    try:
-        inputs = _real_inputs()
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"real inputs not available: {exc}")
-    return _write(tmp_path_factory.mktemp("map"), "frontier.html", inputs)
+    return _write(tmp_path_factory.mktemp("map"), "frontier.html", assembled_inputs())
 
 
 def _assert_clean(page) -> None:
@@ -106,8 +93,7 @@ def test_real_article_link_opens_its_feature(chromium, real) -> None:
         for f in (layers.get("events") or {}).get("features", [])
         if f["properties"].get("article_quote")
     ]
-    if not events:
-        pytest.skip("no real events layer yet")
+    assert events, "the real map has no event linked to the article"
     with open_map(path, b=chromium) as page:
         fid = events[0]
         page.locator(f'a.passage[data-refs~="{fid}"]').first.click()
@@ -219,7 +205,7 @@ def test_deep_link_selects_feature_and_survives_reload(chromium, hostile) -> Non
 
 def test_search_and_geodesic_measure(chromium, hostile) -> None:
     path, _ = hostile
-    geographiclib = pytest.importorskip("geographiclib.geodesic")
+    import geographiclib.geodesic as geographiclib
     with open_map(path, b=chromium) as page:
         page.locator("#atlas-search-input").fill("taftan")
         page.locator(".search-results li[data-id]").first.click()

@@ -230,8 +230,7 @@ def test_unknown_layer_inferred() -> None:
 def test_real_gpkg_matches_geojson() -> None:
     """The committed GeoPackage holds every committed GeoJSON layer, feature for feature."""
     gp = settings.LAYERS_DIR / export.GPKG_NAME
-    if not gp.exists():
-        pytest.skip("layers/frontier.gpkg not built yet")
+    assert gp.exists(), "layers/frontier.gpkg missing: run geo build"
     listed = dict(pyogrio.list_layers(gp))
     for path in sorted(settings.LAYERS_DIR.glob("*.geojson")):
         fc = json.loads(path.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ import pytest
 
 from geo.render import render_map
 from geo.render.display import DISPLAY_TOLERANCE_M, METRES_PER_DEGREE_MAX, display_collection
+from geo.render.__main__ import assembled_inputs
 from geo.render.sample import EVIL, sample_inputs
 from geo.render.story import build_payload, json_for_script, resolve_passages
 
@@ -24,16 +25,6 @@ CDN_HOSTS = (
     "unpkg.com",
     "netdna",
 )
-
-
-def _real_inputs() -> dict:
-    """Every real layer, built in memory from seeds/ (else read from layers/), as render_map's arguments."""
-    from geo.render.__main__ import assembled_inputs, load_inputs
-
-    try:
-        return assembled_inputs()
-    except ImportError:
-        return load_inputs(basemap=True)
 
 
 def _render(**kw):
@@ -55,12 +46,8 @@ def hostile_html() -> str:
 @pytest.fixture(scope="module")
 def real_inputs():
     """The real layers (layers/*.geojson, else the base layers built from seeds/basemap)."""
-    try:
-        inputs = _real_inputs()
-    except Exception as exc:  # noqa: BLE001 - seeds not there yet: say why
-        pytest.skip(f"real inputs not available: {exc}")
-    if not inputs["layers"]:
-        pytest.skip("no real layers yet")
+    inputs = assembled_inputs()
+    assert inputs["layers"], "no real layers: run geo build"
     return inputs
 
 

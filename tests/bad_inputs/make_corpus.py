@@ -15,9 +15,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent.parent))
 
-from trust_fixtures import good_claims, good_layers
+from trust_fixtures import good_claims, good_layers  # noqa: E402  (needs the sys.path lines above)
 
-from geo import io
+from geo import io  # noqa: E402
 
 
 def one(layer: str, fid: str | None = None) -> dict[str, Any]:
