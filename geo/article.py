@@ -1,6 +1,6 @@
 """The article as data: read seeds/article.txt (+ article.meta), number its paragraphs, locate quotes.
 
-Paragraph rule (documented in seeds/article.meta and docs/data.md): the first line of
+Paragraph rule (documented in seeds/article.meta and README.md (The article as data)): the first line of
 seeds/article.txt is the title; paragraphs are the non-empty lines after it, numbered from 1
 (section headings count). Offsets are Python ``str`` indices into one paragraph, so
 ``paragraphs[p - 1][start:end] == quote``.

@@ -475,7 +475,7 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
 
 def event_geometry(basis: str, radius_km: float | None, *, base: Base, pos: dict[str, dict[str, Any]],
                    pipe: dict[str, list], where: str) -> Any:
-    """Geometry for an event's geometry_basis (see docs/data.md)."""
+    """Geometry for an event's geometry_basis (see README.md, layers/events.geojson)."""
     kind, _, rest = basis.partition(":")
     if kind == "border" and not rest:
         return base.border_geometry

@@ -1,7 +1,7 @@
 """`geo validate`: RFC 7946, OGC validity, JSON Schema and topology rules; every problem at once.
 
 Each problem is one line ``<layer>:<feature id>: <rule>: <detail>`` so a person (or grep) sees
-where and what. Rules (see docs/trust.md for the full table):
+where and what. Rules (see README.md, `geo validate`, for the full table):
 
 * collection     FeatureCollection structure: type, name, metadata, features list
 * crs            a ``crs`` member (RFC 7946 section 4 removed it)
