@@ -41,7 +41,7 @@ GEOD = Geod(ellps=settings.GEOD_ELLPS)
 #: Extract window for the high-resolution country polygons: both provinces lie well inside it.
 FRONTIER_BBOX: tuple[float, float, float, float] = (57.5, 23.5, 71.5, 33.0)
 #: Display generalization of the context layer (degrees; about 1 km) - context is a basemap only.
-CONTEXT_SIMPLIFY_DEG: float = 0.01
+CONTEXT_SIMPLIFY_DEG: float = 0.015
 #: Spacing of the samples that define a bridged stretch (metres).
 BRIDGE_SAMPLE_M: float = 50.0
 
@@ -209,7 +209,7 @@ def derive_ne_admin0(src_zip: Path) -> dict[str, Any]:
 
     vsi = f"/vsizip/{src_zip}/ne_10m_admin_0_countries_deu.shp"
     df = pyogrio.read_dataframe(vsi, columns=["ADM0_A3", "ISO_A2_EH", "ISO_A3_EH", "NAME"])
-    frame = box(*settings.CONTEXT_BBOX)
+    frame = box(*settings.BASEMAP_BBOX)
     feats = []
     for rec, geom in zip(df.drop(columns="geometry").to_dict("records"), df.geometry.values, strict=True):
         if geom is None or not geom.intersects(frame):
@@ -224,7 +224,7 @@ def derive_ne_admin0(src_zip: Path) -> dict[str, Any]:
     return io.collection(
         "ne_admin0", feats,
         title="Natural Earth 1:10m admin-0 countries v5.1.1, clipped to the map window",
-        description=f"ne_10m_admin_0_countries_deu.shp clipped to {settings.CONTEXT_BBOX}",
+        description=f"ne_10m_admin_0_countries_deu.shp clipped to {settings.BASEMAP_BBOX}",
         license=NE_LICENSE, attribution=NE_ATTRIBUTION,
     )
 
@@ -257,7 +257,7 @@ DERIVATION_TEXT = {
     "osm_frontier.geojson": "features with A3 in (IRN, PAK); shapely.make_valid; keep polygons; "
     f"intersect with box{FRONTIER_BBOX}; write RFC 7946, 6 decimals",
     "ne_admin0.geojson": "read ne_10m_admin_0_countries_deu.shp from the zip with pyogrio; keep countries "
-    f"intersecting box{settings.CONTEXT_BBOX}; make_valid; clip; id = ISO_A3_EH (ADM0_A3 if -99)",
+    f"intersecting box{settings.BASEMAP_BBOX}; make_valid; clip; id = ISO_A3_EH (ADM0_A3 if -99)",
     "ne_admin1.geojson": "read world_map.gpkg layer states_provinces where adm0_a3 in (IRN, PAK) with "
     "pyogrio; make_valid; keep name, gn_name, iso_a2, adm0_a3",
 }
@@ -698,7 +698,7 @@ def build_base_layers(
         }, geom))
     context = io.collection(
         "context", cfeats, title="Countries around the frontier (display basemap)",
-        description=f"Natural Earth 1:10m countries in {settings.CONTEXT_BBOX}, generalized for display; "
+        description=f"Natural Earth 1:10m countries in {settings.BASEMAP_BBOX}, generalized for display; "
         "the offline basemap of the map. Not for measurement.",
         sources=[SRC_NE0], license=NE_LICENSE, attribution=NE_ATTRIBUTION,
     )

@@ -21,8 +21,12 @@ BORDER_COINCIDENCE_TOLERANCE_M: float = 1.0
 #: A border site (market, crossing) must lie within this distance of the border line.
 BORDER_SITE_TOLERANCE_KM: float = 5.0
 
-#: Map extent shown by the context layer: west, south, east, north (degrees).
+#: The atlas extent: every position of every layer but the basemap lies in it (west, south, east,
+#: north, degrees). Seeds and `geo validate` use it to catch swapped lat/lon.
 CONTEXT_BBOX: tuple[float, float, float, float] = (44.0, 20.0, 78.0, 40.0)
+#: Extent of the display basemap (layers/context.geojson): wider than the atlas extent so that the
+#: map, which never lets the view leave it, shows no edge of the land at any screen size.
+BASEMAP_BBOX: tuple[float, float, float, float] = (36.0, 10.0, 84.0, 46.0)
 
 #: Published border lengths and their sources (see seeds/sources.csv).
 BORDER_LENGTH_FACTBOOK_KM: float = 959.0

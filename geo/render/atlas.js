@@ -229,6 +229,17 @@
       });
     }
     var wide = map.getSize().x > 760;
+    // Keep the view inside the offline basemap, so no edge of its land ever shows: the basemap's
+    // bounds are the pan limit, and the lowest zoom is the one at which the view fits inside them.
+    var ctx = A.groups.context;
+    if (ctx && ctx.getLayers().length) {
+      var cb = ctx.getBounds();
+      var clamp = function () { map.setMinZoom(Math.max(3, map.getBoundsZoom(cb, true))); };
+      map.setMaxBounds(cb);
+      map.options.maxBoundsViscosity = 1.0;
+      clamp();
+      map.on('resize', clamp);
+    }
     if (b && b.isValid()) map.fitBounds(b, {paddingTopLeft: [20, 60], paddingBottomRight: [wide ? 300 : 20, 20], animate: false});
     var zc = function () { map.getContainer().classList.toggle('zoom-low', map.getZoom() < 7); };
     map.on('zoomend', zc);
