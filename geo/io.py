@@ -12,16 +12,19 @@ from typing import Any
 from geo import settings
 
 
-def _round_coords(coords: Any, nd: int) -> Any:
-    """Round nested coordinate arrays; drop consecutive duplicates the rounding creates."""
+def round_coords(coords: Any, nd: int) -> Any:
+    """Round nested coordinate arrays to ``nd`` decimals (2D); drop the consecutive duplicates the
+    rounding creates, but never collapse a sequence to a single position."""
     if coords and isinstance(coords[0], (int, float)):
         return [round(float(c), nd) + 0.0 for c in coords[:2]]  # +0.0 turns -0.0 into 0.0
-    out = [_round_coords(c, nd) for c in coords]
+    out = [round_coords(c, nd) for c in coords]
     if out and isinstance(out[0], list) and out[0] and isinstance(out[0][0], float):
         dedup = [out[0]]
         for pos in out[1:]:
             if pos != dedup[-1]:
                 dedup.append(pos)
+        if len(dedup) == 1 and len(out) > 1:
+            dedup.append(out[-1])
         return dedup
     return out
 
@@ -43,7 +46,7 @@ def geometry_mapping(geom: Any, *, decimals: int | None = None) -> dict[str, Any
             geom = shapely.set_precision(geom, 10.0**-nd)
             geom = shapely.orient_polygons(geom, exterior_cw=False)
         geom = shapely.geometry.mapping(geom)
-    return {"type": geom["type"], "coordinates": _round_coords(list_coords(geom["coordinates"]), nd)}
+    return {"type": geom["type"], "coordinates": round_coords(list_coords(geom["coordinates"]), nd)}
 
 
 def rounded(geom: Any) -> Any:

@@ -8,6 +8,7 @@ Never imports geopandas or folium; shapely only for the per-country split.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
@@ -15,6 +16,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from geo import measure, settings
@@ -380,6 +382,19 @@ def _finish(sink: MeasureSink, records: list[tuple[_Feature, dict[str, Any], flo
 # -- readers -----------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _read_errors(path: str) -> Iterator[None]:
+    """The ways reading a GeoJSON file can fail besides its syntax, as one InputError each."""
+    try:
+        yield
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be GeoJSON") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
 def read_geojson(path: str, *, keep_coords: bool = False, crs: Any = None) -> Source:
     """Stream a GeoJSON file and measure every line (and polygon perimeter) in it."""
     if not keep_coords and crs is None:
@@ -394,15 +409,10 @@ def read_geojson(path: str, *, keep_coords: bool = False, crs: Any = None) -> So
 
     sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
     try:
-        geojson_stream.read(path, sink)
+        with _read_errors(path):
+            geojson_stream.read(path, sink)
     except GeoJSONSyntaxError as exc:
         raise InputError(f"{path}: {exc}") from None
-    except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply to be GeoJSON") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     if sink.late_crs is not None and crs is None:
         sink.measurer.totals_m(0)  # let worker threads finish before reading again
         return read_geojson(path, keep_coords=keep_coords, crs=sink.late_crs)
@@ -497,16 +507,10 @@ def _line_parts(geom: Any, path: str, label: str) -> list[list[Any]]:
 def read_geojson_small(path: str) -> Source:
     """A small GeoJSON file: json.loads + pyproj on lists (no numpy, fast start-up)."""
     try:
-        with open(path, "rb") as fh:
+        with _read_errors(path), open(path, "rb") as fh:
             obj = json.loads(fh.read())
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply to be GeoJSON") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     crs = _legacy_crs(obj.get("crs"), path) if isinstance(obj, dict) else None
     transformer, label = _crs_transformer(crs, path)
     sink = _SmallSink(path, label)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from geo import io
+
 #: Largest allowed distance, in metres, between a displayed line and the layer geometry.
 DISPLAY_TOLERANCE_M: float = 25.0
 #: Decimals of displayed coordinates (1e-5 degree is at most 1.11 m).
@@ -24,21 +26,6 @@ def tolerance_degrees(tolerance_m: float = DISPLAY_TOLERANCE_M) -> float:
     return (tolerance_m - ROUNDING_SHIFT_M) / METRES_PER_DEGREE_MAX
 
 
-def _round(coords: Any, nd: int) -> Any:
-    if coords and isinstance(coords[0], (int, float)):
-        return [round(float(coords[0]), nd) + 0.0, round(float(coords[1]), nd) + 0.0]
-    out = [_round(c, nd) for c in coords]
-    if out and isinstance(out[0], list) and out[0] and isinstance(out[0][0], float):
-        dedup = [out[0]]
-        for pos in out[1:]:
-            if pos != dedup[-1]:
-                dedup.append(pos)
-        if len(dedup) == 1 and len(out) > 1:
-            dedup.append(out[-1])
-        return dedup
-    return out
-
-
 def _count(coords: Any) -> int:
     if coords and isinstance(coords[0], (int, float)):
         return 1
@@ -53,14 +40,14 @@ def display_geometry(
         return None
     gtype = geom.get("type")
     if gtype in ("Point", "MultiPoint"):
-        return {"type": gtype, "coordinates": _round(geom["coordinates"], DISPLAY_DECIMALS)}
+        return {"type": gtype, "coordinates": io.round_coords(geom["coordinates"], DISPLAY_DECIMALS)}
     if gtype == "GeometryCollection":
         return {
             "type": gtype,
             "geometries": [display_geometry(g, tolerance_m=tolerance_m) for g in geom["geometries"]],
         }
     if _count(geom.get("coordinates") or []) <= 4:
-        return {"type": gtype, "coordinates": _round(geom["coordinates"], DISPLAY_DECIMALS)}
+        return {"type": gtype, "coordinates": io.round_coords(geom["coordinates"], DISPLAY_DECIMALS)}
     import shapely
     from shapely.geometry import mapping, shape
 
@@ -69,7 +56,7 @@ def display_geometry(
     if simple.is_empty:
         simple = shp
     out = mapping(simple)
-    return {"type": out["type"], "coordinates": _round(_lists(out["coordinates"]), DISPLAY_DECIMALS)}
+    return {"type": out["type"], "coordinates": io.round_coords(_lists(out["coordinates"]), DISPLAY_DECIMALS)}
 
 
 def _lists(c: Any) -> Any:
