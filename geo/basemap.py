@@ -33,7 +33,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, shape
 from shapely.ops import linemerge
 
-from geo import io, settings
+from geo import io, seeds, settings
 from geo.errors import GeoError, SourceError
 
 GEOD = Geod(ellps=settings.GEOD_ELLPS)
@@ -390,13 +390,18 @@ def _ring_path(ring: Any, a: Point, b: Point) -> LineString:
     return LineString(coords)
 
 
+def _nearest_points(xy: np.ndarray, target: Any) -> np.ndarray:
+    """For each position in ``xy`` (n x 2), the nearest point of geometry ``target``."""
+    return shapely.get_coordinates(shapely.shortest_line(shapely.points(xy), target))[1::2]
+
+
 def _bridge_line(e_iran: LineString, pak_boundary: Any) -> LineString:
     """Midpoints between the Iranian outline (sampled every ~50 m) and the nearest Pakistani outline."""
     n = int(geodesic_length_km(e_iran) * 1000 / BRIDGE_SAMPLE_M) + 2
-    f = np.linspace(0.0, 1.0, n)
-    samples = shapely.line_interpolate_point(e_iran, f, normalized=True)
-    nearest = shapely.get_coordinates(shapely.shortest_line(samples, pak_boundary))[1::2]
-    mid = (shapely.get_coordinates(samples) + nearest) / 2.0
+    samples = shapely.get_coordinates(
+        shapely.line_interpolate_point(e_iran, np.linspace(0.0, 1.0, n), normalized=True)
+    )
+    mid = (samples + _nearest_points(samples, pak_boundary)) / 2.0
     mid[0], mid[-1] = e_iran.coords[0], e_iran.coords[-1]
     # on the written grid already, so both countries carry the very same bridge vertices
     mid = np.round(mid, settings.COORD_DECIMALS)
@@ -456,13 +461,11 @@ def stitch_border(iran: Any, pakistan: Any) -> tuple[LineString, list[Bridge]]:
     for k, nxt in enumerate(chain[1:], start=1):
         a, b = Point(coords[-1]), Point(nxt.coords[0])
         e_i = _ring_path(ring_i, a, b)
-        window = e_i.envelope.buffer(0.1)
-        line = _bridge_line(e_i, pakistan.boundary.intersection(window))
-        gap_km = float(
-            np.max(GEOD.inv(*np.array(e_i.coords).T, *shapely.get_coordinates(
-                shapely.shortest_line(shapely.points(np.array(e_i.coords)), pakistan.boundary.intersection(window))
-            )[1::2].T)[2]) / 1000.0
-        )
+        pak_near = pakistan.boundary.intersection(e_i.envelope.buffer(0.1))
+        line = _bridge_line(e_i, pak_near)
+        vertices = np.array(e_i.coords)
+        far = _nearest_points(vertices, pak_near)
+        gap_km = float(np.max(GEOD.inv(vertices[:, 0], vertices[:, 1], far[:, 0], far[:, 1])[2])) / 1000.0
         bridges.append(Bridge(k, line, e_i, gap_km))
         coords.extend(list(line.coords)[1:])
         coords.extend(list(nxt.coords)[1:])
@@ -524,8 +527,13 @@ SRC_FACTBOOK, SRC_OLDER, SRC_WIKI_BORDER = "S44", "S45", "S42"
 
 
 def _source_fields(ids: list[str], sources: dict[str, dict[str, Any]] | None) -> dict[str, str]:
-    urls = " ".join(sources[i]["url"] for i in ids if sources and i in sources and sources[i].get("url"))
-    return {"sources": ";".join(ids), "source_urls": urls}
+    """``sources`` and ``source_urls`` of a basemap feature (no URLs when built without sources.csv)."""
+    if not sources:
+        return {"sources": ";".join(ids), "source_urls": ""}
+    missing = [i for i in ids if i not in sources]
+    if missing:
+        raise GeoError(f"seeds/sources.csv: no row for basemap source id(s) {', '.join(missing)}")
+    return {"sources": ";".join(ids), "source_urls": seeds.source_urls(ids, sources)}
 
 
 def build_province(country: Any, ne: dict[str, Any], ne_id: str, country_a3: str) -> Any:
