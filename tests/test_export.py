@@ -172,13 +172,34 @@ def test_events_csv(files: dict[str, bytes]) -> None:
     assert [r["id"] for r in rows] == [f["id"] for f in events]
     for r, f in zip(rows, events, strict=True):
         g = shape(f["geometry"])
+        assert r["wkt_simplified_m"] == "0.0"  # small fixture geometries are written exactly
         assert wkt.loads(r["wkt"]).equals(g)
         assert r["geometry_type"] == g.geom_type
         pt = wkt.loads(f"POINT ({r['lon']} {r['lat']})")
         assert g.buffer(1e-6).covers(pt)
         assert r["event_date"] == f["properties"]["event_date"]
         assert r["verified"] in ("true", "false")
-    assert list(rows[0])[:4] == ["id", "geometry_type", "lon", "lat"] and list(rows[0])[-1] == "wkt"
+    assert list(rows[0])[:4] == ["id", "geometry_type", "lon", "lat"]
+    assert list(rows[0])[-2:] == ["wkt", "wkt_simplified_m"]
+
+
+def test_real_events_csv_fits_spreadsheets_and_says_what_it_simplified() -> None:
+    """Every WKT cell of the real events.csv fits Excel's 32,767-character cell and Python's csv
+    field limit; a simplified one stays within its stated tolerance of the layer geometry."""
+    data = (settings.LAYERS_DIR / "events.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(_io.StringIO(data)))  # the default 131,072 field limit must hold
+    layer = {f["id"]: shape(f["geometry"]) for f in json.loads(
+        (settings.LAYERS_DIR / "events.geojson").read_text(encoding="utf-8"))["features"]}
+    simplified = 0
+    for r in rows:
+        assert len(r["wkt"]) <= 32_767, r["id"]
+        g, written, tol_m = layer[r["id"]], wkt.loads(r["wkt"]), float(r["wkt_simplified_m"])
+        if tol_m == 0:
+            assert written.equals_exact(g, 1e-6), r["id"]
+        else:
+            simplified += 1
+            assert g.hausdorff_distance(written) * 111_700 <= tol_m, r["id"]
+    assert simplified >= 1  # the border-wide events carry the 7,000-vertex border line
 
 
 def test_export_is_deterministic(files: dict[str, bytes]) -> None:

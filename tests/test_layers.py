@@ -188,7 +188,7 @@ REQUIRED_EVENTS = [
     ("ev-2024-04-24-joint-statement-pipeline", "2024-04-24", "day"),
     ("ev-1995-pipeline-conceived", "1995", "year"),
     ("ev-2011-pipeline-initiated", "2011", "year"),
-    ("ev-2011-06-iran-section-complete-claim", "2011-06", "range"),
+    ("ev-2011-06-iran-section-complete-claim", "2011-06", "month"),
     ("ev-2024-02-23-pakistan-approves-phase-1", "2024-02-23", "day"),
     ("ev-2025-10-pipeline-construction-projected", "2025-10", "range"),
 ]
