@@ -57,6 +57,18 @@ class GeoJSONSyntaxError(ValueError):
     """The file is not valid GeoJSON; the message says where (byte offset) and what."""
 
 
+class NonFiniteCoordinate(GeoJSONSyntaxError):
+    """A NaN or Infinity token in coordinates. Python's json accepts them (so small features
+    carry them as floats); the message is the one every reader gives for such a coordinate."""
+
+    def __init__(self) -> None:
+        super().__init__("coordinates include NaN or infinity")
+
+
+#: The non-standard number tokens Python's json accepts ("-Infinity" is "-" then this).
+_NONFINITE = re.compile(rb"NaN|Infinity")
+
+
 class Sink(Protocol):
     """Receives what the reader finds, feature by feature."""
 
@@ -416,7 +428,9 @@ class _Reader:
                 self.pos = run_end
                 if run_end >= len(self.data):
                     raise self.fail("unexpected end of file inside coordinates")
-                raise self.fail(f"unexpected {chr(self.data[run_end])!r} inside coordinates")
+                if self._at_nonfinite():  # may read on: data[pos] is still the character
+                    raise NonFiniteCoordinate()
+                raise self.fail(f"unexpected {chr(self.data[self.pos])!r} inside coordinates")
             else:
                 seg_end = len(seg)
             if len(after) and after.min() < 0:
@@ -436,6 +450,12 @@ class _Reader:
             depth = int(after[-1]) if len(after) else depth
             if depth == 0:
                 return
+
+    def _at_nonfinite(self) -> bool:
+        """Whether a NaN or Infinity token starts at pos (reading on if the block cuts it)."""
+        while len(self.data) - self.pos < len(b"Infinity") and self.fill():
+            pass
+        return _NONFINITE.match(self.data, self.pos) is not None
 
     def _dims(
         self, a: np.ndarray, bidx: np.ndarray, after: np.ndarray, depth0: int, inner: int, pos_open: np.ndarray

@@ -84,6 +84,7 @@ class Source:
     alternatives: bool = False  # features are variants of one line: a total makes no sense
     skipped: dict[str, int] = field(default_factory=dict)  # geometry type -> count
     bbox: tuple[float, float, float, float] | None = None  # lon/lat extent of what was read
+    warnings: list[str] = field(default_factory=list)  # for stderr: unusable stated lengths, fields renamed
 
 
 # -- input checks ------------------------------------------------------------------------------
@@ -106,24 +107,35 @@ def check_path(path: str) -> Path:
     return p
 
 
-def stated_lengths(props: dict[str, Any]) -> list[Stated]:
+def _usable_km(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and value > 0)
+
+
+def stated_lengths(props: dict[str, Any], problems: list[str] | None = None) -> list[Stated]:
     """Published lengths in a feature's properties.
 
     ``length_known_km`` (+ ``length_known_source``) and every ``published_length_km_<tag>``
     (+ ``published_length_source_<tag>``). A bridged stretch of the border repeats the whole
     border's published figures; they do not describe the stretch, so they are ignored there.
+    A value that is present (not null or empty) but not a positive finite number ("abc",
+    "902" as text, 0, NaN) is not compared, and ``problems`` gets a sentence saying so.
     """
     out: list[Stated] = []
     if not props:
         return out
-    v = props.get("length_known_km")
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
-        out.append(Stated("length_known_km", float(v), props.get("length_known_source")))
+    keys = ["length_known_km"]
     if props.get("kind") != "bridged_stretch":
-        for key, val in props.items():
-            if key.startswith("published_length_km_") and isinstance(val, (int, float)) and val > 0:
-                tag = key[len("published_length_km_") :]
-                out.append(Stated(key, float(val), props.get(f"published_length_source_{tag}")))
+        keys += [k for k in props if k.startswith("published_length_km_")]
+    for key in keys:
+        val = props.get(key)
+        if _usable_km(val):
+            source_key = ("length_known_source" if key == "length_known_km"
+                          else "published_length_source_" + key[len("published_length_km_") :])
+            out.append(Stated(key, float(val), props.get(source_key)))
+        elif problems is not None and val is not None and val != "":
+            shown = repr(val) if len(repr(val)) <= 40 else repr(val)[:39] + "…"
+            problems.append(f"{key} is {shown}, not a positive number of km: not compared")
     return out
 
 
@@ -185,6 +197,9 @@ class MeasureSink:
         self.late_crs: Any = None
         self.seen_positions = False
         self.out_of_range: tuple[float, float, float, float] | None = None
+        self.nonfinite = False  # a NaN or infinite coordinate (after any CRS transform)
+        self.where = path  # how messages name the source (read_ogr adds the layer)
+        self.field_aliases: dict[str, str] = {}  # file field name -> name read as (Shapefile)
         self.bbox = [math.inf, math.inf, -math.inf, -math.inf]
         self._stack: list[_Feature] = []
         self._owners = 0
@@ -211,7 +226,10 @@ class MeasureSink:
 
     def _accept(self, x: np.ndarray, y: np.ndarray) -> bool:
         """Extend the bbox; False when the numbers cannot be lon/lat (and no CRS says so)."""
-        w, s, e, n = float(x.min()), float(y.min()), float(x.max()), float(y.max())
+        w, s, e, n = float(x.min()), float(y.min()), float(x.max()), float(y.max())  # NaN propagates
+        if not (math.isfinite(w) and math.isfinite(s) and math.isfinite(e) and math.isfinite(n)):
+            self.nonfinite = True  # nothing (not even a late 'crs' member) can explain these
+            return False
         b = self.bbox
         b[0], b[1], b[2], b[3] = min(b[0], w), min(b[1], s), max(b[2], e), max(b[3], n)
         if self.out_of_range is not None or measure.lonlat_range_problem((w, s, e, n)):
@@ -343,11 +361,15 @@ def _chords_m(records: list[tuple[_Feature, dict[str, Any], float]]) -> dict[int
 
 def _finish(sink: MeasureSink, records: list[tuple[_Feature, dict[str, Any], float]]) -> Source:
     """Turn raw records into a Source; reject empty or out-of-range input."""
+    if sink.nonfinite:
+        raise InputError(f"{sink.where}: {NONFINITE}")
     if sink.out_of_range is not None:
         problem = measure.lonlat_range_problem(sink.out_of_range)
         raise InputError(f"{sink.path}: {problem}")
     feats: list[Measured] = []
     skipped: dict[str, int] = {}
+    warnings: list[str] = []
+    problems: list[str] = []
     chords = _chords_m(records)
     for i, (f, m, length_m) in enumerate(records):
         gtype = m.get("geometry_type")
@@ -365,18 +387,36 @@ def _finish(sink: MeasureSink, records: list[tuple[_Feature, dict[str, Any], flo
             raise InputError(f"{sink.path}: feature {label}: a line needs at least 2 positions")
         chord = chords.get(i)
         name = props.get("name")
+        stated = stated_lengths(props, problems)
+        if problems:
+            aliases = sink.field_aliases
+            warnings += [f"{sink.where}: feature {label}: {_alias_note(p, aliases)}" for p in problems]
+            problems.clear()
         feats.append(
             Measured(
                 path=sink.path, layer=sink.layer, index=i, fid=label,
                 name=str(name) if name is not None else None, geometry_type=str(gtype),
                 parts=f.parts, vertices=f.vertices, length_m=length_m, chord_m=chord,
-                stated=stated_lengths(props), properties=props,
+                stated=stated, properties=props,
                 coords=_parts_from_chunks(f.chunks) if f.chunks is not None else None,
             )
         )
     alternatives = any("variant" in (m.properties or {}) for m in feats)
     bbox = tuple(sink.bbox) if math.isfinite(sink.bbox[0]) else None
-    return Source(sink.path, sink.layer, sink.crs_label, feats, alternatives, skipped, bbox)  # type: ignore[arg-type]
+    return Source(sink.path, sink.layer, sink.crs_label, feats, alternatives, skipped, bbox,  # type: ignore[arg-type]
+                  warnings)
+
+
+#: One message for a NaN or infinite coordinate, whichever reader finds it.
+NONFINITE = "coordinates include NaN or infinity"
+
+
+def _alias_note(problem: str, aliases: dict[str, str]) -> str:
+    """Name the field as the file spells it when it was read under another name."""
+    for file_name, read_as in aliases.items():
+        if problem.startswith(read_as + " "):
+            return f"{read_as} (field {file_name!r}){problem[len(read_as):]}"
+    return problem
 
 
 # -- readers -----------------------------------------------------------------------------------
@@ -431,6 +471,9 @@ class _SmallSink:
         self.layer = Path(path).stem
         self.crs_label = crs_label
         self.out_of_range: tuple[float, float, float, float] | None = None
+        self.nonfinite = False
+        self.where = path
+        self.field_aliases: dict[str, str] = {}
         self.bbox = [math.inf, math.inf, -math.inf, -math.inf]
 
 
@@ -527,6 +570,10 @@ def read_geojson_small(path: str) -> Source:
             ys = [float(p[1]) for p in part]
             if transformer is not None:
                 xs, ys = (list(v) for v in transformer.transform(xs, ys))
+            # min/max skip a NaN depending on where it is; a sum never does (NaN and +-inf
+            # propagate), and only an overflow of huge finite values needs the exact look.
+            if not math.isfinite(sum(xs) + sum(ys)) and not all(map(math.isfinite, xs + ys)):
+                raise InputError(f"{path}: {NONFINITE}")
             b[0], b[1] = min(b[0], min(xs)), min(b[1], min(ys))
             b[2], b[3] = max(b[2], max(xs)), max(b[3], max(ys))
             rec.vertices += len(xs)
@@ -609,10 +656,19 @@ def read_ogr(path: str, *, keep_coords: bool = False) -> list[Source]:
     except Exception as exc:  # noqa: BLE001 - GDAL/pyogrio raise many types; all mean "cannot open"
         raise InputError(f"{path}: cannot open ({_first_line(exc)})") from None
     sources: list[Source] = []
+    gpx = Path(path).suffix.lower() == ".gpx"
     for name, gtype in layers:
         gtype = str(gtype or "")
-        if not gtype or "Point" in gtype:
-            continue  # tables without geometry (GeoPackage styles, metadata) and point layers
+        if not gtype:
+            continue  # tables without geometry (GeoPackage styles, metadata)
+        point = re.search(r"(?:Multi)?Point", gtype)
+        if point:
+            if gpx and name in ("route_points", "track_points"):
+                continue  # the vertices of the routes and tracks measured in their own layers
+            skipped = _point_layer(path, str(name), point.group())
+            if skipped is not None:
+                sources.append(skipped)
+            continue
         try:
             meta, fids, geoms, fields = pyogrio.raw.read(path, layer=name, force_2d=True, return_fids=True)
         except Exception as exc:  # noqa: BLE001 - as above
@@ -620,9 +676,16 @@ def read_ogr(path: str, *, keep_coords: bool = False) -> list[Source]:
         if geoms is None:
             continue
         sink = MeasureSink(path, str(name), keep_coords=keep_coords, crs=meta.get("crs"))
+        if name != Path(path).stem:
+            sink.where = f"{path}: layer {name}"
         names = list(meta.get("fields", []))
+        renamed: list[str] = []
+        note = ""
+        if Path(path).suffix.lower() == ".shp":
+            sink.field_aliases, note = shapefile_aliases(names, list(meta.get("dtypes", [])))
+            renamed = [sink.field_aliases.get(k, k) for k in names]
         for i in range(len(geoms)):
-            props = {k: _py(fields[j][i]) for j, k in enumerate(names)}
+            props = {k: _py(fields[j][i]) for j, k in enumerate(renamed or names)}
             fid = props.get("id", props.get("fid", fids[i] if fids is not None else i + 1))
             sink.begin_feature()
             gname: str | None = None
@@ -638,9 +701,80 @@ def read_ogr(path: str, *, keep_coords: bool = False) -> list[Source]:
                         sink.positions(p[:, 0].copy(), p[:, 1].copy(), new)
             sink.end_feature({"id": fid, "type": "Feature", "properties": props, "geometry_type": gname})
         src = _finish(sink, sink.results())
-        if src.features:
+        if note:
+            src.warnings.insert(0, f"{sink.where}: {note}")
+        if src.features or src.skipped:
             sources.append(src)
     return sources
+
+
+def _point_layer(path: str, name: str, gtype: str) -> Source | None:
+    """A point layer has no length: a Source with no features that says how many it skipped."""
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(path, layer=name, force_feature_count=True)
+    except Exception as exc:  # noqa: BLE001 - GDAL/pyogrio raise many types
+        raise InputError(f"{path}: layer {name}: cannot read ({_first_line(exc)})") from None
+    n = int(info.get("features") or 0)
+    if n <= 0:
+        return None  # an empty layer (a GPX file without waypoints still has the layer)
+    try:
+        label = _crs_transformer(info.get("crs"), path)[1]
+    except InputError:
+        label = str(info.get("crs"))[:80]
+    return Source(path, name, label, [], skipped={gtype: n})
+
+
+#: GDAL's Shapefile driver cuts field names to 10 characters and makes them unique with
+#: "_1", "_2"... (first 8 characters + "_1"; 7 + "_10"): length_known_km becomes length_kno,
+#: and length_known_source becomes length_k_1 or length_kno, whichever came first.
+def _shp_truncation_of(field: str, prefix: str) -> bool:
+    """Could ``field`` be a Shapefile-laundered name of a field that starts with ``prefix``?"""
+    if len(field) < 10:
+        return False
+    if field == prefix[:10]:
+        return True
+    m = re.fullmatch(r"(.+)_(\d+)", field)
+    return bool(m) and len(field) == 10 and prefix.startswith(m.group(1))
+
+
+def _fields(names: list[str]) -> str:
+    return ("field " if len(names) == 1 else "fields ") + ", ".join(map(repr, names))
+
+
+def shapefile_aliases(names: list[str], dtypes: list[Any]) -> tuple[dict[str, str], str]:
+    """Map the cut field names of a Shapefile back to ``length_known_km`` and
+    ``length_known_source`` (numeric one = km, text one = source; GDAL's numbering depends on
+    field order), and a note for stderr: what was read as what, or why nothing could be."""
+    if "length_known_km" in names:
+        return {}, ""
+    kinds = dict(zip(names, [str(d) for d in dtypes], strict=False))
+    known = [n for n in names if _shp_truncation_of(n, "length_known_")]
+    numeric = [n for n in known if kinds.get(n, "").startswith(("float", "int"))]
+    text = [n for n in known if kinds.get(n, "") == "object"]
+    published = [n for n in names if _shp_truncation_of(n, "published_length_")]
+    aliases: dict[str, str] = {}
+    notes = []
+    # the one numeric field is the length; with none, the first cut name (a length written as
+    # text: its values are then reported one by one as not numbers)
+    km = numeric[0] if len(numeric) == 1 else ("length_kno" if not numeric and "length_kno" in text else None)
+    others = [n for n in text if n != km]
+    if km is not None and len(others) <= 1:
+        aliases[km] = "length_known_km"
+        if others:
+            aliases[others[0]] = "length_known_source"
+        notes.append("reading " + " and ".join(f"{k!r} as {v}" for k, v in aliases.items()))
+    elif known:
+        notes.append(f"{_fields(known)} may be length_known_km or length_known_source but cannot be "
+                     "told apart: not compared")
+    if published:
+        notes.append(f"{_fields(published)} {'looks' if len(published) == 1 else 'look'} like "
+                     "published_length_km_<tag> with the tag cut off: not compared")
+    if not notes:
+        return {}, ""
+    return aliases, ("a Shapefile cuts field names to 10 characters, so it cannot carry length_known_km; "
+                     + "; ".join(notes) + " (GeoPackage or FlatGeobuf keep the names)")
 
 
 def _py(v: Any) -> Any:
@@ -664,9 +798,10 @@ def read_any(path: str, *, keep_coords: bool = False) -> list[Source]:
     else:
         sources = read_ogr(path, keep_coords=keep_coords)
     if not any(s.features for s in sources):
-        found = {}
+        found: dict[str, int] = {}
         for s in sources:
-            found.update(s.skipped)
+            for t, n in s.skipped.items():
+                found[t] = found.get(t, 0) + n
         what = ", ".join(f"{n} {t}" for t, n in sorted(found.items())) or "no features"
         raise InputError(f"{path}: no line or polygon features to measure (found {what})")
     return sources

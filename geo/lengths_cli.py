@@ -98,6 +98,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             lengths.split_sources(sources, frontier)
     _warn_swapped(sources)
+    _warn_sources(sources)
 
     comparisons = [c for s in sources for f in s.features for c in lengths.compare(f, tolerance)]
     report = _report(sources, comparisons, unit, tolerance)
@@ -131,6 +132,21 @@ def _warn_swapped(sources: list[Any]) -> None:
         if s.bbox is not None and measure.looks_swapped(s.bbox):
             print(f"geo: warning: {s.path}: coordinates look like lat/lon swapped (swapped, they would "
                   "fall in the Iran-Pakistan frontier area); GeoJSON order is lon, lat", file=sys.stderr)
+
+
+#: Warnings about stated lengths printed per source; the rest are counted in one line.
+MAX_WARNINGS_PER_SOURCE = 10
+
+
+def _warn_sources(sources: list[Any]) -> None:
+    """What reading left for stderr: stated lengths that cannot be used, fields renamed."""
+    for s in sources:
+        for line in s.warnings[:MAX_WARNINGS_PER_SOURCE]:
+            print(f"geo: warning: {line}", file=sys.stderr)
+        more = len(s.warnings) - MAX_WARNINGS_PER_SOURCE
+        if more > 0:
+            where = s.path if s.layer == Path(s.path).stem else f"{s.path}: layer {s.layer}"
+            print(f"geo: warning: {where}: {more:,} more such warnings", file=sys.stderr)
 
 
 def _report(sources: list[Any], comparisons: list[Any], unit: str, tolerance: float) -> dict[str, Any]:
@@ -205,17 +221,21 @@ def _write_json(report: dict[str, Any], out: TextIO) -> None:
     def dumps(obj: Any) -> str:
         return json.dumps(obj, ensure_ascii=False, allow_nan=False)
 
+    # Encoded whole before anything is written: a value JSON cannot hold fails with no
+    # partial document on stdout.
     head = {k: v for k, v in report.items() if k not in ("sources", "check")}
-    out.write("{" + dumps(head)[1:-1] + ',\n"sources": [\n')
+    chunks = ["{" + dumps(head)[1:-1] + ',\n"sources": [\n']
     for n, s in enumerate(report["sources"]):
         keys = list(s)
         cut = keys.index("features")
         before = dumps({k: s[k] for k in keys[:cut]})[1:-1]
         after = dumps({k: s[k] for k in keys[cut + 1 :]})[1:-1]
-        out.write(("" if n == 0 else ",\n") + "{" + before + ', "features": [\n')
-        out.write(",\n".join(dumps(f) for f in s["features"]))
-        out.write("\n]" + (", " + after if after else "") + "}")
-    out.write('\n],\n"check": ' + dumps(report["check"]) + "}\n")
+        feats = s["features"]
+        chunks.append(("" if n == 0 else ",\n") + "{" + before + ', "features": ['
+                      + ("\n" + ",\n".join(dumps(f) for f in feats) + "\n" if feats else "")
+                      + "]" + (", " + after if after else "") + "}")
+    chunks.append('\n],\n"check": ' + dumps(report["check"]) + "}\n")
+    out.write("".join(chunks))
 
 
 def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
@@ -263,6 +283,9 @@ def _write_table(report: dict[str, Any], out: TextIO, unit: str) -> None:
     for s in report["sources"]:
         out.write(f"\n{s['path']}" + (f" [{s['layer']}]" if s["layer"] != Path(s["path"]).stem else ""))
         out.write(f"  (CRS: {s['crs']})\n")
+        if not s["features"]:  # a point layer: nothing measured, only what was skipped
+            out.write(_skipped_line(s["skipped"]))
+            continue
         head = ["id", "name", "type", "vertices", f"measured {u}", f"chord {u}", f"stated {u}",
                 f"diff {u}", "ratio", "check", "stated source"]
         rows = [head]
@@ -288,12 +311,16 @@ def _write_table(report: dict[str, Any], out: TextIO, unit: str) -> None:
         if s.get("total_note"):
             out.write(f"(no total: {s['total_note'].split(': ')[0]})\n")
         if s.get("skipped"):
-            out.write("skipped (no length): " + ", ".join(f"{n} {t}" for t, n in s["skipped"].items()) + "\n")
+            out.write(_skipped_line(s["skipped"]))
     chk = report["check"]
     if chk["compared"]:
         out.write(f"\nratio = stated / measured (GEM's wiggle factor); check: ok within "
                   f"±{report['tolerance_pct']:g}%, 'impossible' = stated shorter than the chord "
                   f"between the ends. {chk['failed']} of {chk['compared']} not ok.\n")
+
+
+def _skipped_line(skipped: dict[str, int]) -> str:
+    return "skipped (no length): " + ", ".join(f"{n} {t}" for t, n in skipped.items()) + "\n"
 
 
 def _short(text: str, width: int) -> str:
@@ -314,6 +341,8 @@ def _write_csv(report: dict[str, Any], out: TextIO, unit: str) -> None:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(cols)
     for s in report["sources"]:
+        if not s["features"]:
+            continue  # a point layer: the CSV has rows for measured features and totals only
         for f in s["features"]:
             base = ["feature", s["path"], s["layer"], f["id"], f["name"] or "", f["geometry_type"], f["measures"],
                     f["parts"], f["vertices"], f["length_m"], f[f"length_{u}"], _csv(f[f"chord_{u}"])]

@@ -300,7 +300,7 @@ def test_ogr_formats(tmp_path, capsys, driver, ext):
     assert code == 0 and f["length_m"] == pytest.approx(ROUTE_M, abs=1e-3)
 
 
-def test_gpx_tracks_and_routes_skip_waypoints(tmp_path, capsys):
+def test_gpx_tracks_and_routes_skip_waypoints_and_say_how_many(tmp_path, capsys):
     gpx = tmp_path / "t.gpx"
     gpx.write_text(
         '<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
@@ -309,9 +309,50 @@ def test_gpx_tracks_and_routes_skip_waypoints(tmp_path, capsys):
     )
     code, out, _ = run([str(gpx), "--json"], capsys)
     srcs = json.loads(out)["sources"]
-    assert code == 0 and [s["layer"] for s in srcs] == ["tracks"]
-    assert srcs[0]["features"][0]["name"] == "T1"
-    assert srcs[0]["features"][0]["length_m"] == pytest.approx(ROUTE_M, abs=1e-3)
+    # the empty routes layer is not listed, nor track_points (the vertices of the track)
+    assert code == 0 and [s["layer"] for s in srcs] == ["waypoints", "tracks"]
+    assert srcs[0]["skipped"] == {"Point": 1} and srcs[0]["features"] == [] and srcs[0]["total_km"] == 0
+    assert "skipped" not in srcs[1]
+    assert srcs[1]["features"][0]["name"] == "T1"
+    assert srcs[1]["features"][0]["length_m"] == pytest.approx(ROUTE_M, abs=1e-3)
+    code, out, _ = run([str(gpx)], capsys)
+    assert code == 0 and f"{gpx} [waypoints]  (CRS: EPSG:4326)\nskipped (no length): 1 Point\n" in out
+    assert "TOTAL" in out.split("[tracks]")[1] and out.count("TOTAL") == 1
+    code, out, _ = run([str(gpx), "--csv"], capsys)  # rows for measured features and totals only
+    assert code == 0 and [r["layer"] for r in csv.DictReader(stdio.StringIO(out))] == ["tracks", "tracks"]
+
+
+def write_gpkg_layer(path: Path, layer: str, wkbs: list[bytes], gtype: str, append: bool = False) -> None:
+    import pyogrio.raw
+
+    pyogrio.raw.write(str(path), np.array(wkbs, dtype=object), [np.array([f"{layer}-{i}" for i in range(len(wkbs))],
+                      dtype=object)], fields=["id"], driver="GPKG", crs="EPSG:4326", geometry_type=gtype, layer=layer,
+                      append=append)
+
+
+def test_point_layers_of_a_geopackage_are_reported_as_skipped(tmp_path, capsys):
+    import shapely
+
+    gpkg = tmp_path / "f.gpkg"
+    pts = [shapely.to_wkb(shapely.Point(61, 27)), shapely.to_wkb(shapely.Point(62, 28))]
+    write_gpkg_layer(gpkg, "places", pts, "Point")
+    write_gpkg_layer(gpkg, "route", [shapely.to_wkb(shapely.LineString(ROUTE))], "LineString", append=True)
+    write_gpkg_layer(gpkg, "events", [shapely.to_wkb(shapely.MultiPoint([(61, 27), (62, 27)]))], "MultiPoint",
+                     append=True)
+    code, out, _ = run([str(gpkg), "--json"], capsys)
+    srcs = {s["layer"]: s for s in json.loads(out)["sources"]}
+    assert code == 0 and list(srcs) == ["places", "route", "events"]
+    assert srcs["places"]["skipped"] == {"Point": 2} and srcs["events"]["skipped"] == {"MultiPoint": 1}
+    assert srcs["route"]["features"][0]["length_m"] == pytest.approx(ROUTE_M, abs=1e-3)
+    code, out, _ = run([str(gpkg)], capsys)
+    assert "[places]  (CRS: EPSG:4326)\nskipped (no length): 2 Point\n" in out
+    assert "[events]  (CRS: EPSG:4326)\nskipped (no length): 1 MultiPoint\n" in out
+    # only points: the error counts them across layers
+    only = tmp_path / "pts.gpkg"
+    write_gpkg_layer(only, "a", pts, "Point")
+    write_gpkg_layer(only, "b", pts[:1], "Point", append=True)
+    code, out, err = run([str(only)], capsys)
+    assert code == 2 and out == "" and "no line or polygon features to measure (found 3 Point)" in err
 
 
 # -- CRS handling ------------------------------------------------------------------------------
@@ -373,6 +414,158 @@ def test_bad_input_is_one_line_exit_2(tmp_path, capsys, reader, make, problem):
     code, out, err = run([path], capsys)
     assert code == 2 and out == ""
     assert err.startswith(f"geo: error: {path}: ") and problem in err and err.count("\n") == 1
+
+
+NONFINITE = [
+    '[[0,0],[NaN,0]]', '[[NaN,0],[1,1]]', '[[0,0],[-Infinity,0]]', '[[0,0],[0,Infinity]]', '[[0,0],[1e400,0]]',
+]
+
+
+@pytest.mark.parametrize("coords", NONFINITE)
+@pytest.mark.parametrize("before", [False, True])
+@pytest.mark.parametrize("fmt", [[], ["--json"], ["--csv"], ["--by-country"]])
+def test_nan_or_infinite_coordinate_is_one_line_exit_2(tmp_path, capsys, reader, coords, before, fmt):
+    """Python's json reads NaN and Infinity; every reader refuses them the same way."""
+    ok = '{"type":"Feature","id":"ok","properties":{},"geometry":{"type":"LineString","coordinates":[[61,27],[62,28]]}},'
+    path = tmp_path / "nan.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[' + (ok if before else "")
+                    + '{"type":"Feature","id":"a","properties":{},"geometry":{"type":"LineString","coordinates":'
+                    + coords + "}}]}")
+    if fmt == ["--by-country"]:
+        fmt = [*fmt, "--layers-dir", str(make_layers(tmp_path / "layers"))]
+    code, out, err = run([str(path), *fmt], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"geo: error: {path}: coordinates include NaN or infinity\n"
+
+
+@pytest.mark.parametrize("pandas_min", [0, 1 << 40])
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_stream_reader_names_a_nonfinite_token_even_across_blocks(tmp_path, monkeypatch, pandas_min, token):
+    monkeypatch.setattr(geojson_stream, "PANDAS_MIN_BYTES", pandas_min)
+    p = tmp_path / "n.geojson"
+    p.write_text('{"type":"LineString","coordinates":[[1,2],[3,' + token + "]]}")
+    for block in (3, 5, 1 << 20):
+        with pytest.raises(geojson_stream.NonFiniteCoordinate, match="NaN or infinity"):
+            geojson_stream.read(p, Collect(), block_bytes=block)
+    p.write_text('{"type":"LineString","coordinates":[[1,2],[3,Nope]]}')  # not a number at all
+    with pytest.raises(geojson_stream.GeoJSONSyntaxError, match="unexpected 'N' inside coordinates"):
+        geojson_stream.read(p, Collect(), block_bytes=5)
+
+
+def test_nan_coordinate_in_an_ogr_file_is_one_line_exit_2(tmp_path, capsys):
+    import struct
+
+    def wkb(*xy: float) -> bytes:
+        return struct.pack("<BII", 1, 2, len(xy) // 2) + struct.pack(f"<{len(xy)}d", *xy)
+
+    for ext, driver in (("gpkg", "GPKG"), ("fgb", "FlatGeobuf")):
+        path = tmp_path / f"n.{ext}"
+        import pyogrio.raw
+
+        # a valid feature first: the extent read so far is finite, the NaN must still be seen
+        pyogrio.raw.write(str(path), np.array([wkb(61, 27, 62, 28), wkb(61, 27, math.nan, 27)], dtype=object),
+                          [np.array(["ok", "bad"], dtype=object)], fields=["id"], driver=driver, crs="EPSG:4326",
+                          geometry_type="LineString")
+        for fmt in ([], ["--json"], ["--csv"]):
+            code, out, err = run([str(path), *fmt], capsys)
+            assert (code, out) == (2, "")
+            assert err == f"geo: error: {path}: coordinates include NaN or infinity\n"
+
+
+def test_json_output_is_all_or_nothing():
+    from geo import lengths_cli
+
+    rep = {"units": "km", "sources": [{"path": "p", "features": [{"length_km": math.nan}]}], "check": {}}
+    out = stdio.StringIO()
+    with pytest.raises(ValueError):
+        lengths_cli._write_json(rep, out)
+    assert out.getvalue() == ""
+
+
+# -- stated lengths that cannot be used --------------------------------------------------------
+
+
+def test_unusable_stated_length_warns_naming_the_feature(tmp_path, capsys, reader):
+    path = tmp_path / "s.geojson"
+    path.write_text(json.dumps(fc(
+        feat("abc", ROUTE, length_known_km="abc"),
+        feat("text", ROUTE, length_known_km="250"),
+        feat("nan", ROUTE, length_known_km=math.nan, published_length_km_x=math.inf),
+        feat("zero", ROUTE, length_known_km=0),
+        feat("none", ROUTE, length_known_km=None, published_length_km_y=""),
+        feat("good", ROUTE, length_known_km=250, published_length_km_z=True),
+    )))
+    for fmt in (["--json"], ["--csv"], []):
+        code, out, err = run([str(path), "--check", *fmt], capsys)
+        assert code == 0
+        lines = err.splitlines()
+        warned = [ln for ln in lines if ln.startswith("geo: warning: ")]
+        assert warned == [
+            f"geo: warning: {path}: feature abc: length_known_km is 'abc', not a positive number of km: not compared",
+            f"geo: warning: {path}: feature text: length_known_km is '250', not a positive number of km: not compared",
+            f"geo: warning: {path}: feature nan: length_known_km is nan, not a positive number of km: not compared",
+            f"geo: warning: {path}: feature nan: published_length_km_x is inf, not a positive number of km: "
+            "not compared",
+            f"geo: warning: {path}: feature zero: length_known_km is 0, not a positive number of km: not compared",
+            f"geo: warning: {path}: feature good: published_length_km_z is True, not a positive number of km: "
+            "not compared",
+        ]
+        assert lines[-1] == "geo: check: all 1 stated lengths within ±33%"
+        if fmt == ["--json"]:
+            feats = json.loads(out)["sources"][0]["features"]
+            assert [len(f["stated"]) for f in feats] == [0, 0, 0, 0, 0, 1]
+
+
+def test_warnings_are_capped_per_source(tmp_path, capsys):
+    path = write(tmp_path / "many.geojson", fc(*[feat(f"f{i}", ROUTE, length_known_km="x") for i in range(25)]))
+    code, _, err = run([path], capsys)
+    lines = err.splitlines()
+    assert code == 0 and len(lines) == 11 and lines[-1] == f"geo: warning: {path}: 15 more such warnings"
+
+
+def shp_write(path: Path, fields: dict[str, list[Any]]) -> str:
+    import warnings
+
+    import pyogrio.raw
+    import shapely
+
+    geoms = np.array([shapely.to_wkb(shapely.LineString(ROUTE))] * 2, dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pyogrio: "Normalized/laundered field name"
+        pyogrio.raw.write(str(path), geoms, [np.array(v, dtype=object if isinstance(v[0], str) else float)
+                                             for v in fields.values()],
+                          fields=list(fields), driver="ESRI Shapefile", crs="EPSG:4326", geometry_type="LineString")
+    return str(path)
+
+
+@pytest.mark.parametrize("source_first", [False, True])
+def test_shapefile_cut_field_names_are_recognised(tmp_path, capsys, source_first):
+    km = {"length_known_km": [300.0, 100.0]}
+    src = {"length_known_source": ["S1", "S2"]}
+    fields = {"id": ["a", "b"], **(src if source_first else {}), **km, **({} if source_first else src),
+              "published_length_km_factbook": [959.0, 959.0]}
+    path = shp_write(tmp_path / "r.shp", fields)
+    code, out, err = run([path, "--check", "--json"], capsys)
+    feats = json.loads(out)["sources"][0]["features"]
+    assert [(st["field"], st["stated_km"], st["source"], st["status"]) for f in feats for st in f["stated"]] == [
+        ("length_known_km", 300.0, "S1", "ok"), ("length_known_km", 100.0, "S2", "impossible")]
+    assert code == 1 and "b: impossible" in err
+    cut_km, cut_src = ("length_k_1", "length_kno") if source_first else ("length_kno", "length_k_1")
+    assert (f"geo: warning: {path}: a Shapefile cuts field names to 10 characters, so it cannot carry "
+            f"length_known_km; reading {cut_km!r} as length_known_km and {cut_src!r} as length_known_source; "
+            "field 'published_' looks like published_length_km_<tag> with the tag cut off: not compared") in err
+
+
+def test_shapefile_text_length_field_warns_per_feature(tmp_path, capsys):
+    path = shp_write(tmp_path / "t.shp", {"id": ["a", "b"], "length_known_km": ["abc", "250"]})
+    code, _, err = run([path, "--check"], capsys)
+    assert code == 0 and "reading 'length_kno' as length_known_km" in err
+    assert (f"geo: warning: {path}: feature a: length_known_km (field 'length_kno') is 'abc', not a positive number"
+            in err)
+    assert "nothing to compare" in err
+    plain = shp_write(tmp_path / "p.shp", {"id": ["a", "b"], "name": ["x", "y"]})
+    code, _, err = run([plain], capsys)
+    assert code == 0 and err == ""  # no stated-length fields: nothing to say
 
 
 @pytest.mark.parametrize(
