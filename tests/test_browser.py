@@ -6,6 +6,7 @@ strings) or from the real layers, via file://, and checks what the page actually
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -140,6 +141,21 @@ def test_claim_link_opens_claims_panel_and_feature(chromium, hostile) -> None:
         _assert_clean(page)
 
 
+def _slide(page, cls: str, iso: str) -> None:
+    """Move a date slider as far as ``iso``: the sliders step over the event dates (data-stops),
+    "from" to the first of them on or after ``iso``, "to" to the last on or before it."""
+    page.evaluate(
+        """([cls, iso]) => {
+            const el = document.querySelector('#atlas-time input.' + cls);
+            const stops = el.dataset.stops.split(' ');
+            const i = cls === 'time-from' ? stops.findIndex(s => s >= iso)
+                                          : stops.map(s => s <= iso).lastIndexOf(true);
+            el.value = String(i); el.dispatchEvent(new Event('input', {bubbles: true}));
+        }""",
+        [cls, iso],
+    )
+
+
 def test_time_control_hides_events_outside_range(chromium, hostile) -> None:
     path, layers = hostile
     n = len(layers["events"]["features"])
@@ -149,20 +165,12 @@ def test_time_control_hides_events_outside_range(chromium, hostile) -> None:
         # slide "from" to 2024-01-17: the 2023 clash and the 16 January strike must go
         lo = page.evaluate("window.atlas.time.bounds()[0]")
         assert lo == "2023-06-01"
-        page.evaluate("""() => {
-            const el = document.querySelector('#atlas-time input.time-from');
-            const day = (Date.UTC(2024, 0, 17) - Date.UTC(2023, 5, 1)) / 86400000;
-            el.value = String(day); el.dispatchEvent(new Event('input', {bubbles: true}));
-        }""")
+        _slide(page, "time-from", "2024-01-17")
         ids = set(page.eval_on_selector_all(sel, "els => els.map(e => e.dataset.featureId)"))
         assert ids == {"ev-2024-01-18-pakistan-strike", "ev-2024-04-raisi-visit"}
         assert "2 of 4 events shown" in page.locator("#atlas-time").inner_text()
         # "to" before April 2024 hides the month-precision visit too
-        page.evaluate("""() => {
-            const el = document.querySelector('#atlas-time input.time-to');
-            const day = (Date.UTC(2024, 2, 31) - Date.UTC(2023, 5, 1)) / 86400000;
-            el.value = String(day); el.dispatchEvent(new Event('input', {bubbles: true}));
-        }""")
+        _slide(page, "time-to", "2024-03-31")
         ids = set(page.eval_on_selector_all(sel, "els => els.map(e => e.dataset.featureId)"))
         assert ids == {"ev-2024-01-18-pakistan-strike"}
         page.locator("#atlas-time .time-reset").click()
@@ -206,6 +214,7 @@ def test_deep_link_selects_feature_and_survives_reload(chromium, hostile) -> Non
 def test_search_and_geodesic_measure(chromium, hostile) -> None:
     path, _ = hostile
     import geographiclib.geodesic as geographiclib
+
     with open_map(path, b=chromium) as page:
         page.locator("#atlas-search-input").fill("taftan")
         page.locator(".search-results li[data-id]").first.click()
@@ -237,4 +246,199 @@ def test_phone_layout_panel_collapses(chromium, hostile) -> None:
         assert box["width"] <= 390 and box["y"] > 300
         page.locator('a.passage[data-ref="pl-gwadar"]').first.click()
         page.wait_for_selector('.leaflet-popup-content .popup[data-feature-id="pl-gwadar"]', timeout=5000)
+        _assert_clean(page)
+
+
+# --------------------------------------------------------------------------- QA defects (real map)
+#: where to click a passage: inside its first line box (a passage wrapping onto a second line has a
+#: bounding box whose centre may lie on the neighbouring passage)
+_FIRST_LINE = """el => { const r = el.getClientRects()[0], b = el.getBoundingClientRect();
+    return {x: r.left - b.left + Math.min(8, r.width / 2), y: r.top - b.top + r.height / 2}; }"""
+
+
+def _click_passage(page, locator) -> None:
+    locator.scroll_into_view_if_needed()
+    locator.click(position=locator.evaluate(_FIRST_LINE))
+
+
+def _rect(page, selector: str):
+    return page.evaluate(
+        "s => { const e = document.querySelector(s); if (!e) return null; const r = e.getBoundingClientRect();"
+        " return r.width && r.height ? [r.left, r.top, r.right, r.bottom] : null; }",
+        selector,
+    )
+
+
+def _overlap(a, b) -> bool:
+    return bool(a and b) and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _quoted_ids(layers: dict, claims: dict) -> set[str]:
+    ids = {
+        str(f["id"])
+        for fc in layers.values()
+        for f in fc.get("features") or []
+        if (f.get("properties") or {}).get("article_quote")
+    }
+    return ids | {c["id"] for c in claims["claims"] if c.get("article_quote")}
+
+
+@pytest.fixture(scope="module")
+def real_claims() -> dict:
+    return assembled_inputs()["claims"]
+
+
+def test_claim_without_features_closes_popup_shows_card(chromium, real, real_claims) -> None:
+    path, _ = real
+    empty = [c["id"] for c in real_claims["claims"] if not c.get("feature_ids") and c.get("article_quote")]
+    assert empty, "the real claims have no claim without features any more"
+    with open_map(path, b=chromium) as page:
+        for cid in empty:
+            page.evaluate("window.atlas.select('ev-2024-01-16-iran-strike-panjgur', {fly: true})")
+            page.wait_for_selector(
+                '.leaflet-popup-content .popup[data-feature-id="ev-2024-01-16-iran-strike-panjgur"]',
+                timeout=5000,
+            )
+            page.locator(".tab[data-tab=article]").click()
+            _click_passage(page, page.locator(f'a.passage[data-refs~="{cid}"]').first)
+            page.wait_for_timeout(1800)  # longer than any pending flight
+            assert page.locator(".leaflet-popup").count() == 0, cid
+            assert page.evaluate("location.hash") == f"#claim={cid}"
+            card = page.locator(f"#claim-{cid}")
+            assert card.is_visible() and "hl" in (card.get_attribute("class") or "")
+            assert page.locator(f'a.passage.hl[data-refs~="{cid}"]').count() >= 1
+            assert page.locator("a.passage.hl[data-refs~='ev-2024-01-16-iran-strike-panjgur']").count() == 0
+        # and from a deep link
+        page.evaluate("window.atlas.select('ev-2024-01-16-iran-strike-panjgur', {fly: true})")
+        page.wait_for_selector(
+            '.leaflet-popup-content .popup[data-feature-id="ev-2024-01-16-iran-strike-panjgur"]', timeout=5000
+        )
+        page.evaluate("id => { location.hash = '#claim=' + id; }", empty[0])
+        page.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=3000)
+        assert page.locator(f"#claim-{empty[0]}").is_visible()
+        _assert_clean(page)
+
+
+def test_every_quoted_feature_and_claim_reachable_from_article(chromium, real, real_claims) -> None:
+    path, layers = real
+    want = _quoted_ids(layers, real_claims)
+    reached: set[str] = set()
+    with open_map(path, b=chromium) as page:
+        links = page.locator("a.passage")
+        for i in range(links.count()):
+            a = links.nth(i)
+            text = a.inner_text()
+            assert re.search(r"\w\w", text), f"a link shorter than a word: {text!r}"
+            refs = a.get_attribute("data-refs").split()
+            page.locator(".tab[data-tab=article]").click()
+            _click_passage(page, a)
+            if len(refs) == 1:
+                assert page.locator("#passage-chooser").count() == 0
+                reached.add(refs[0])
+                continue
+            items = page.locator("#passage-chooser .chooser-item")
+            assert items.count() == len(refs)
+            for j in range(items.count()):
+                reached.add(items.nth(j).get_attribute("data-id"))
+        assert reached == want
+        # a target reached only through the chooser really opens: the Lahore leg of the visit
+        page.locator(".tab[data-tab=article]").click()
+        _click_passage(page, page.locator('a.passage[data-refs~="ev-2024-04-23-lahore-leg"]').first)
+        page.locator('#passage-chooser .chooser-item[data-id="ev-2024-04-23-lahore-leg"]').click()
+        page.wait_for_selector(
+            '.leaflet-popup-content .popup[data-feature-id="ev-2024-04-23-lahore-leg"]', timeout=5000
+        )
+        assert page.evaluate("location.hash") == "#feature=ev-2024-04-23-lahore-leg"
+        _assert_clean(page)
+
+
+def test_time_control_steps_over_event_dates_and_presets(chromium, real) -> None:
+    path, layers = real
+    events = layers["events"]["features"]
+    with open_map(path, b=chromium) as page:
+        stops = page.evaluate("window.atlas.time.stops()")
+        n_steps = int(page.locator("#atlas-time input.time-from").get_attribute("max"))
+        assert n_steps == len(stops) - 1 <= 2 * len(events)
+        # from the start, the keyboard reaches the January 2024 strikes in a few steps
+        first_jan = stops.index(min(s for s in stops if s >= "2024-01-01"))
+        if not page.evaluate("document.getElementById('atlas-time').open"):
+            page.locator("#atlas-time summary").click()
+        page.locator("#atlas-time input.time-from").focus()
+        for _ in range(first_jan):
+            page.keyboard.press("ArrowRight")
+        assert page.evaluate("window.atlas.time.range()[0]") == stops[first_jan] <= "2024-01-16"
+        page.locator("#atlas-time .time-preset", has_text="Jan 2024").click()
+        jan = {f["id"] for f in events if str(f["properties"].get("event_date", "")).startswith("2024-01")}
+        sel = '.leaflet-pane [data-layer="events"]'
+        assert set(page.eval_on_selector_all(sel, "els => els.map(e => e.dataset.featureId)")) == jan
+        assert page.evaluate("window.atlas.time.range()") == ["2024-01-01", "2024-01-31"]
+        page.locator("#atlas-time .time-preset", has_text="All").click()
+        assert page.evaluate("window.atlas.counts().events") == len(events)
+        _assert_clean(page)
+
+
+def test_phone_popup_clear_of_controls_and_passage_in_view(chromium, real) -> None:
+    path, _ = real
+    with open_map(path, b=chromium, viewport=(400, 800)) as page:
+        page.locator("#atlas-toggle").click()
+        page.wait_for_timeout(300)
+        for fid in ("ev-2024-01-29-fm-visit-islamabad", "ev-2024-04-22-arrival-islamabad"):
+            a = page.locator(f'a.passage[data-ref="{fid}"]').first
+            _click_passage(page, a)
+            page.wait_for_selector(f'.leaflet-popup-content .popup[data-feature-id="{fid}"]', timeout=5000)
+            page.wait_for_timeout(2000)  # the map has flown and panned, the popup has settled
+            popup = _rect(page, ".leaflet-popup-content-wrapper")
+            close = _rect(page, ".leaflet-popup-close-button")
+            map_r = _rect(page, ".folium-map")
+            assert popup and close and map_r
+            assert map_r[1] <= popup[1] and popup[3] <= map_r[3], (popup, map_r)  # inside the map
+            controls = page.evaluate(
+                """() => [...document.querySelectorAll('.leaflet-control, #atlas-toggle')].map(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width && r.height ? [e.className || e.id, [r.left, r.top, r.right, r.bottom]] : null;
+                }).filter(Boolean)"""
+            )
+            for name, r in controls:
+                assert not _overlap(popup, r), (name, r, popup)
+            body = _rect(page, "#tab-article")
+            ar = a.evaluate(
+                "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+            )
+            assert body[1] <= ar[1] and ar[3] <= body[3], (ar, body)  # the clicked passage is in view
+            page.locator(".leaflet-popup-close-button").click()
+        _assert_clean(page)
+
+
+def test_search_matches_claim_text_and_feature_values(chromium, real) -> None:
+    path, _ = real
+    with open_map(path, b=chromium) as page:
+        page.locator("#atlas-search-input").fill("959")
+        ids = page.eval_on_selector_all(".search-results li[data-id]", "els => els.map(e => e.dataset.id)")
+        assert {"cl-border-959-km", "border-osm"} <= set(ids)
+        assert "959" in page.locator('.search-results li[data-id="border-osm"] .hit-context').inner_text()
+        # a claim's article quote and what the sources say are searched too
+        page.locator("#atlas-search-input").fill("porous")
+        ids = page.eval_on_selector_all(".search-results li[data-id]", "els => els.map(e => e.dataset.id)")
+        assert "cl-border-959-km" in ids
+        page.locator("#atlas-search-input").fill("Factbook")
+        ids = page.eval_on_selector_all(".search-results li[data-id]", "els => els.map(e => e.dataset.id)")
+        assert "cl-border-959-km" in ids
+        _assert_clean(page)
+
+
+def test_claim_quotes_not_double_quoted(chromium, real, real_claims) -> None:
+    path, _ = real
+    with open_map(path, b=chromium) as page:
+        page.locator(".tab[data-tab=claims]").click()
+        shown = page.eval_on_selector_all(
+            "#tab-claims blockquote.quote > span", "els => els.map(e => e.textContent)"
+        )
+        assert shown
+        for t in shown:
+            assert not re.search(r"[“”\"]{2}|^[“\"]\s*[“\"]", t), t
+            assert t.startswith("“") and (t.count("“") == t.count("”")), t
+        q = next(c for c in real_claims["claims"] if c["id"] == "cl-sharif-quote")["article_quote"]
+        card = page.locator("#claim-cl-sharif-quote blockquote.quote > span").inner_text()
+        assert card == q  # already a quotation: shown as it is
+        assert page.evaluate("window.atlas.quoted('a “b” c')") == "“a ‘b’ c”"
         _assert_clean(page)

@@ -135,7 +135,8 @@ def test_passages_use_offsets_quotes_and_report_misses() -> None:
         {"id": "d", "paragraph": 9, "start": 0, "end": 3, "quote": "x"},
     ]
     segs, unplaced = resolve_passages(paras, anns)
-    assert segs[0] == [["Alpha ", []], ["beta ", ["a"]], ["gamma", ["a", "b"]], [" delta", ["b"]], [".", []]]
+    # overlapping quotes are one passage covering their union, never fragments
+    assert segs[0] == [["Alpha ", []], ["beta gamma delta", ["a", "b"]], [".", []]]
     assert "".join(s[0] for s in segs[0]) == paras[0]
     assert segs[1] == [["Second one.", []]]
     assert len(unplaced) == 2 and unplaced[0].startswith("c:") and unplaced[1].startswith("d:")
@@ -177,3 +178,59 @@ def test_real_article_annotations_all_placed(real_inputs) -> None:
     inputs = dict(real_inputs)
     payload = build_payload(inputs.pop("layers"), **inputs)
     assert payload["unlinked"] == []
+
+
+def test_overlapping_quotes_one_passage_touching_ones_separate() -> None:
+    paras = ["one two three four five six"]
+    anns = [
+        {"id": "outer", "paragraph": 1, "start": 4, "end": 18, "quote": "two three four"},
+        {"id": "inner", "paragraph": 1, "start": 8, "end": 13, "quote": "three"},
+        {"id": "tail", "paragraph": 1, "start": 14, "end": 23, "quote": "four five"},
+        {"id": "next", "paragraph": 1, "start": 23, "end": 27, "quote": " six"},  # touches, no overlap
+    ]
+    segs, unplaced = resolve_passages(paras, anns)
+    assert unplaced == []
+    assert segs[0] == [["one ", []], ["two three four five", ["outer", "inner", "tail"]], [" six", ["next"]]]
+
+
+def _quoted_ids(inputs: dict) -> set[str]:
+    ids = {
+        str(f["id"])
+        for fc in inputs["layers"].values()
+        for f in fc.get("features") or []
+        if (f.get("properties") or {}).get("article_quote")
+    }
+    return ids | {c["id"] for c in inputs["claims"]["claims"] if c.get("article_quote")}
+
+
+def test_real_passages_whole_quotes_every_annotation_linked(real_inputs) -> None:
+    """QA: overlapping quotes split the article into fragments (", " links; "three-day visit" linked
+    to the Karachi leg, not the visit; the Lahore leg unreachable)."""
+    inputs = dict(real_inputs)
+    layers = inputs.pop("layers")
+    payload = build_payload(layers, **inputs)
+    quotes: dict[str, str] = {}
+    for fc in layers.values():
+        for f in fc.get("features") or []:
+            if (f.get("properties") or {}).get("article_quote"):
+                quotes[str(f["id"])] = f["properties"]["article_quote"]
+    quotes.update({c["id"]: c["article_quote"] for c in inputs["claims"]["claims"] if c.get("article_quote")})
+    linked: set[str] = set()
+    for segs in payload["article"]["paragraphs"]:
+        for text, refs in segs:
+            if not refs:
+                continue
+            linked.update(refs)
+            # a passage is the union of whole quotes: it contains each of its annotations' quotes
+            for r in refs:
+                assert quotes[r] in text, (r, text)
+            assert re.search(r"\w\w", text), text
+    assert linked == _quoted_ids(real_inputs)
+    first = payload["article"]["paragraphs"][0]
+    visit = next(refs for text, refs in first if "three-day visit" in text)
+    assert {
+        "ev-2024-04-22-raisi-visit-pakistan",
+        "ev-2024-04-23-lahore-leg",
+        "ev-2024-04-23-karachi-leg",
+    } <= set(visit)
+    assert visit[0] == "ev-2024-04-22-raisi-visit-pakistan"  # the outermost quote comes first

@@ -210,6 +210,55 @@
     addTimeControl(map);
     addLegend(map);
     fitInitial(map);
+    map.on('popupopen', function (e) { fitPopup(map, e.popup); });
+    map.on('popupclose', function () { restorePanels(); });
+  }
+
+  // ---------------------------------------------------------------- popups on small screens
+  // On a phone the controls cover much of the map: while a popup is open the date and legend
+  // panels fold to their titles, and the popup is kept clear of every control (its × too):
+  // auto-pan padding and the popup's size come from where the controls really are.
+  var NARROW = 760;
+  var folded = [];
+  function restorePanels() {
+    folded.forEach(function (d) { d.open = true; });
+    folded = [];
+  }
+  function controlRoom(map) {
+    var mr = map.getContainer().getBoundingClientRect();
+    var room = {top: 10, bottom: 10, left: 10, right: 10};
+    var els = Array.prototype.slice.call(map.getContainer().querySelectorAll('.leaflet-control'));
+    var tog = document.getElementById('atlas-toggle');
+    if (tog) els.push(tog);
+    els.forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (!r.width || !r.height || r.bottom <= mr.top || r.top >= mr.bottom || r.right <= mr.left || r.left >= mr.right) return;
+      var inLeftColumn = r.right - mr.left < 60 && r.top - mr.top < mr.height / 2;
+      if (inLeftColumn) { room.left = Math.max(room.left, r.right - mr.left + 6); return; }
+      if (r.top - mr.top < mr.height / 2) room.top = Math.max(room.top, r.bottom - mr.top + 6);
+      else room.bottom = Math.max(room.bottom, mr.bottom - r.top + 6);
+    });
+    return room;
+  }
+  A.controlRoom = function () { return controlRoom(A.map); };
+  function fitPopup(map, popup) {
+    var size = map.getSize();
+    if (Math.min(size.x, window.innerWidth) > NARROW) return;
+    ['atlas-time', 'atlas-legend'].forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d && d.open) { d.open = false; folded.push(d); }
+    });
+    var room = controlRoom(map);
+    var o = popup.options;
+    o.autoPan = true;
+    o.autoPanPaddingTopLeft = L.point(room.left, room.top);
+    o.autoPanPaddingBottomRight = L.point(room.right, room.bottom);
+    o.keepInView = false;
+    o.maxWidth = Math.max(160, Math.min(260, size.x - room.left - room.right - 34));
+    o.minWidth = Math.min(o.minWidth || 0, o.maxWidth);
+    // the popup's tip and frame take about 40 px besides the content
+    o.maxHeight = Math.max(90, size.y - room.top - room.bottom - 44);
+    popup.update();
   }
 
   function layerLabel(name, n, label) {
@@ -231,16 +280,19 @@
     var wide = map.getSize().x > 760;
     // Keep the view inside the offline basemap, so no edge of its land ever shows: the basemap's
     // bounds are the pan limit, and the lowest zoom is the one at which the view fits inside them.
+    // Every start-up move is unanimated, so no pan is still running when the page is ready (a
+    // running pan, stopped by the reader's first flight, would cut that flight short).
     var ctx = A.groups.context;
-    if (ctx && ctx.getLayers().length) {
-      var cb = ctx.getBounds();
-      var clamp = function () { map.setMinZoom(Math.max(3, map.getBoundsZoom(cb, true))); };
+    var cb = ctx && ctx.getLayers().length ? ctx.getBounds() : null;
+    var clamp = function () { map.setMinZoom(Math.max(3, map.getBoundsZoom(cb, true))); };
+    if (cb) clamp();
+    if (b && b.isValid()) map.fitBounds(b, {paddingTopLeft: [20, 60], paddingBottomRight: [wide ? 300 : 20, 20], animate: false});
+    if (cb) {
+      map.panInsideBounds(cb, {animate: false});
       map.setMaxBounds(cb);
       map.options.maxBoundsViscosity = 1.0;
-      clamp();
       map.on('resize', clamp);
     }
-    if (b && b.isValid()) map.fitBounds(b, {paddingTopLeft: [20, 60], paddingBottomRight: [wide ? 300 : 20, 20], animate: false});
     var zc = function () { map.getContainer().classList.toggle('zoom-low', map.getZoom() < 7); };
     map.on('zoomend', zc);
     zc();
@@ -407,9 +459,18 @@
     return h('span', {cls: 'verdict verdict-' + String(v || 'unknown').replace(/[^a-z]+/gi, '-').toLowerCase(), text: v || 'no verdict'});
   }
 
+  // A quote is shown between “ ” unless it already is one (“We must …,”); double quotes inside a
+  // wrapped quote become single ones (“… the ‘Peace Pipeline.’”), so quote marks are never doubled.
+  function quoted(q) {
+    q = String(q);
+    if (/^\s*[“"]/.test(q) && /[”"][\s.,;:!?)…]*$/.test(q)) return q;
+    return '“' + q.replace(/“/g, '‘').replace(/”/g, '’') + '”';
+  }
+  A.quoted = quoted;
+
   function quoteBlock(obj) {
     if (isEmpty(obj.article_quote)) return null;
-    var bq = h('blockquote', {cls: 'quote'}, [h('span', {text: '“' + obj.article_quote + '”'})]);
+    var bq = h('blockquote', {cls: 'quote'}, [h('span', {text: quoted(obj.article_quote)})]);
     if (typeof obj.article_paragraph === 'number') {
       bq.appendChild(h('a', {href: '#', cls: 'to-passage', text: ' ¶' + obj.article_paragraph, onclick: function (e) {
         e.preventDefault(); showPassage(obj.id || obj._fid, true);
@@ -480,6 +541,7 @@
     catch (e) { A._ignoreHash = true; location.hash = h2; }
   }
 
+  var flySeq = 0;
   function select(id, opts) {
     opts = opts || {};
     var rec = A.features[id];
@@ -488,21 +550,53 @@
     A.selected = id;
     setHash('feature=' + encodeURIComponent(id));
     highlightPassage(id, opts.from !== 'article');
-    if (opts.fly === false) return true;
+    if (opts.fly === false) { flySeq++; return true; }
     ensureVisible(rec);
     var layer = rec.layer;
     var target = anchorFor(layer);
     var open = function () { if (map.hasLayer(layer)) layer.openPopup(target); A.lastOpened = id; };
-    var done = false;
-    var finish = function () { if (done) return; done = true; open(); };
-    map.once('moveend', finish);
-    setTimeout(finish, 1600);
-    if (layer.getLatLng) {
-      map.flyTo(layer.getLatLng(), Math.max(map.getZoom(), 8), {duration: 0.6});
-    } else {
-      map.flyToBounds(layer.getBounds(), {padding: [40, 40], maxZoom: 9, duration: 0.6});
-    }
+    // only the latest selection opens its popup: a stale one (the reader clicked on) must not
+    // open during the next flight, which would close the popup Leaflet is placing
+    if (layer.getLatLng) flyThen(layer.getLatLng(), null, Math.max(map.getZoom(), 8), open);
+    else flyThen(null, layer.getBounds(), 9, open);
     return true;
+  }
+
+  // Fly to a point (at zoom z) or to bounds (at most zoom z), then call done() once: at the end of
+  // the flight, or after 1.6 s if no flight ends (an unanimated move). Only the latest flight calls
+  // back: a stale one must not open its popup during the next, closing the popup Leaflet places.
+  // The flight may be cut short by the pan that keeps the view inside the base map (it answers the
+  // 'moveend' of a pan the flight stops): then it is flown again, at most twice.
+  function flyThen(latlng, bounds, z, done) {
+    var map = A.map;
+    var my = ++flySeq, called = false, tries = 0, timer = null;
+    var zoom = latlng ? z : Math.min(z, map.getBoundsZoom(bounds, false, L.point(80, 80)));
+    var finish = function () {
+      if (called || my !== flySeq) return;
+      called = true;
+      clearTimeout(timer);
+      done();
+    };
+    var arrived = function () {
+      var c = map.getBounds();
+      return Math.abs(map.getZoom() - zoom) < 0.3 && (latlng ? c.contains(latlng) : c.contains(bounds.getCenter()));
+    };
+    var onEnd = function () {
+      if (called || my !== flySeq) return;
+      if (!arrived() && tries < 2) { fly(); return; }
+      finish();
+    };
+    var fly = function () {
+      tries++;
+      clearTimeout(timer);
+      timer = setTimeout(finish, 1600);
+      if (latlng) map.flyTo(latlng, zoom, {duration: 0.6});
+      else map.flyToBounds(bounds, {padding: [40, 40], maxZoom: z, duration: 0.6});
+      // listen only once the flight has begun: flyTo first stops any running pan, which fires
+      // that pan's 'moveend' (it is not the end of this flight)
+      map.once('moveend', onEnd);
+    };
+    fly();
   }
   A.select = select;
 
@@ -532,6 +626,14 @@
     setHash('claim=' + encodeURIComponent(id));
     A.selected = id;
     var ids = (c.feature_ids || []).filter(function (f) { return A.features[f]; });
+    if (!ids.length) {
+      // nothing on the map: no popup or highlight of an unrelated feature may stay open
+      flySeq++;
+      A.map.closePopup();
+      A.lastOpened = null;
+      highlightPassage(id, false);
+      return true;
+    }
     if (fly && ids.length) {
       var rec = A.features[ids[0]];
       ids.forEach(function (f) { ensureVisible(A.features[f]); });
@@ -541,11 +643,7 @@
         var lb = l.getBounds ? l.getBounds() : L.latLngBounds(l.getLatLng(), l.getLatLng());
         b = b ? b.extend(lb) : L.latLngBounds(lb.getSouthWest(), lb.getNorthEast());
       });
-      var done = false;
-      var finish = function () { if (done) return; done = true; rec.layer.openPopup(anchorFor(rec.layer)); A.lastOpened = ids[0]; };
-      A.map.once('moveend', finish);
-      setTimeout(finish, 1600);
-      A.map.flyToBounds(b, {padding: [40, 40], maxZoom: 8, duration: 0.6});
+      flyThen(null, b, 8, function () { rec.layer.openPopup(anchorFor(rec.layer)); A.lastOpened = ids[0]; });
     }
     return true;
   }
@@ -573,6 +671,84 @@
     for (var j = 0; j < secs.length; j++) secs[j].hidden = secs[j].id !== 'tab-' + name;
   }
 
+  function refKind(id) {
+    return A.claimsById[id] && !A.features[id] ? 'claim' : ((A.features[id] || {}).layerName || 'missing');
+  }
+  function refLabel(id) {
+    var r = A.features[id], c = A.claimsById[id];
+    if (r) return featureTitle(r.feature, r.layerName);
+    if (c) return c.topic || c.claim || id;
+    return id;
+  }
+  var KIND_LABEL = {claim: 'Claim', events: 'Event', places: 'Place', pipeline: 'Pipeline', markets: 'Border market',
+    crossings: 'Crossing', border: 'Border', provinces: 'Province', context: 'Country', missing: 'Missing'};
+
+  // follow one annotation of a passage: a feature flies the map, a claim shows its card
+  function followRef(id, passage) {
+    if (refKind(id) === 'claim') { showClaim(id, true); highlightPassage(id, false); }
+    else select(id, {fly: true, from: 'article'});
+    A.lastPassage = passage || null;
+    if (passage) keepPassageInView(passage);
+  }
+
+  // The passage the reader clicked stays in view (on a phone the sheet opens, the map flies and
+  // a popup opens after the click): checked again once those have settled, unless the reader has
+  // scrolled the article or clicked something else since.
+  var keepTimers = [];
+  function keepPassageInView(a) {
+    keepTimers.forEach(clearTimeout);
+    keepTimers = [];
+    var body = document.getElementById('tab-article');
+    var fix = function () {
+      if (!a.isConnected || body.hidden) return;
+      var br = body.getBoundingClientRect(), ar = a.getBoundingClientRect();
+      if (ar.top < br.top || ar.bottom > br.bottom) body.scrollTop += ar.top - br.top - Math.max(8, (br.height - ar.height) / 3);
+    };
+    fix();
+    [0, 700, 1700].forEach(function (ms) { keepTimers.push(setTimeout(fix, ms)); });
+  }
+  function stopKeeping() { keepTimers.forEach(clearTimeout); keepTimers = []; }
+
+  function hideChooser() {
+    var old = document.getElementById('passage-chooser');
+    if (old) old.parentNode.removeChild(old);
+    var open = document.querySelectorAll('a.passage[aria-expanded]');
+    for (var i = 0; i < open.length; i++) open[i].removeAttribute('aria-expanded');
+  }
+  // a small menu listing every feature and claim a passage annotates
+  function showChooser(a, refs, current) {
+    hideChooser();
+    var box = h('div', {id: 'passage-chooser', cls: 'passage-chooser', role: 'menu', 'aria-label': 'This passage is about'});
+    var head = h('div', {cls: 'chooser-h'}, [h('span', {text: 'This passage is about ' + refs.length + ' items:'}),
+      h('button', {type: 'button', cls: 'chooser-close', 'aria-label': 'Close', title: 'Close', text: '×', onclick: function () { hideChooser(); a.focus(); }})]);
+    box.appendChild(head);
+    refs.forEach(function (id) {
+      var kind = refKind(id);
+      var r = A.features[id], c = A.claimsById[id];
+      var q = r ? (r.feature.properties || {}).article_quote : (c ? c.article_quote : null);
+      var item = h('button', {type: 'button', role: 'menuitem', cls: 'chooser-item passage-' + kind, 'data-id': id,
+        'aria-current': id === current ? 'true' : null}, [
+        h('span', {cls: 'kind', text: KIND_LABEL[kind] || kind}), ' ',
+        c && !r ? verdictBadge(c.verdict) : null, c && !r ? ' ' : null,
+        h('span', {cls: 'chooser-label', text: refLabel(id)}),
+        isEmpty(q) ? null : h('span', {cls: 'chooser-quote', text: quoted(q)})]);
+      item.addEventListener('click', function () {
+        var items = box.querySelectorAll('.chooser-item');
+        for (var i = 0; i < items.length; i++) items[i].removeAttribute('aria-current');
+        item.setAttribute('aria-current', 'true');
+        followRef(id, a);
+      });
+      box.appendChild(item);
+    });
+    box.addEventListener('keydown', function (e) { if (e.key === 'Escape') { hideChooser(); a.focus(); } });
+    // at the foot of the panel, so it stays visible when a claim's card is shown in the Claims tab
+    document.getElementById('atlas-panel').appendChild(box);
+    a.setAttribute('aria-expanded', 'true');
+    keepPassageInView(a);
+    return box;
+  }
+  A.hideChooser = hideChooser;
+
   function buildPanel() {
     var art = data.article || {};
     document.getElementById('atlas-title').textContent = art.title || 'Iran–Pakistan frontier atlas';
@@ -581,7 +757,8 @@
     var nlinks = 0;
     body.appendChild(h('div', {cls: 'passage-key'}, ['Click a highlighted passage to see it on the map: ',
       h('span', {cls: 'passage passage-events', text: 'event'}), ' ', h('span', {cls: 'passage passage-places', text: 'place'}), ' ',
-      h('span', {cls: 'passage passage-claim', text: 'checked claim'}), ' ', h('span', {cls: 'passage', text: 'other feature'})]));
+      h('span', {cls: 'passage passage-claim', text: 'checked claim'}), ' ', h('span', {cls: 'passage', text: 'other feature'}), ' ',
+      h('span', {cls: 'passage passage-multi', text: 'several (a list opens)'})]));
     (art.paragraphs || []).forEach(function (segs, i) {
       var plain = segs.map(function (sg) { return sg[0]; }).join('');
       var subhead = plain.length < 90 && !/[.!?:;”"’')]\s*$/.test(plain);
@@ -591,14 +768,17 @@
         if (!refs.length) { para.appendChild(document.createTextNode(text)); return; }
         nlinks++;
         var primary = refs[0];
-        var kind = A.claimsById[primary] && !A.features[primary] ? 'claim' : ((A.features[primary] || {}).layerName || 'missing');
-        var a = h('a', {cls: 'passage passage-' + kind, href: (kind === 'claim' ? '#claim=' : '#feature=') + encodeURIComponent(primary),
-          'data-refs': refs.join(' '), 'data-ref': primary, title: refs.length > 1 ? refs.length + ' annotations: ' + refs.join(', ') : primary,
-          text: text});
+        var kind = refKind(primary);
+        var a = h('a', {cls: 'passage passage-' + kind + (refs.length > 1 ? ' passage-multi' : ''),
+          href: (kind === 'claim' ? '#claim=' : '#feature=') + encodeURIComponent(primary),
+          'data-refs': refs.join(' '), 'data-ref': primary,
+          title: refs.length > 1 ? refs.length + ' annotations (click to choose): ' + refs.map(refLabel).join('; ') : refLabel(primary),
+          'aria-haspopup': refs.length > 1 ? 'menu' : null, text: text});
         a.addEventListener('click', function (e) {
           e.preventDefault();
-          if (kind === 'claim') { showClaim(primary, true); highlightPassage(primary, false); }
-          else select(primary, {fly: true, from: 'article'});
+          // the first annotation acts at once; a passage with several also lists them all
+          followRef(primary, a);
+          if (refs.length > 1) showChooser(a, refs, primary); else hideChooser();
         });
         para.appendChild(a);
       });
@@ -610,6 +790,7 @@
       body.appendChild(h('div', {cls: 'unlinked'}, [h('div', {cls: 'sec-h', text: 'Annotations whose quote was not found in the article'}), ul]));
     }
     A.passageCount = nlinks;
+    ['wheel', 'touchstart', 'keydown'].forEach(function (ev) { body.addEventListener(ev, stopKeeping, {passive: true}); });
 
     var cl = document.getElementById('tab-claims');
     var claims = data.claims || [];
@@ -825,6 +1006,32 @@
     return s === null ? null : [s, e === null ? s : e];
   }
 
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  // Presets from the data: all dates; the years before the busiest year; each month of the busiest
+  // year that has events; the years after it.
+  function timePresets(spans, lo, hi) {
+    var byYear = {};
+    spans.forEach(function (sp) { var y = new Date(sp[0] * 86400000).getUTCFullYear(); byYear[y] = (byYear[y] || 0) + 1; });
+    var years = Object.keys(byYear).map(Number).sort(function (x, y) { return x - y; });
+    var busy = years.reduce(function (best, y) { return byYear[y] > byYear[best] ? y : best; }, years[0]);
+    var out = [{label: 'All', from: lo, to: hi}];
+    if (byYear[busy] < 2) return out;
+    var yearLabel = function (y0, y1) { return y0 === y1 ? String(y0) : y0 + '–' + y1; };
+    var before = years.filter(function (y) { return y < busy; }), after = years.filter(function (y) { return y > busy; });
+    if (before.length) out.push({label: yearLabel(before[0], busy - 1), from: lo, to: Date.UTC(busy, 0, 1) / 86400000 - 1});
+    var months = {};
+    spans.forEach(function (sp) {
+      var d = new Date(sp[0] * 86400000);
+      if (d.getUTCFullYear() === busy) months[d.getUTCMonth()] = 1;
+    });
+    Object.keys(months).map(Number).sort(function (x, y) { return x - y; }).forEach(function (m) {
+      out.push({label: MONTHS[m] + ' ' + busy, from: Date.UTC(busy, m, 1) / 86400000, to: Date.UTC(busy, m + 1, 1) / 86400000 - 1});
+    });
+    if (after.length) out.push({label: yearLabel(busy + 1, after[after.length - 1]), from: Date.UTC(busy + 1, 0, 1) / 86400000, to: hi});
+    return out;
+  }
+
   function addTimeControl(map) {
     var g = A.groups.events;
     var evs = g ? g.getLayers() : [];
@@ -833,9 +1040,19 @@
     if (!spans.length) return;
     var lo = Math.min.apply(null, spans.map(function (s) { return s[0]; }));
     var hi = Math.max.apply(null, spans.map(function (s) { return s[1]; }));
+    // The sliders step over the dates at which events begin or end, in order (not over days):
+    // 25 events over 30 years with most in four months would leave one day per pixel otherwise.
+    var seen = {};
+    var stops = [];
+    spans.forEach(function (sp) { [sp[0], sp[1]].forEach(function (d) { if (!seen[d]) { seen[d] = 1; stops.push(d); } }); });
+    stops.sort(function (x, y) { return x - y; });
+    var last = stops.length - 1;
+    function firstStopFrom(day) { for (var i = 0; i <= last; i++) if (stops[i] >= day) return i; return last; }
+    function lastStopUntil(day) { for (var i = last; i >= 0; i--) if (stops[i] <= day) return i; return 0; }
     var state = {lo: lo, hi: hi, from: lo, to: hi};
+    var presets = timePresets(spans, lo, hi);
     var ctl = L.control({position: 'bottomleft'});
-    var inFrom, inTo, label, countEl, ctlSummary;
+    var inFrom, inTo, label, countEl, ctlSummary, presetBtns = [];
     function apply() {
       var shown = 0;
       evs.forEach(function (l) {
@@ -848,10 +1065,16 @@
       label.textContent = dayToIso(state.from) + ' – ' + dayToIso(state.to);
       ctlSummary.textContent = 'Events by date (' + shown + '/' + evs.length + ')';
       countEl.textContent = shown + ' of ' + evs.length + ' events shown';
-      inFrom.value = String(state.from - lo);
-      inTo.value = String(state.to - lo);
+      inFrom.value = String(firstStopFrom(state.from));
+      inTo.value = String(lastStopUntil(state.to));
+      inFrom.setAttribute('aria-valuetext', dayToIso(state.from));
+      inTo.setAttribute('aria-valuetext', dayToIso(state.to));
+      presetBtns.forEach(function (b) {
+        b.setAttribute('aria-pressed', b._from === state.from && b._to === state.to ? 'true' : 'false');
+      });
       A.time.shown = shown;
     }
+    function setRange(from, to) { state.from = from; state.to = to; apply(); }
     ctl.onAdd = function () {
       var det = h('details', {cls: 'atlas-time leaflet-bar', id: 'atlas-time', open: window.innerWidth > 760 ? 'open' : null});
       var sum = ctlSummary = h('summary', {cls: 'time-h', text: 'Events by date'});
@@ -859,22 +1082,39 @@
       var box = h('div', {cls: 'time-body'});
       det.appendChild(box);
       label = h('div', {cls: 'time-label'});
-      inFrom = h('input', {type: 'range', min: 0, max: hi - lo, step: 1, value: 0, cls: 'time-from', 'aria-label': 'Show events from'});
-      inTo = h('input', {type: 'range', min: 0, max: hi - lo, step: 1, value: hi - lo, cls: 'time-to', 'aria-label': 'Show events until'});
+      inFrom = h('input', {type: 'range', min: 0, max: last, step: 1, value: 0, cls: 'time-from', 'aria-label': 'Show events from',
+        title: 'Steps from one event date to the next'});
+      inTo = h('input', {type: 'range', min: 0, max: last, step: 1, value: last, cls: 'time-to', 'aria-label': 'Show events until',
+        title: 'Steps from one event date to the next'});
+      inFrom.setAttribute('data-stops', stops.map(dayToIso).join(' '));
+      inTo.setAttribute('data-stops', stops.map(dayToIso).join(' '));
       countEl = h('div', {cls: 'time-count'});
-      inFrom.addEventListener('input', function () { state.from = lo + +inFrom.value; if (state.from > state.to) state.to = state.from; apply(); });
-      inTo.addEventListener('input', function () { state.to = lo + +inTo.value; if (state.to < state.from) state.from = state.to; apply(); });
-      var reset = h('button', {type: 'button', cls: 'time-reset', text: 'all dates', onclick: function () { state.from = lo; state.to = hi; apply(); }});
+      inFrom.addEventListener('input', function () { state.from = stops[+inFrom.value]; if (state.from > state.to) state.to = state.from; apply(); });
+      inTo.addEventListener('input', function () { state.to = stops[+inTo.value]; if (state.to < state.from) state.from = state.to; apply(); });
+      var reset = h('button', {type: 'button', cls: 'time-reset', text: 'all dates', onclick: function () { setRange(lo, hi); }});
+      if (presets.length > 1) {
+        var pr = h('div', {cls: 'time-presets', role: 'group', 'aria-label': 'Date presets'});
+        presets.forEach(function (p) {
+          var from = Math.max(lo, p.from), to = Math.min(hi, p.to);
+          var b = h('button', {type: 'button', cls: 'time-preset', text: p.label, 'aria-pressed': 'false',
+            title: dayToIso(from) + ' – ' + dayToIso(to), onclick: function () { setRange(from, to); }});
+          b._from = from; b._to = to;
+          presetBtns.push(b);
+          pr.appendChild(b);
+        });
+        box.appendChild(pr);
+      }
       box.appendChild(label);
-      // a strip with one tick per event, coloured by type, so readers see where the dates cluster
+      // one tick per event, coloured by type, placed on the sliders' steps so they line up with them
       var W = 1000, strip = svg('svg', {viewBox: '0 0 ' + W + ' 12', preserveAspectRatio: 'none', cls: 'time-strip', 'aria-hidden': 'true'});
       strip.setAttribute('class', 'time-strip');
+      var xOf = function (day) { return last ? stops.indexOf(day) / last * W : W / 2; };
       evs.forEach(function (l) {
         var sp = eventSpan(l.feature);
         if (!sp) return;
-        var x0 = (sp[0] - lo) / Math.max(1, hi - lo) * W, x1 = (sp[1] - lo) / Math.max(1, hi - lo) * W;
-        strip.appendChild(svg('rect', {x: x0.toFixed(1), y: 1, width: Math.max(4, x1 - x0).toFixed(1), height: 10,
-          fill: eventTypeColor[l.feature.properties.event_type] || P.events.strip_default, 'fill-opacity': 0.8}));
+        var x0 = xOf(sp[0]), x1 = xOf(sp[1]);
+        strip.appendChild(svg('rect', {x: Math.min(x0, W - 6).toFixed(1), y: 1, width: Math.max(6, x1 - x0).toFixed(1), height: 10,
+          fill: eventTypeColor[l.feature.properties.event_type] || P.events.strip_default, 'fill-opacity': 0.7}));
       });
       box.appendChild(h('div', {cls: 'time-row'}, [h('span'), strip]));
       box.appendChild(h('div', {cls: 'time-row'}, [h('span', {text: 'from'}), inFrom]));
@@ -889,6 +1129,8 @@
     A.time = {
       range: function () { return [dayToIso(state.from), dayToIso(state.to)]; },
       bounds: function () { return [dayToIso(lo), dayToIso(hi)]; },
+      stops: function () { return stops.map(dayToIso); },
+      presets: function () { return presets.map(function (p) { return p.label; }); },
       set: function (a, b) {
         state.from = Math.max(lo, Math.min(hi, parseDate(a, false)));
         state.to = Math.max(state.from, Math.min(hi, parseDate(b, true)));
@@ -980,16 +1222,50 @@
 
   // ---------------------------------------------------------------- search
   function addSearch(map) {
+    // Each entry is searched in two tiers: its names (title, names, id) first, then its text
+    // (a claim's claim, quote and what the sources say; a feature's quote, notes and other values).
+    // A hit in the text shows the words around it, so the reader sees why it matched.
+    var NOT_TEXT = {sources: 1, source_urls: 1, license: 1, attribution: 1, article_paragraph: 1, article_start: 1, article_end: 1};
     var index = [];
+    function tier(parts) { return parts.filter(function (v) { return !isEmpty(v); }).map(String).join(' \u2016 '); }
     Object.keys(A.features).forEach(function (id) {
       var r = A.features[id];
       var p = r.feature.properties || {};
-      var words = [featureTitle(r.feature, r.layerName), p.name_alt, p.name_pk, p.name_ir, p.name_local, id].filter(Boolean).join(' ');
-      index.push({id: id, label: featureTitle(r.feature, r.layerName), kind: LAYER_LABEL[r.layerName] || r.layerName, hay: words.toLowerCase()});
+      var title = featureTitle(r.feature, r.layerName);
+      var names = tier([title, p.name, p.name_alt, p.name_pk, p.name_ir, p.name_local, p.location, id]);
+      var text = tier(Object.keys(p).sort().filter(function (k) {
+        return !NOT_TEXT[k] && (typeof p[k] === 'string' || typeof p[k] === 'number');
+      }).map(function (k) { return p[k]; }));
+      index.push({id: id, label: title, kind: LAYER_LABEL[r.layerName] || r.layerName, names: names, text: text});
     });
     (data.claims || []).forEach(function (c) {
-      index.push({id: c.id, label: c.topic || c.claim || c.id, kind: 'Claim', hay: [c.topic, c.claim, c.id].join(' ').toLowerCase(), claim: true});
+      index.push({id: c.id, label: c.topic || c.claim || c.id, kind: 'Claim', claim: true,
+        names: tier([c.topic, c.id]), text: tier([c.claim, c.article_quote, c.what_sources_say, c.measured_note,
+          isEmpty(c.measured_value) ? null : c.measured_value + (c.measured_unit ? ' ' + c.measured_unit : '')])});
     });
+    index.forEach(function (it) { it.namesL = it.names.toLowerCase(); it.textL = it.text.toLowerCase(); });
+    function snippet(text, at, n) {
+      var a = Math.max(0, at - 30), b = Math.min(text.length, at + n + 30);
+      var s = text.slice(a, b).split(' \u2016 ').join(' · ');
+      return (a > 0 ? '…' : '') + s + (b < text.length ? '…' : '');
+    }
+    A.search = function (q) {
+      q = String(q || '').trim().toLowerCase();
+      if (!q) return [];
+      var hits = [];
+      index.forEach(function (it, i) {
+        if (it.namesL.indexOf(q) >= 0) hits.push({it: it, rank: 0, i: i});
+        else {
+          var at = it.textL.indexOf(q);
+          if (at >= 0) hits.push({it: it, rank: 1, i: i, at: at});
+        }
+      });
+      hits.sort(function (x, y) { return x.rank - y.rank || x.i - y.i; });
+      return hits.map(function (x) {
+        return {id: x.it.id, label: x.it.label, kind: x.it.kind, claim: !!x.it.claim,
+          context: x.rank ? snippet(x.it.text, x.at, q.length) : null};
+      });
+    };
     var ctl = L.control({position: 'topright'});
     ctl.onAdd = function () {
       var box = h('div', {cls: 'atlas-search leaflet-bar', role: 'search'});
@@ -999,8 +1275,9 @@
         while (list.firstChild) list.removeChild(list.firstChild);
         var q = inp.value.trim().toLowerCase();
         if (!q) return;
-        index.filter(function (it) { return it.hay.indexOf(q) >= 0; }).slice(0, 10).forEach(function (it) {
-          var li = h('li', {role: 'option', tabindex: 0, 'data-id': it.id}, [h('span', {cls: 'kind', text: it.kind}), ' ', h('span', {text: it.label})]);
+        A.search(q).slice(0, 12).forEach(function (it) {
+          var li = h('li', {role: 'option', tabindex: 0, 'data-id': it.id}, [h('span', {cls: 'kind', text: it.kind}), ' ', h('span', {text: it.label}),
+            it.context ? h('div', {cls: 'hit-context', text: it.context}) : null]);
           var go = function () {
             while (list.firstChild) list.removeChild(list.firstChild);
             inp.value = it.label;

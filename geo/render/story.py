@@ -89,11 +89,15 @@ def _loc(p: Mapping[str, Any]) -> dict[str, Any]:
 def resolve_passages(
     paragraphs: list[str], annotations: list[dict[str, Any]]
 ) -> tuple[list[list[list[Any]]], list[str]]:
-    """Split each paragraph into [text, [ids...]] segments; the ids annotating a segment, innermost first.
+    """Split each paragraph into [text, [ids...]] segments: plain text, and passages.
 
     An annotation is placed by its paragraph and offsets when the text there equals its quote;
     otherwise at the first occurrence of the quote in that paragraph; otherwise it is reported
     in the returned list of unplaced annotations (shown under the article, never dropped silently).
+
+    Overlapping quotes are never cut into fragments: they form one passage covering their union,
+    annotated by all of them, in reading order (earlier start first; at equal starts the longer
+    quote first; then by id). Every passage is therefore at least one whole quote long.
     """
     spans: dict[int, list[tuple[int, int, str]]] = {}
     unplaced: list[str] = []
@@ -113,16 +117,23 @@ def resolve_passages(
         spans.setdefault(pi, []).append((s, e, a["id"]))
     out: list[list[list[Any]]] = []
     for pi, text in enumerate(paragraphs, start=1):
-        sp = spans.get(pi, [])
-        cuts = sorted({0, len(text), *(s for s, _, _ in sp), *(e for _, e, _ in sp)})
-        segs: list[list[Any]] = []
-        for a, b in itertools.pairwise(cuts):
-            covering = sorted((e - s, s, fid) for s, e, fid in sp if s <= a and e >= b)
-            ids = list(dict.fromkeys(fid for _, _, fid in covering))
-            if segs and segs[-1][1] == ids:
-                segs[-1][0] += text[a:b]
+        # union of overlapping quotes (touching ones stay separate passages)
+        groups: list[list[Any]] = []  # [start, end, [(start, -len, id), ...]]
+        for s, e, fid in sorted(spans.get(pi, [])):
+            if groups and s < groups[-1][1]:
+                groups[-1][1] = max(groups[-1][1], e)
+                groups[-1][2].append((s, s - e, fid))
             else:
-                segs.append([text[a:b], ids])
+                groups.append([s, e, [(s, s - e, fid)]])
+        segs: list[list[Any]] = []
+        pos = 0
+        for s, e, members in groups:
+            if s > pos:
+                segs.append([text[pos:s], []])
+            segs.append([text[s:e], list(dict.fromkeys(fid for *_, fid in sorted(members)))])
+            pos = e
+        if pos < len(text):
+            segs.append([text[pos:], []])
         out.append(segs)
     return out, unplaced
 
