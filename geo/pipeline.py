@@ -32,18 +32,15 @@ class Build:
 def assemble(seeds_dir: Path | None = None) -> Build:
     """Build every layer from seeds/ in memory (no writing)."""
     from geo import basemap, seeds
+    from geo import layers as article_layers
 
     sdir = seeds_dir or settings.SEEDS_DIR
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    sources = seeds.read_sources(sdir) if (sdir / seeds.SOURCES.filename).exists() else {}
+    sources = seeds.read_sources(sdir)
     base = basemap.build_base_layers(sdir / "basemap", sources=sources)
     timings["basemap"] = time.perf_counter() - t0
     build = Build(layers=dict(base), sources=sources, timings=timings)
-    try:
-        from geo import layers as article_layers
-    except ImportError:  # the article layers are not part of this checkout yet
-        return build
     t0 = time.perf_counter()
     built = article_layers.build(sdir, base)
     timings["article layers"] = time.perf_counter() - t0
@@ -59,37 +56,29 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
         out[layers_dir / f"{name}.geojson"] = io.dumps(fc)
     if build.claims is not None:
         out[layers_dir / "claims.json"] = io.dumps_json(build.claims)
-    try:
-        from geo import export
-    except ImportError:
-        export = None  # type: ignore[assignment]
-    if export is not None:
-        t0 = time.perf_counter()
-        for fname, data in export.exports(build.layers, claims=build.claims).items():
-            out[layers_dir / fname] = data
-        build.timings["exports"] = time.perf_counter() - t0
+    from geo import export
+
+    t0 = time.perf_counter()
+    for fname, data in export.exports(build.layers, claims=build.claims).items():
+        out[layers_dir / fname] = data
+    build.timings["exports"] = time.perf_counter() - t0
     if render:
-        try:
-            from geo.render import render_map
-        except ImportError:
-            render_map = None  # type: ignore[assignment]
-        if render_map is not None:
-            t0 = time.perf_counter()
-            out[maps_dir / MAP_NAME] = render_map(
-                build.layers, claims=build.claims or {"claims": []},
-                article=build.article or {"title": "", "publisher": "", "paragraphs": []},
-                sources=build.sources,
-            )
-            build.timings["map"] = time.perf_counter() - t0
+        from geo.render import render_map
+
+        t0 = time.perf_counter()
+        out[maps_dir / MAP_NAME] = render_map(
+            build.layers, claims=build.claims or {"claims": []},
+            article=build.article or {"title": "", "publisher": "", "paragraphs": []},
+            sources=build.sources,
+        )
+        build.timings["map"] = time.perf_counter() - t0
     return out
 
 
 def validate(build: Build) -> None:
     """Raise ValidationFailed with every problem; nothing is written when a layer fails."""
-    try:
-        from geo import validate as validator
-    except ImportError:
-        return
+    from geo import validate as validator
+
     problems = validator.validate_layers(build.layers, claims=build.claims)
     if problems:
         raise ValidationFailed(problems)
