@@ -2,9 +2,8 @@
 
     python -m geo.render [--out maps/frontier.html] [--screenshot docs/screenshot.png] [--measure]
 
-Reads layers/*.geojson and layers/claims.json (whatever exists; with --basemap, builds border,
-provinces and context from seeds/basemap when layers/ lacks them), seeds/article.txt and
-seeds/sources.csv. ``geo build`` remains the way to make the map; this only re-renders it.
+Reads layers/*.geojson, layers/claims.json, seeds/article.txt and seeds/sources.csv (or, with
+--assemble, builds every layer in memory from seeds/). ``geo build`` remains the way to make the map; this only re-renders it.
 """
 
 from __future__ import annotations
@@ -34,29 +33,21 @@ def assembled_inputs() -> dict[str, Any]:
     }
 
 
-def load_inputs(root: Path | None = None, *, basemap: bool = False) -> dict[str, Any]:
-    """render_map's arguments from a repository checkout: {"layers", "claims", "article", "sources"}."""
-    root = root or settings.ROOT
-    layers_dir, seeds_dir = root / "layers", root / "seeds"
-    layers: dict[str, dict] = {}
-    for name in LAYER_FILES:
-        path = layers_dir / f"{name}.geojson"
-        if path.exists():
-            layers[name] = json.loads(path.read_text(encoding="utf-8"))
+def load_inputs(root: Path | None = None) -> dict[str, Any]:
+    """render_map's arguments from a repository checkout's layers/ and seeds/."""
     from geo import seeds
-
-    sources = seeds.read_sources(seeds_dir) if (seeds_dir / "sources.csv").exists() else {}
-    if basemap and not {"border", "provinces", "context"} <= set(layers):
-        from geo import basemap as bm
-
-        for name, fc in bm.build_base_layers(seeds_dir / "basemap", sources=sources).items():
-            layers.setdefault(name, fc)
-    claims_path = layers_dir / "claims.json"
-    claims = json.loads(claims_path.read_text(encoding="utf-8")) if claims_path.exists() else {"claims": []}
     from geo.article import load_article
 
-    article = load_article(seeds_dir)
-    return {"layers": layers, "claims": claims, "article": article, "sources": sources}
+    root = root or settings.ROOT
+    layers_dir, seeds_dir = root / "layers", root / "seeds"
+    layers = {
+        name: json.loads((layers_dir / f"{name}.geojson").read_text(encoding="utf-8"))
+        for name in LAYER_FILES
+        if (layers_dir / f"{name}.geojson").exists()
+    }
+    claims = json.loads((layers_dir / "claims.json").read_text(encoding="utf-8"))
+    return {"layers": layers, "claims": claims, "article": load_article(seeds_dir),
+            "sources": seeds.read_sources(seeds_dir)}
 
 
 def browser_metrics(html_path: Path, screenshot: Path | None = None, *, runs: int = 5) -> dict[str, Any]:
@@ -94,7 +85,6 @@ def browser_metrics(html_path: Path, screenshot: Path | None = None, *, runs: in
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m geo.render", description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=settings.MAPS_DIR / "frontier.html")
-    ap.add_argument("--basemap", action="store_true", help="build missing base layers from seeds/basemap")
     ap.add_argument(
         "--assemble",
         action="store_true",
@@ -107,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     from geo.render import render_map
 
     t0 = time.perf_counter()
-    inputs = assembled_inputs() if args.assemble else load_inputs(basemap=args.basemap)
+    inputs = assembled_inputs() if args.assemble else load_inputs()
     layers = inputs.pop("layers")
     html = render_map(layers, **inputs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
