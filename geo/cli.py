@@ -49,6 +49,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     v.add_argument("paths", nargs="*", metavar="PATH", help="layer files (default: layers/*.geojson)")
 
+    st = sub.add_parser(
+        "static",
+        help="draw a still map (SVG, PDF or PNG) of any extent from layers/",
+        description="Draw a static map from layers/ with the atlas palette: A4 landscape SVG/PDF "
+        "(events numbered, with a key) or a PNG card sized for social posts. Writes one file.",
+    )
+    st.add_argument("--size", metavar="WxH", help="size in pixels (vector: 96 px per inch; default A4 "
+                    "landscape for svg/pdf, 1600x900 for png)")
+    st.add_argument("--bbox", metavar="W,S,E,N", help="extent in degrees (default: the whole frontier)")
+    st.add_argument("--format", metavar="FMT", help="svg | pdf | png (default: from --out, else svg)")
+    st.add_argument("--out", metavar="PATH", help="output file (default: maps/frontier-static.FMT)")
+    st.add_argument("--layers", metavar="DIR", help="layers folder (default: layers/)")
+
     bm = sub.add_parser("basemap", help="basemap extracts under seeds/basemap/")
     bsub = bm.add_subparsers(dest="basemap_command", metavar="ACTION", parser_class=_Parser)
     bsub.required = True
@@ -81,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from geo import validate
 
             return validate.run_cli(args)
+        if args.command == "static":
+            from geo.static import cli as static_cli
+
+            return static_cli.run(args)
         if args.command == "basemap":
             from geo import basemap
 
