@@ -106,10 +106,21 @@ class Frame:
         return e.x0 <= x <= e.x1 and e.y0 <= y <= e.y1
 
 
+_SHAPES: dict[int, tuple[Any, BaseGeometry]] = {}
+
+
 def features(fc: dict[str, Any] | None) -> Iterator[tuple[dict[str, Any], dict[str, Any], BaseGeometry]]:
+    """Features with their shapely geometry (converted once per geometry dict while it lives)."""
     for f in (fc or {}).get("features", []):
-        if f.get("geometry"):
-            yield f, f.get("properties") or {}, shape(f["geometry"])
+        g = f.get("geometry")
+        if g:
+            hit = _SHAPES.get(id(g))
+            if hit is None or hit[0] is not g:
+                hit = (g, shape(g))
+                if len(_SHAPES) > 5000:
+                    _SHAPES.clear()
+                _SHAPES[id(g)] = hit
+            yield f, f.get("properties") or {}, hit[1]
 
 
 def polygon_path(geom: BaseGeometry) -> MplPath | None:
@@ -147,7 +158,9 @@ def z(layer: str, bump: float = 0.0) -> float:
 def area(ax: Axes, geom: BaseGeometry, *, zorder: float, **kw: Any) -> None:
     path = polygon_path(geom)
     if path is not None:
-        ax.add_patch(PathPatch(path, zorder=zorder, **kw))
+        patch = PathPatch(path, zorder=zorder, **kw)
+        patch.set_transform(ax.transData)
+        ax.add_artist(patch)  # not add_patch: the limits are set, no autoscaling needed
 
 
 def lines(ax: Axes, geom: BaseGeometry, *, zorder: float, **kw: Any) -> None:
