@@ -216,3 +216,14 @@ def test_geo_build_writes_every_still_image() -> None:
         assert path.is_file() and path.stat().st_size > 10_000, name
         if fmt == "png":
             assert Image.open(path).size == size
+
+
+def test_committed_social_card_is_what_the_build_writes() -> None:
+    """maps/frontier-social.png is the README's picture: committed, so it must be fresh."""
+    from trust_fixtures import build_real
+
+    _, maps = build_real("a")
+    committed = settings.ROOT / "maps" / "frontier-social.png"
+    assert committed.is_file(), "run `geo build` and commit maps/frontier-social.png"
+    assert committed.read_bytes() == (maps / "frontier-social.png").read_bytes(), \
+        "maps/frontier-social.png is stale: run `geo build` and commit it"

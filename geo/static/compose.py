@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from geo import catalog
-from geo.static import draw, events, frame, panels
+from geo.static import draw, events, frame, labels, panels
 from geo.static.labels import Placer
 from geo.static.style import COUNTRY_LABEL, HALO, INK, INK_SOFT, PANEL, Scale
 
@@ -64,7 +64,7 @@ def _scale(spec: Spec, figsize: tuple[float, float]) -> Scale:
         f = 7.2 * np.sqrt((w * h) / (A4_IN[0] * A4_IN[1]))
         return Scale(font=float(f), lw=float(f) * 0.075)
     # card: text legible on a phone (a 1600 px card shown ~390 CSS px wide): ~2.9 % of the short side
-    px = 0.026 * np.sqrt(w * h) * PNG_DPI * 0.95
+    px = 0.0275 * np.sqrt(w * h) * PNG_DPI
     f = px * 72 / PNG_DPI
     return Scale(font=float(f), lw=float(f) * 0.052)
 
@@ -94,10 +94,12 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
     sub_pt = sc.font * (1.1 if not card else 0.82)
     small = sc.font * (0.8 if not card else 0.62)
     top = m + title_pt * 1.15 + sub_pt * 1.6
-    credit_h = small * 3.4
+    credit_h = small * (4.9 if card and W <= H * 1.3 else 3.4)
     legend_font = sc.font * (0.9 if not card else 0.7)
-    bottom_band = (H * 0.27) if not card else (legend_font * 1.6 * (6.4 if W > H * 1.2 else 9.6))
-    map_rect_pt = (m, m * 0.5 + credit_h + bottom_band, W - 2 * m, H - top - credit_h - bottom_band - m * 0.9)
+    # wide cards: the legend in a sidebar right of the map; others: in a band below it
+    side = W - 2 * m if not (card and W > H * 1.3) else (W - 2 * m) * 0.67
+    bottom_band = (H * 0.27) if not card else (0.0 if side < W - 2 * m else legend_font * 1.6 * 9.6)
+    map_rect_pt = (m, m * 0.5 + credit_h + bottom_band, side, H - top - credit_h - bottom_band - m * 0.9)
     rect = (map_rect_pt[0] / W, map_rect_pt[1] / H, map_rect_pt[2] / W, map_rect_pt[3] / H)
     ax = fig.add_axes(rect)
     from geo import palette
@@ -137,13 +139,16 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
     # inset locator, top left inside the frame
     iw = map_rect_pt[2] * 0.17
     ih = iw * 0.78
-    inset_rect = ((map_rect_pt[0] + m * 0.3) / W, (map_rect_pt[1] + map_rect_pt[3] - ih - m * 0.3) / H, iw / W, ih / H)
+    below_labels = small * 1.9  # clear of the graticule's labels along the top edge
+    inset_rect = ((map_rect_pt[0] + m * 0.3) / W, (map_rect_pt[1] + map_rect_pt[3] - ih - below_labels) / H,
+                  iw / W, ih / H)
     inset = panels.locator(fig, inset_rect, layers.get("context"), extent, sc, small * 0.85)
     placer.block(inset.get_window_extent(renderer).padded(4))
     # site symbols are obstacles for every label
     for s in drawn.sites:
         cx, cy = ax.transData.transform((s.x, s.y))
         r = s.size_pt / 2 * fig.dpi / 72
+        placer.points.append((cx, cy, s.priority))  # the site's point, whichever side its symbol is dodged to
         cx += s.dx_pt * fig.dpi / 72
         from matplotlib.transforms import Bbox
 
@@ -161,82 +166,149 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
             seen.add(s.label)
             reach = max(o.size_pt * 0.5 + o.dx_pt for o in sites if o.x == s.x and o.y == s.y)
             bold = s.layer in ("markets", "crossings", "pipeline")
-            t = placer.place(s.x, s.y, s.label, offset_pt=reach + sc.font * 0.45,
+            t = placer.place(s.x, s.y, s.label, offset_pt=reach + sc.font * 0.45, own_r_pt=reach - s.size_pt * 0.5,
+                             priority=s.priority,
                          fontsize=sc.font * (1.0 if s.priority >= 40 else 0.92), color=INK,
                          fontweight="bold" if bold else "normal", path_effects=halo, zorder=10)
             if t is None and s.layer == "places" and s.artist is not None:
                 s.artist.remove()  # no unnamed dots: a place without its name says nothing
                 drawn.sites.remove(s)
 
+    card_events = [e for e in evs if e.area_drawn and e.anchors] if card else []
+    if card:
+        in_frame = set()
+        for ev in card_events:
+            events.draw_site(ax, ev, *ev.anchors[0], sc, drawn, placer)
+
+    def label_events(first: bool) -> None:
+        """A card names the events it can show (areas: the strikes) instead of numbering them: just
+        outside the area first; after the sites' names, further out with a leader line."""
+        for ev in card_events:
+            if ev.number in in_frame:
+                continue
+            x, y = ev.anchors[0]
+            r_pt = ev.radius_m / m_per_pt
+            offsets = [r_pt + sc.font * k for k in ((0.3, 1.0) if first else (2.0, 3.2, 4.4, 5.6, 7.0, 8.5))]
+            for i, off in enumerate(offsets):
+                leader = {} if first else {"arrowprops": {"arrowstyle": "-", "color": INK, "lw": sc.pt(1.5),
+                                                          "shrinkA": 2, "shrinkB": r_pt * 0.9}}
+                t = placer.place(x, y, events.card_label(ev), offset_pt=off, fontsize=sc.font * 0.9, color=INK,
+                                 fontweight="bold", path_effects=halo, zorder=10, linespacing=1.1,
+                                 record=not first and i == len(offsets) - 1,
+                                 own_r_pt=r_pt if first else 1e6, **leader)  # a leader shows what it names
+                if t is not None:
+                    in_frame.add(ev.number)
+                    break
+
+    label_events(first=True)
     label_sites(65, 1e9)  # markets, crossings, the gas field: before the event markers
     if not card:
         cl = events.clusters([e for e in evs if e.anchors], ax, min_px=sc.font * 1.2 * fig.dpi / 72)
         events.draw_markers(ax, cl, sc, drawn, placer)
-    else:
-        # a card names the events it can show (areas: the strikes) instead of numbering them
-        in_frame = set()
-        for ev in evs:
-            if ev.area_drawn and ev.anchors:
-                x, y = ev.anchors[0]
-                t = placer.place(x, y, events.card_label(ev), offset_pt=ev.radius_m / m_per_pt + sc.font * 0.3,
-                                 fontsize=sc.font * 0.9,
-                                 color=INK, fontweight="bold", path_effects=halo, zorder=10)
-                if t is not None:
-                    in_frame.add(ev.number)
+    _area_labels(ax, layers, fr, sc, placer, halo, provinces=True)
     label_sites(-1e9, 65)
+    label_events(first=False)
     left = [s for s in drawn.sites if s.layer == "places"]
     drawn.items = [i for i in drawn.items if i.layer != "places" or (left and (
         "approximate" not in i.label or any(not s.verified for s in left)))]
     if not left and "places" in drawn.layers:
         drawn.layers.remove("places")
-    _area_labels(ax, layers, fr, sc, placer, halo)
+    _area_labels(ax, layers, fr, sc, placer, halo, provinces=False)
     # title, subtitle
     fig.text(m / W, 1 - (m + title_pt * 0.9) / H, TITLE, fontsize=title_pt, fontweight="bold", color=INK,
              va="baseline")
     sub = ("Border, gas pipeline from South Pars to Nawabshah, border markets and crossings, and the events "
-           "of the article, by number" if not card else
-           "Border, gas pipeline by status, border markets and crossings, events of 2024")
-    fig.text(m / W, 1 - (m + title_pt * 1.15 + sub_pt * 1.1) / H, sub, fontsize=sub_pt, color=INK_SOFT,
-             va="baseline")
+           "the article reports (numbered on the map, listed below)" if not card else
+           "Border, gas pipeline by status, border markets and crossings" + _years(evs, fr))
+    st = fig.text(m / W, 1 - (m + title_pt * 1.15 + sub_pt * 1.1) / H, sub, fontsize=sub_pt, color=INK_SOFT,
+                  va="baseline")
+    while st.get_window_extent(renderer).width * 72 / fig.dpi > side and st.get_fontsize() > sub_pt * 0.7:
+        st.set_fontsize(st.get_fontsize() * 0.96)  # one line, as wide as the map
     # legend and key
     band_y = (m * 0.5 + credit_h) / H
     band_h = (bottom_band - m * 0.4) / H
     if not card:
-        leg_rect = (m / W, band_y, (W - 2 * m) * 0.47 / W, band_h)
-        key_rect = ((m + (W - 2 * m) * 0.5) / W, band_y, (W - 2 * m) * 0.5 / W, band_h)
+        leg_rect = (m / W, band_y, (W - 2 * m) * 0.37 / W, band_h)
+        key_rect = ((m + (W - 2 * m) * 0.385) / W, band_y, (W - 2 * m) * 0.615 / W, band_h)
         texts = panels.legend(fig, leg_rect, drawn, sc, renderer, legend_font)
         texts += panels.key(fig, key_rect, evs, in_frame, sc, renderer, legend_font * 0.92, columns=2)
     else:
-        leg_rect = (m / W, band_y, (W - 2 * m) / W, band_h)
-        texts = panels.legend(fig, leg_rect, drawn, sc, renderer, legend_font)
+        if bottom_band:
+            leg_rect = (m / W, band_y, (W - 2 * m) / W, band_h)
+        else:
+            x0 = m + side + m * 0.8  # the sidebar runs from the top of the page to the credit line
+            leg_rect = (x0 / W, map_rect_pt[1] / H, (W - m - x0) / W, (H - m * 0.6 - map_rect_pt[1]) / H)
+        texts = panels.legend(fig, leg_rect, drawn, sc, renderer, legend_font, stacked=not bottom_band)
     credit = credit_line(layers, drawn.layers, article)
     if not card:
         credit += f" · Projection: {frame.PROJ_LABEL}"
-    import textwrap
-
-    credit = "\n".join(textwrap.wrap(credit, width=int((W - 2 * m) / (small * 0.56)))[:2])
-    fig.text(m / W, (m * 0.5 + small * 0.4) / H, credit, fontsize=small, color=INK_SOFT, va="bottom",
-             linespacing=1.5)
+    ct = fig.text(m / W, (m * 0.5 + small * 0.4) / H, credit, fontsize=small, color=INK_SOFT, va="bottom",
+                  linespacing=1.5)
+    panels.wrap_to(ct, W - 2 * m, renderer, fig, max_lines=3)
     return Result(fig, drawn, placer, evs, in_frame, texts, extent)
 
 
-def _area_labels(ax: Any, layers: dict[str, Any], fr: draw.Frame, sc: Scale, placer: Placer, halo: list) -> None:
+def _years(evs: list[events.Event], fr: draw.Frame) -> str:
+    """', strikes of 2024' from the events a card names (those drawn as areas inside the frame)."""
+    shown = [e for e in evs if e.area_drawn and e.anchors]
+    if not shown:
+        return ""
+    years = sorted({e.date.split(" (")[0][-4:] for e in shown})
+    what = {e.title.split(":")[0].lower() for e in shown}
+    noun = (what.pop() + "s") if len(what) == 1 else "events"
+    return f", {noun.replace('air/drone strikes', 'air and drone strikes')} of {' and '.join(years)}"
+
+
+def _area_labels(ax: Any, layers: dict[str, Any], fr: draw.Frame, sc: Scale, placer: Placer, halo: list,
+                 provinces: bool) -> None:
+    """Province names (inside their province) or country names (at Natural Earth's label point)."""
+    from shapely import box as sbox  # type: ignore[import-untyped]
+    from shapely.geometry import LineString, Point  # type: ignore[import-untyped]
     from shapely.ops import polylabel  # type: ignore[import-untyped]
 
-    for _, p, g in draw.features(layers.get("provinces")):
+    from geo import palette
+
+    inv = ax.transData.inverted()
+    for _, p, g in draw.features(layers.get("provinces") if provinces else None):
         gp = fr.project(g)
         if gp.is_empty:
             continue
         part = max(getattr(gp, "geoms", [gp]), key=lambda q: q.area)
-        pt = polylabel(part, tolerance=fr.tolerance * 20)
-        if fr.contains(pt.x, pt.y):
-            from geo import palette
-
-            col = palette.PROVINCE_COLORS.get(str(p.get("country_iso")), palette.PROVINCE_DEFAULT)
-            placer.place(pt.x, pt.y, str(p.get("name", "")).upper(), offset_pt=sc.font * 1.5,
-                         fontsize=sc.font * 0.95, color=col, fontstyle="italic", fontweight="bold",
-                         path_effects=halo, zorder=9.6)
-    for _, p, _g in draw.features(layers.get("context")):
+        view = part.intersection(sbox(fr.extent.x0, fr.extent.y0, fr.extent.x1, fr.extent.y1))
+        if view.is_empty:
+            continue
+        view = max(getattr(view, "geoms", [view]), key=lambda q: q.area)
+        centre = polylabel(view, tolerance=fr.tolerance * 20)
+        # candidates: the pole of inaccessibility, then a grid of points inside, nearest first
+        x0, y0, x1, y1 = view.bounds
+        grid = [(x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * j / 10) for i in range(1, 10) for j in range(1, 10)]
+        # horizontal text fits best where the province is widest: interior points by the width of
+        # the province along their parallel (then by nearness to the pole of inaccessibility)
+        inside = [q for q in grid if view.contains(Point(q))]
+        chord = {q[1]: float(view.intersection(LineString([(x0, q[1]), (x1, q[1])])).length) for q in inside}
+        cx, cy = centre.x, centre.y
+        cands = [(cx, cy)] + sorted(
+            inside, key=lambda q: (-round(chord[q[1]] / (x1 - x0), 1), (q[0] - cx) ** 2 + (q[1] - cy) ** 2))
+        col = palette.PROVINCE_COLORS.get(str(p.get("country_iso")), palette.PROVINCE_DEFAULT)
+        name = str(p.get("name", "")).upper()
+        tries = [(f, q) for f in (0.95, 0.8, 0.68) for q in cands]
+        for i, (f, (x, y)) in enumerate(tries):
+            t = placer.place(x, y, name, offset_pt=0, centred=True, record=i == len(tries) - 1,
+                             fontsize=sc.font * f, color=col, fontstyle="italic", fontweight="bold",
+                             path_effects=halo, zorder=9.6)
+            if t is None:
+                continue
+            bb = labels.extent(t, placer.renderer)
+            (bx0, by0), (bx1, by1) = inv.transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
+            lbox = sbox(bx0, by0, bx1, by1)
+            if view.intersection(lbox).area >= 0.985 * lbox.area:
+                break  # a province's name lies inside the province (specks of the coast aside)
+            t.remove()
+            placer.taken.pop()
+            placer.placed.pop()
+        else:
+            continue
+    for _, p, _g in draw.features(None if provinces else layers.get("context")):
         if p.get("label_lon") is None:
             continue
         x, y = frame.forward(np.array([p["label_lon"]]), np.array([p["label_lat"]]))

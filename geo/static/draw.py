@@ -214,10 +214,10 @@ def draw_border(ax: Axes, fc: dict[str, Any], fr: Frame, sc: Scale, d: Drawn) ->
         if bridged:
             # every bridged stretch stays visible at any scale: a ring at its middle
             mid = gp.interpolate(0.5, normalized=True) if gp.geom_type == "LineString" else gp.centroid
-            ax.plot([mid.x], [mid.y], marker="o", markersize=lw * 2.2, markerfacecolor="none",
+            ax.plot([mid.x], [mid.y], marker="o", markersize=lw * 1.7, markerfacecolor="none",
                     markeredgecolor=st["color"], markeredgewidth=lw * 0.55, zorder=z("border", 0.06))
             d.add(LegendItem("border", "bridged stretch (gap in the source line)", "line",
-                             {**kw, "marker": "o", "markersize": lw * 2.2, "markerfacecolor": "none",
+                             {**kw, "marker": "o", "markersize": lw * 1.7, "markerfacecolor": "none",
                               "markeredgecolor": st["color"], "markevery": [1]}, symbol="line-dots",
                              color=st["color"]))
         else:

@@ -37,6 +37,8 @@ class Event:
     area_drawn: bool = False
     #: Half the drawn area's size (metres): a name goes just outside it.
     radius_m: float = 0.0
+    #: Happened across an area too large to point at (a whole country): listed, not marked.
+    widespread: bool = False
 
 
 def title_of(p: dict[str, Any]) -> str:
@@ -73,9 +75,10 @@ def collect(fc: dict[str, Any] | None, fr: draw.Frame) -> list[Event]:
             c = gp.centroid if gp.contains(gp.centroid) else gp.representative_point()
             pts = [(c.x, c.y)]
             ev.area_drawn = gp.area < MAX_AREA_SHARE * frame_area
+            ev.widespread = not ev.area_drawn
             x0, y0, x1, y1 = gp.bounds
             ev.radius_m = max(x1 - x0, y1 - y0) / 2
-        ev.anchors = [(x, y) for x, y in pts if fr.contains(x, y)]
+        ev.anchors = [] if ev.widespread else [(x, y) for x, y in pts if fr.contains(x, y)]
         out.append(ev)
     return out
 
@@ -181,5 +184,18 @@ def draw_markers(ax: Axes, cl: list[Cluster], sc: Scale, d: draw.Drawn, placer: 
 
 
 def card_label(ev: Event) -> str:
-    """'16 Jan 2024: Air/drone strike'."""
-    return f"{ev.date.split(' (')[0]}: {ev.title.split(':')[0]}"
+    """'Air/drone strike' over '16 Jan 2024'."""
+    return f"{ev.title.split(':')[0]}\n{ev.date.split(' (')[0]}"
+
+
+def draw_site(ax: Axes, ev: Event, x: float, y: float, sc: Scale, d: draw.Drawn, placer: Any) -> None:
+    """A card's event: a ring in the event type's colour where it happened (dashed: unverified)."""
+    ms = sc.font * 1.1
+    ls = (0, (2.0, 1.2)) if not ev.verified else "solid"
+    kw: dict[str, Any] = {"marker": "o", "markersize": ms, "markerfacecolor": rgba(ev.color, 0.25),
+                          "markeredgecolor": ev.color, "markeredgewidth": sc.pt(3)}
+    (m,) = ax.plot([x], [y], zorder=9.3, linestyle="none", **kw)
+    placer.block_artist(m)
+    d.add(LegendItem("events", ev.etype.lower() + (" (approximate place)" if not ev.verified else ""), "marker",
+                     {**kw, "markerfacecolor": rgba(ev.color, 0.25)}, symbol="event-ring", color=ev.color))
+    del ls

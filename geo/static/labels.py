@@ -9,7 +9,10 @@ Rule (greedy, in the order of cartographic priority, Imhof's preferred positions
 3. A position is taken when the text's box (measured by the renderer, plus a small pad) lies
    inside the map frame and overlaps no box already taken: earlier labels, every point symbol and
    every panel (legend, inset, title) over the map.
-4. A label that fits nowhere is left out and reported (``Placer.dropped``), never forced.
+4. A position whose box lies nearer another point symbol than the label's own point is refused
+   (the label would seem to name that symbol); symbols of lower priority than the label (smaller
+   places, which yield and may be left out) do not count.
+5. A label that fits nowhere is left out and reported (``Placer.dropped``), never forced.
 
 adjustText (the usual library) moves labels until overlaps shrink but does not guarantee none and
 never drops a label; a publishable map needs the guarantee, hence this rule.
@@ -41,6 +44,8 @@ class Placer:
     renderer: Any
     pad_px: float = 2.0
     taken: list[Bbox] = field(default_factory=list)
+    #: Display positions and priorities of the point symbols (for rule 4).
+    points: list[tuple[float, float, float]] = field(default_factory=list)
     placed: list[Any] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
 
@@ -51,6 +56,16 @@ class Placer:
     def block_artist(self, artist: Any) -> None:
         self.block(extent(artist, self.renderer))
 
+    def _ambiguous(self, box: Bbox, own: tuple[float, float], own_r: float, priority: float) -> bool:
+        def dist(p: tuple[float, ...]) -> float:
+            dx = max(box.x0 - p[0], 0.0, p[0] - box.x1)
+            dy = max(box.y0 - p[1], 0.0, p[1] - box.y1)
+            return float((dx * dx + dy * dy) ** 0.5)
+
+        mine = max(dist(own) - own_r, 0.0)
+        return any(dist(p) < mine * 0.8 for p in self.points
+                   if (abs(p[0] - own[0]) > 1 or abs(p[1] - own[1]) > 1) and p[2] >= priority)
+
     def _free(self, box: Bbox) -> bool:
         frame = self.ax.get_window_extent(self.renderer)
         if box.x0 < frame.x0 or box.y0 < frame.y0 or box.x1 > frame.x1 or box.y1 > frame.y1:
@@ -58,7 +73,7 @@ class Placer:
         return not any(box.overlaps(t) for t in self.taken)
 
     def place(self, x: float, y: float, text: str, *, offset_pt: float, centred: bool = False,
-              record: bool = True, **text_kw: Any) -> Any | None:
+              record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0, **text_kw: Any) -> Any | None:
         """Put ``text`` near data point (x, y); returns the Text, or None when it fits nowhere."""
         positions = ((0.0, 0.0, "center", "center"),) if centred else POSITIONS
         for dx, dy, ha, va in positions:
@@ -66,7 +81,9 @@ class Placer:
             t = self.ax.annotate(text, (x, y), xytext=(dx * offset_pt, dy * offset_pt),
                                  textcoords="offset points", ha=ha, va=va, annotation_clip=False, **kw)
             box = extent(t, self.renderer).padded(self.pad_px)
-            if self._free(box):
+            own = tuple(self.ax.transData.transform((x, y)))
+            own_r = own_r_pt * self.renderer.dpi / 72
+            if self._free(box) and not (self.points and self._ambiguous(box, own, own_r, priority)):  # type: ignore[arg-type]
                 self.taken.append(box)
                 self.placed.append(t)
                 return t
@@ -78,7 +95,14 @@ class Placer:
 
 def extent(artist: Any, renderer: Any) -> Bbox:
     """Display box of an artist; a text's box includes its background patch (event markers)."""
-    box = artist.get_window_extent(renderer)
+    from matplotlib.text import Annotation, Text
+
+    # an annotation's own extent includes its leader line, which may cross what it points at
+    if isinstance(artist, Annotation):
+        artist.update_positions(renderer)
+        box = Text.get_window_extent(artist, renderer)
+    else:
+        box = artist.get_window_extent(renderer)
     patch = artist.get_bbox_patch() if hasattr(artist, "get_bbox_patch") else None
     if patch is not None:
         artist.update_bbox_position_size(renderer)

@@ -36,6 +36,31 @@ def _width_pt(t: Any, renderer: Any, fig: Figure) -> float:
     return float(t.get_window_extent(renderer).width) * 72 / fig.dpi
 
 
+def wrap_to(t: Any, width_pt: float, renderer: Any, fig: Figure, max_lines: int = 3) -> None:
+    """Break a Text's words into lines no wider than ``width_pt`` (measured by the renderer)."""
+    words = t.get_text().replace("\n", " ").split(" ")
+    lines: list[str] = []
+    cur = ""
+    for w in words:
+        trial = f"{cur} {w}".strip()
+        t.set_text(trial)
+        if cur and _width_pt(t, renderer, fig) > width_pt:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = trial
+    lines.append(cur)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(" ,;·") + "…"
+    t.set_text("\n".join(lines))
+
+
+def font_cap(sc: Scale) -> float:
+    """Largest legend symbol (points): a big map symbol (the gas field) stays row-sized."""
+    return sc.font * 1.05
+
+
 def swatch(ax: Axes, it: LegendItem, x: float, y: float, w: float, sc: Scale) -> None:
     """Draw a legend swatch ``w`` points wide centred vertically on ``y``."""
     st = dict(it.style)
@@ -48,6 +73,7 @@ def swatch(ax: Axes, it: LegendItem, x: float, y: float, w: float, sc: Scale) ->
         ax.add_patch(Rectangle((x, y - h / 2), w, h, linewidth=sc.pt(1.5), **st))
     elif it.kind == "marker":
         closed_x = st.pop("closed_x", False)
+        st["markersize"] = min(float(st.get("markersize", font_cap(sc))), font_cap(sc))
         ax.add_line(Line2D([x + w / 2], [y], linestyle="none", **st))
         if closed_x:
             ax.add_line(Line2D([x + w / 2], [y], linestyle="none", marker="x", markersize=st["markersize"] * 0.5,
@@ -58,11 +84,30 @@ def swatch(ax: Axes, it: LegendItem, x: float, y: float, w: float, sc: Scale) ->
 
 
 def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
-           font: float) -> list[Any]:
-    """One row per drawn layer (catalog order): bold layer title, then its classes, wrapping."""
-    ax, w_pt, h_pt = point_axes(fig, rect)
+           font: float, stacked: bool = False) -> list[Any]:
+    """One row per drawn layer (catalog order): bold layer title, then its classes, wrapping.
+    ``stacked``: the title on a line of its own, the classes below it (a narrow sidebar).
+    When the rows do not fit the panel, the legend is drawn again a little smaller."""
+    for _ in range(4):
+        ax = fig.add_axes(rect)
+        texts, fits = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
+        if fits:
+            return texts
+        ax.remove()
+        font *= 0.95
+    ax = fig.add_axes(rect)
+    return _legend(ax, fig, rect, d, sc, renderer, font, stacked)[0]
+
+
+def _legend(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
+            font: float, stacked: bool) -> tuple[list[Any], bool]:
+    w_pt = rect[2] * fig.get_figwidth() * 72
+    h_pt = rect[3] * fig.get_figheight() * 72
+    ax.set_xlim(0, w_pt)
+    ax.set_ylim(h_pt, 0)
+    ax.set_axis_off()
     texts: list[Any] = []
-    line_h = font * 1.75
+    line_h = font * (1.6 if stacked else 1.75)
     sw = font * 2.4
     y = line_h * 0.55
     for name in catalog.names():
@@ -72,7 +117,9 @@ def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: S
         head = ax.text(0, y, catalog.get(name).map_label, fontsize=font, fontweight="bold", color=INK,
                        va="center", gid=LEGEND_GID)
         texts.append(head)
-        head_w = max(font * 9.5, _width_pt(head, renderer, fig) + font)
+        head_w = 0.0 if stacked else max(font * 9.5, _width_pt(head, renderer, fig) + font)
+        if stacked:
+            y += line_h * 0.9
         x = head_w
         for it in items:
             if not it.label:
@@ -81,15 +128,21 @@ def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: S
             tw = _width_pt(t, renderer, fig)
             if x + sw + font * 0.4 + tw > w_pt and x > head_w:
                 x, y = head_w, y + line_h
-            swatch(ax, it, x, y, sw, sc)
+            lines = 1
+            if x + sw + font * 0.4 + tw > w_pt:  # too long for the panel even on its own: two lines
+                wrap_to(t, w_pt - x - sw - font * 0.4, renderer, fig, max_lines=2)
+                tw = _width_pt(t, renderer, fig)
+                lines = t.get_text().count("\n") + 1
+            yc = y + (lines - 1) * line_h * 0.4
+            swatch(ax, it, x, yc, sw, sc)
             t.set_x(x + sw + font * 0.4)
-            t.set_y(y)
+            t.set_y(yc)
             texts.append(t)
             x += sw + font * 0.4 + tw + font * 1.2
-        y += line_h
-    if y - line_h * 0.45 > h_pt:
-        ax.set_ylim(y, 0)  # never clipped: the caller sized the band from legend_rows()
-    return texts
+            if lines > 1:
+                x, y = w_pt, y + (lines - 1) * line_h * 0.8  # the next class starts on a fresh line
+        y += line_h * (1.15 if stacked else 1.0)
+    return texts, y - line_h * 0.45 <= h_pt
 
 
 def key(fig: Figure, rect: tuple[float, float, float, float], events: list[Event], in_frame: set[int],
@@ -103,6 +156,14 @@ def key(fig: Figure, rect: tuple[float, float, float, float], events: list[Event
     line_h = max(font * 1.45, (h_pt - font * 2.0) / max(rows, 1))
     line_h = min(line_h, font * 1.7)
     col_w = w_pt / columns
+    # one date column for every row: as wide as the widest date
+    probe = ax.text(0, 0, "", fontsize=font, fontweight="bold")
+    date_w = font * 4.0
+    for ev in events:
+        probe.set_text(ev.date.split(" (")[0])
+        date_w = max(date_w, _width_pt(probe, renderer, fig))
+    probe.remove()
+    dx = font * 2.1 + date_w * 1.08 + font * 0.8
     for i, ev in enumerate(events):
         c, r = divmod(i, rows)
         x, y = c * col_w, font * 2.1 + r * line_h
@@ -110,14 +171,15 @@ def key(fig: Figure, rect: tuple[float, float, float, float], events: list[Event
                       fontweight="bold", color=INK, gid=KEY_GID)
         date = ax.text(x + font * 2.1, y, ev.date.split(" (")[0], fontsize=font, fontweight="bold", color=INK,
                        va="center", gid=KEY_GID)
-        dx = font * 2.1 + max(font * 6.6, _width_pt(date, renderer, fig) + font * 0.5)
-        off = "" if ev.number in in_frame else " (off map)"
-        text = ev.title + off
-        t = ax.text(x + dx, y, text, fontsize=font, color=INK if not off else INK_SOFT, va="center", gid=KEY_GID)
-        room = col_w - dx - font * 0.8
-        while _width_pt(t, renderer, fig) > room and len(text) > 8:
-            text = text[: max(8, int(len(text) * room / _width_pt(t, renderer, fig)) - 1)].rstrip(" ,:;") + "…"
-            t.set_text(text)
+        off = "" if ev.number in in_frame else (" (country-wide)" if ev.widespread else " (off map)")
+        title = ev.title
+        t = ax.text(x + dx, y, title + off, fontsize=font, color=INK if not off else INK_SOFT, va="center",
+                    gid=KEY_GID)
+        room = col_w - dx - font * 2.2
+        while _width_pt(t, renderer, fig) > room and len(title) > 8:  # shorten the title, keep '(off map)'
+            cut = max(8, int(len(title) * room / _width_pt(t, renderer, fig)) - 2)
+            title = title[:cut].rstrip(" ,:;(") + "…"
+            t.set_text(title + off)
         texts += [num, date, t]
     return texts
 
