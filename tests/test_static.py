@@ -156,6 +156,33 @@ def test_drawn_classes_survive_colour_blindness_and_text_has_contrast(a4, card) 
         assert style.contrast(col, style.HALO) >= style.MIN_CONTRAST
 
 
+def _background(t) -> str:
+    """What a text is drawn on: its halo, its box, else the white page/panel."""
+    from matplotlib.colors import to_hex
+
+    for pe in t.get_path_effects():
+        fg = getattr(pe, "_gc", {}).get("foreground")
+        if fg is not None:
+            return to_hex(fg)
+    patch = t.get_bbox_patch()
+    if patch is not None:
+        return to_hex(patch.get_facecolor(), keep_alpha=False)
+    return style.PANEL
+
+
+@pytest.mark.parametrize("which", ["a4", "card"])
+def test_every_text_reaches_the_contrast_minimum(which, request) -> None:
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Text
+
+    res = request.getfixturevalue(which)
+    texts = [t for t in res.fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    assert len(texts) > 50
+    low = [(t.get_text(), round(style.contrast(to_hex(t.get_color()), _background(t)), 2)) for t in texts
+           if style.contrast(to_hex(t.get_color()), _background(t)) < style.MIN_CONTRAST]
+    assert not low, low[:5]
+
+
 def test_the_colour_check_catches_colour_only_differences() -> None:
     from geo import palette
 

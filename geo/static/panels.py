@@ -276,8 +276,11 @@ def locator(fig: Figure, rect: tuple[float, float, float, float], context: dict[
                   linewidth=sc.pt(0.5))
         if focus and p.get("label_lon") is not None:
             x, y = frame.forward(np.array([p["label_lon"]]), np.array([p["label_lat"]]))
+            from matplotlib.patheffects import withStroke
+
             ax.text(float(x[0]), float(y[0]), str(p.get("name", "")).upper(), fontsize=font, color=INK,
-                    ha="center", va="center", zorder=3, fontweight="bold")
+                    ha="center", va="center", zorder=3, fontweight="bold",
+                    path_effects=[withStroke(linewidth=font * 0.3, foreground=HALO)])
     ax.add_patch(Rectangle((main.x0, main.y0), main.width, main.height, facecolor="none", edgecolor="#b2182b",
                            linewidth=sc.pt(2.2), zorder=4))
     return ax
