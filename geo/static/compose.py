@@ -291,7 +291,13 @@ def _area_labels(ax: Any, layers: dict[str, Any], fr: draw.Frame, sc: Scale, pla
             inside, key=lambda q: (-round(chord[q[1]] / (x1 - x0), 1), (q[0] - cx) ** 2 + (q[1] - cy) ** 2))
         col = palette.PROVINCE_COLORS.get(str(p.get("country_iso")), palette.PROVINCE_DEFAULT)
         name = str(p.get("name", "")).upper()
-        tries = [(f, q) for f in (0.95, 0.8, 0.68) for q in cands]
+        # only where the province is wider than the name (measured once per size)
+        probe = ax.text(0, 0, name, fontsize=sc.font, fontstyle="italic", fontweight="bold")
+        w_m = probe.get_window_extent(placer.renderer).width * fr.extent.width / ax.get_window_extent(
+            placer.renderer).width
+        probe.remove()
+        tries = [(f, q) for f in (0.95, 0.8, 0.68) for q in cands
+                 if chord.get(q[1], x1 - x0) >= w_m * f * 1.05][:60] or [(0.68, cands[0])]
         for i, (f, (x, y)) in enumerate(tries):
             t = placer.place(x, y, name, offset_pt=0, centred=True, record=i == len(tries) - 1,
                              fontsize=sc.font * f, color=col, fontstyle="italic", fontweight="bold",

@@ -87,20 +87,22 @@ def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: S
            font: float, stacked: bool = False) -> list[Any]:
     """One row per drawn layer (catalog order): bold layer title, then its classes, wrapping.
     ``stacked``: the title on a line of its own, the classes below it (a narrow sidebar).
-    When the rows do not fit the panel, the legend is drawn again a little smaller."""
-    for _ in range(4):
-        ax = fig.add_axes(rect)
-        texts, fits = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
-        if fits:
-            return texts
-        ax.remove()
-        font *= 0.95
+    When the rows do not fit the panel, the legend is drawn again smaller (at most three times)."""
     ax = fig.add_axes(rect)
-    return _legend(ax, fig, rect, d, sc, renderer, font, stacked)[0]
+    texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
+    h_pt = rect[3] * fig.get_figheight() * 72
+    for _ in range(3):
+        if used <= h_pt:
+            break
+        ax.remove()
+        font *= max(0.8, (h_pt / used) ** 0.75)  # text wraps less when smaller: shrink a little less
+        ax = fig.add_axes(rect)
+        texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
+    return texts
 
 
 def _legend(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
-            font: float, stacked: bool) -> tuple[list[Any], bool]:
+            font: float, stacked: bool) -> tuple[list[Any], float]:
     w_pt = rect[2] * fig.get_figwidth() * 72
     h_pt = rect[3] * fig.get_figheight() * 72
     ax.set_xlim(0, w_pt)
@@ -142,7 +144,7 @@ def _legend(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: D
             if lines > 1:
                 x, y = w_pt, y + (lines - 1) * line_h * 0.8  # the next class starts on a fresh line
         y += line_h * (1.15 if stacked else 1.0)
-    return texts, y - line_h * 0.45 <= h_pt
+    return texts, y - line_h * 0.45  # the height used (points)
 
 
 def key(fig: Figure, rect: tuple[float, float, float, float], events: list[Event], in_frame: set[int],
