@@ -190,7 +190,7 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
             r_pt = ev.radius_m / m_per_pt
             offsets = [r_pt + sc.font * k for k in ((0.3, 1.0) if first else (2.0, 3.2, 4.4, 5.6, 7.0, 8.5))]
             for i, off in enumerate(offsets):
-                leader = {} if first else {"arrowprops": {"arrowstyle": "-", "color": INK, "lw": sc.pt(1.5),
+                leader: dict[str, Any] = {} if first else {"arrowprops": {"arrowstyle": "-", "color": INK, "lw": sc.pt(1.5),
                                                           "shrinkA": 2, "shrinkB": r_pt * 0.9}}
                 t = placer.place(x, y, events.card_label(ev), offset_pt=off, fontsize=sc.font * 0.9, color=INK,
                                  fontweight="bold", path_effects=halo, zorder=10, linespacing=1.1,
@@ -222,8 +222,10 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
            "Border, gas pipeline by status, border markets and crossings" + _years(evs, fr))
     st = fig.text(m / W, 1 - (m + title_pt * 1.15 + sub_pt * 1.1) / H, sub, fontsize=sub_pt, color=INK_SOFT,
                   va="baseline")
-    while st.get_window_extent(renderer).width * 72 / fig.dpi > side and st.get_fontsize() > sub_pt * 0.7:
-        st.set_fontsize(st.get_fontsize() * 0.96)  # one line, as wide as the map
+    size = sub_pt
+    while st.get_window_extent(renderer).width * 72 / fig.dpi > side and size > sub_pt * 0.7:
+        size *= 0.96
+        st.set_fontsize(size)  # one line, as wide as the map
     # legend and key
     band_y = (m * 0.5 + credit_h) / H
     band_h = (bottom_band - m * 0.4) / H
