@@ -94,7 +94,11 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
     sub_pt = sc.font * (1.1 if not card else 0.82)
     small = sc.font * (0.8 if not card else 0.62)
     top = m + title_pt * 1.15 + sub_pt * 1.6
-    credit_h = small * (4.9 if card and W <= H * 1.3 else 3.4)
+    # the credit line's height: its lines when every layer is credited (the most it can need)
+    probe = fig.text(0, 0, _credit(layers, list(layers), article, card), fontsize=small, linespacing=1.5)
+    panels.wrap_to(probe, W - 2 * m, renderer, fig, max_lines=3)
+    credit_h = small * (1.5 * (probe.get_text().count("\n") + 1) + 0.6)
+    probe.remove()
     legend_font = sc.font * (0.9 if not card else 0.7)
     # wide cards: the legend in a sidebar right of the map; others: in a band below it
     side = W - 2 * m if not (card and W > H * 1.3) else (W - 2 * m) * 0.67
@@ -136,12 +140,17 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
     placer = Placer(ax, renderer, pad_px=1.5 * fig.dpi / 72)
     for a in grat + panels.scalebar(ax, fr, sc, small):
         placer.block_artist(a)
-    # inset locator, top left inside the frame
+    # inset locator: in the top corner (or the lower right) that hides the least of the data
     iw = map_rect_pt[2] * 0.17
     ih = iw * 0.78
     below_labels = small * 1.9  # clear of the graticule's labels along the top edge
-    inset_rect = ((map_rect_pt[0] + m * 0.3) / W, (map_rect_pt[1] + map_rect_pt[3] - ih - below_labels) / H,
-                  iw / W, ih / H)
+    left, right = map_rect_pt[0] + m * 0.3, map_rect_pt[0] + map_rect_pt[2] - iw - small * 3.6
+    top, low = map_rect_pt[1] + map_rect_pt[3] - ih - below_labels, map_rect_pt[1] + m * 0.3
+    corners = [(left, top), (right, top), (right, low)]
+    ink = _ink(layers, fr, ax, fig)
+    cx_, cy_ = min(corners, key=lambda c: sum(1 for (px, py) in ink
+                                              if c[0] - 8 <= px <= c[0] + iw + 8 and c[1] - 8 <= py <= c[1] + ih + 8))
+    inset_rect = (cx_ / W, cy_ / H, iw / W, ih / H)
     inset = panels.locator(fig, inset_rect, layers.get("context"), extent, sc, small * 0.85)
     placer.block(inset.get_window_extent(renderer).padded(4))
     # site symbols are obstacles for every label
@@ -217,7 +226,8 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
     # title, subtitle
     fig.text(m / W, 1 - (m + title_pt * 0.9) / H, TITLE, fontsize=title_pt, fontweight="bold", color=INK,
              va="baseline")
-    sub = ("Border, gas pipeline from South Pars to Nawabshah, border markets and crossings, and the events "
+    route = " from South Pars to Nawabshah" if spec.bbox is None else ""
+    sub = (f"Border, gas pipeline{route}, border markets and crossings, and the events "
            "the article reports (numbered on the map, listed below)" if not card else
            "Border, gas pipeline by status, border markets and crossings" + _years(evs, fr))
     st = fig.text(m / W, 1 - (m + title_pt * 1.15 + sub_pt * 1.1) / H, sub, fontsize=sub_pt, color=INK_SOFT,
@@ -241,13 +251,35 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
             x0 = m + side + m * 0.8  # the sidebar runs from the top of the page to the credit line
             leg_rect = (x0 / W, map_rect_pt[1] / H, (W - m - x0) / W, (H - m * 0.6 - map_rect_pt[1]) / H)
         texts = panels.legend(fig, leg_rect, drawn, sc, renderer, legend_font, stacked=not bottom_band)
-    credit = credit_line(layers, drawn.layers, article)
-    if not card:
-        credit += f" · Projection: {frame.PROJ_LABEL}"
-    ct = fig.text(m / W, (m * 0.5 + small * 0.4) / H, credit, fontsize=small, color=INK_SOFT, va="bottom",
-                  linespacing=1.5)
+    ct = fig.text(m / W, (m * 0.5 + small * 0.4) / H, _credit(layers, drawn.layers, article, card), fontsize=small,
+                  color=INK_SOFT, va="bottom", linespacing=1.5)
     panels.wrap_to(ct, W - 2 * m, renderer, fig, max_lines=3)
     return Result(fig, drawn, placer, evs, in_frame, texts, extent)
+
+
+def _credit(layers: dict[str, Any], drawn: list[str], article: dict[str, Any] | None, card: bool) -> str:
+    text = credit_line(layers, drawn, article)
+    return text if card else text + f" · Projection: {frame.PROJ_LABEL}"
+
+
+def _ink(layers: dict[str, Any], fr: draw.Frame, ax: Any, fig: Figure) -> list[tuple[float, float]]:
+    """Page positions (points) of the vertices of every point and line layer inside the frame."""
+    out: list[tuple[float, float]] = []
+    to_px = ax.transData.transform
+    for lyr in catalog.LAYERS:
+        if lyr.geometry == "area" or lyr.name not in layers:
+            continue
+        for _, _p, g in draw.features(layers[lyr.name]):
+            if "Polygon" in g.geom_type:
+                continue
+            gp = fr.project(g)
+            if gp.is_empty:
+                continue
+            xy = np.asarray([c for part in getattr(gp, "geoms", [gp]) for c in part.coords])
+            if len(xy):
+                px = to_px(xy) * 72 / fig.dpi
+                out += [(float(a), float(b)) for a, b in px]
+    return out
 
 
 def _years(evs: list[events.Event], fr: draw.Frame) -> str:

@@ -196,6 +196,8 @@ def draw_site(ax: Axes, ev: Event, x: float, y: float, sc: Scale, d: draw.Drawn,
                           "markeredgecolor": ev.color, "markeredgewidth": sc.pt(3)}
     (m,) = ax.plot([x], [y], zorder=9.3, linestyle="none", **kw)
     placer.block_artist(m)
+    px, py = ax.transData.transform((x, y))
+    placer.points.append((float(px), float(py), 1e9))  # no label may seem to name this ring
     d.add(LegendItem("events", ev.etype.lower() + (" (approximate place)" if not ev.verified else ""), "marker",
                      {**kw, "markerfacecolor": rgba(ev.color, 0.25)}, symbol="event-ring", color=ev.color))
     del ls
