@@ -217,10 +217,10 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
     _area_labels(ax, layers, fr, sc, placer, halo, provinces=True)
     label_sites(-1e9, 65)
     label_events(first=False)
-    left = [s for s in drawn.sites if s.layer == "places"]
-    drawn.items = [i for i in drawn.items if i.layer != "places" or (left and (
-        "approximate" not in i.label or any(not s.verified for s in left)))]
-    if not left and "places" in drawn.layers:
+    kept = [s for s in drawn.sites if s.layer == "places"]
+    drawn.items = [i for i in drawn.items if i.layer != "places" or (kept and (
+        "approximate" not in i.label or any(not s.verified for s in kept)))]
+    if not kept and "places" in drawn.layers:
         drawn.layers.remove("places")
     _area_labels(ax, layers, fr, sc, placer, halo, provinces=False)
     # title, subtitle
