@@ -254,3 +254,17 @@ def test_committed_social_card_is_what_the_build_writes() -> None:
     assert committed.is_file(), "run `geo build` and commit maps/frontier-social.png"
     assert committed.read_bytes() == (maps / "frontier-social.png").read_bytes(), \
         "maps/frontier-social.png is stale: run `geo build` and commit it"
+
+
+def test_text_uses_matplotlibs_own_font_files(a4) -> None:
+    """A system DejaVu of another version would change every map's bytes from machine to machine."""
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib import font_manager as fm
+
+    data = Path(matplotlib.get_data_path()).resolve()
+    for weight in ("normal", "bold"):
+        for style_ in ("normal", "italic"):
+            path = fm.findfont(fm.FontProperties(family=static.RC["font.family"], weight=weight, style=style_))
+            assert Path(path).resolve().is_relative_to(data), path

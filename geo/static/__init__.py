@@ -37,10 +37,25 @@ RC: dict[str, Any] = {
 }
 
 
+def _bundled_fonts_only() -> None:
+    """Text is DejaVu Sans from matplotlib's own files, never a system copy of another version
+    (fonts-dejavu-core differs byte for byte): the bytes of every map stay the same everywhere."""
+    import matplotlib
+    from matplotlib import font_manager as fm
+
+    data = Path(matplotlib.get_data_path()).resolve()
+    keep = [f for f in fm.fontManager.ttflist
+            if f.name != RC["font.family"] or Path(f.fname).resolve().is_relative_to(data)]
+    if len(keep) != len(fm.fontManager.ttflist):
+        fm.fontManager.ttflist = keep
+        fm.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+
+
 @contextmanager
 def _rc() -> Iterator[None]:
     import matplotlib
 
+    _bundled_fonts_only()
     with matplotlib.rc_context(RC):  # type: ignore[arg-type]
         yield
 
