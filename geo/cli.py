@@ -29,10 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build every layer in layers/ and the map in maps/ from seeds/",
         description="Read seeds/ only (no network), build every layer, validate them, then write "
-        "layers/*.geojson, layers/frontier.gpkg and maps/*.html atomically. Refuses to replace "
+        "layers/*.geojson, layers/frontier.gpkg, maps/*.html and the still maps (maps/frontier.svg, .pdf, "
+        "-social.png, -square.png) atomically. Refuses to replace "
         "good outputs with failing ones.",
     )
-    b.add_argument("--no-map", action="store_true", help="skip rendering the HTML map")
+    b.add_argument("--no-map", action="store_true", help="skip rendering the maps (HTML story map and still images)")
     b.add_argument("--seeds", metavar="DIR", help="seeds folder (default: seeds/)")
     b.add_argument("--layers", metavar="DIR", help="output folder for layers (default: layers/)")
     b.add_argument("--maps", metavar="DIR", help="output folder for maps (default: maps/)")

@@ -216,6 +216,7 @@ def _geo(*args: str) -> subprocess.CompletedProcess:
     ["--size", "big"], ["--size", "10x10"], ["--size", "5000x300"],
     ["--bbox", "1,2,3"], ["--bbox", "60,20,59,30"], ["--bbox", "a,b,c,d"], ["--bbox", "0,0,10,10"],
     ["--format", "gif"], ["--format", "png", "--out", "x.pdf"],
+    ["--layers", "/nonexistent/layers"], ["--out", "/proc/geo-static-test.svg"],
 ])
 def test_bad_arguments_are_one_line_errors_with_exit_2(args, tmp_path) -> None:
     out = tmp_path / "never.svg"

@@ -28,7 +28,9 @@ def run(args: Any) -> int:
 
     layers, article = static.read_layers(Path(args.layers) if args.layers else None)
     data = static.render(layers, fmt=fmt, size=size, bbox=bbox, article=article)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    io.write_files({out: data})
+    try:
+        io.write_files({out: data})
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
     print(f"{out} ({len(data):,} bytes)", file=sys.stderr)
     return 0
