@@ -2,8 +2,12 @@
 
 Rule (greedy, in the order of cartographic priority, Imhof's preferred positions):
 
-1. Labels are placed from the highest priority down (country < province < event < crossing/market
-   < place by population; ties keep input order, so the result is deterministic).
+1. Labels are placed in this order (geo/static/compose.py): on cards the events' names just
+   outside their area; markets, crossings and the gas field; on print the numbered event markers
+   (on their point if free, else beside it with a dot on the spot); province names (inside the
+   province only); towns by priority (article places first, then by population); on cards the
+   events' names not placed yet, further out with a leader line; country names last. Ties keep
+   the layer order, so the result is deterministic.
 2. Each label tries the positions around its anchor in this order: right, upper right, upper
    left, left, lower right, lower left, above, below (a centred label has one position).
 3. A position is taken when the text's box (measured by the renderer, plus a small pad) lies
@@ -12,7 +16,9 @@ Rule (greedy, in the order of cartographic priority, Imhof's preferred positions
 4. A position whose box lies nearer another point symbol than the label's own point is refused
    (the label would seem to name that symbol); symbols of lower priority than the label (smaller
    places, which yield and may be left out) do not count.
-5. A label that fits nowhere is left out and reported (``Placer.dropped``), never forced.
+5. A label that fits nowhere is left out and reported (``Placer.dropped``), never forced. The one
+   exception is a numbered event marker: an event is never lost, it is forced onto its point
+   (the tests would then report the overlap).
 
 adjustText (the usual library) moves labels until overlaps shrink but does not guarantee none and
 never drops a label; a publishable map needs the guarantee, hence this rule.
