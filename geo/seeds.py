@@ -308,3 +308,91 @@ def read_sources(seeds_dir: Path) -> dict[str, dict[str, Any]]:
 def source_urls(ids: Iterable[str], sources: Mapping[str, Mapping[str, Any]]) -> str:
     """The URLs of ``ids`` joined by a space (sources without URL are skipped)."""
     return " ".join(sources[i]["url"] for i in ids if sources[i].get("url"))
+
+
+# --- seed tables --------------------------------------------------------------------------
+
+GEM_STATUS = ("proposed", "construction", "operating", "idle", "mothballed", "shelved", "cancelled", "retired")
+GEM_ROUTE_ACCURACY = ("very high", "high", "medium", "low", "very low")
+MARKET_STATUS = ("proposed", "agreed", "construction", "operating", "closed")
+CROSSING_STATUS = ("open", "closed", "proposed")
+PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
+DATE_PRECISION = ("day", "month", "year", "range")
+ROUTE_SOURCES = ("gem", "chord")
+VERDICTS = ("supported", "partly supported", "unsupported", "contradicted")
+CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
+EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
+               "Violence against civilians")
+
+_SRC = Column("sources", "ids")
+
+# --- the seed tables of the article layers (read by geo.layers) ------------------------------
+
+PLACES = Table("places.csv", (
+    Column("id", "id"), Column("name"), Column("name_alt", required=False), Column("country_iso"),
+    Column("admin1"), Column("iso_3166_2"), Column("geonames_id", "int", required=False),
+    Column("lat", "lat", required=False), Column("lon", "lon", required=False),
+    Column("population", "int", required=False, min=0), Column("feature_class"), Column("role", "text"),
+    Column("in_article", "bool"), Column("method", "enum", choices=PLACE_METHODS),
+    Column("anchor", "id", required=False), Column("offset_km", "float", required=False, min=0, max=500),
+    Column("verified", "bool"), Column("location_note", "text"), _SRC,
+), description="Every place the article names or the other layers need.")
+
+WAYPOINTS = Table("pipeline_waypoints.csv", (
+    Column("id", "id"), Column("name"), Column("place", "id"),
+    Column("kind", "enum", choices=("waypoint", "field", "border")),
+    Column("status", "enum", required=False, choices=GEM_STATUS), Column("status_date", "date", required=False),
+    Column("status_source", required=False), Column("status_note", "text", required=False),
+    Column("role", "text"), _SRC,
+), description="Points where the pipeline segments start and end (each refers to a place); on a GEM-traced "
+   "segment a waypoint is projected onto the route, a kind=border waypoint is where the route crosses border-osm; "
+   "kind=field rows (with status columns) become Point features of the pipeline layer.")
+
+SEGMENTS = Table("pipeline_segments.csv", (
+    Column("id", "id"), Column("name"), Column("segment"), Column("status", "enum", choices=GEM_STATUS),
+    Column("status_date", "date", required=False), Column("status_source"), Column("status_note", "text"),
+    Column("gem_project_id", "id", required=False), Column("gem_status", "enum", required=False, choices=GEM_STATUS),
+    Column("route_source", "enum", choices=ROUTE_SOURCES),
+    Column("route_accuracy", "enum", choices=GEM_ROUTE_ACCURACY), Column("route_accuracy_source", "text"),
+    Column("route_method", "text"),
+    Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
+    Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
+    Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
+    Column("length_known_km", "float", required=False, min=0), Column("length_known_min_km", "float", required=False, min=0),
+    Column("length_known_max_km", "float", required=False, min=0), Column("length_known_source", "text"),
+    Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
+    Column("verified", "bool"), _SRC,
+), description="The pipeline as GEM-style segments, in route order.")
+
+_SITE_COLS = (
+    Column("id", "id"), Column("name"), Column("name_pk"), Column("name_ir"), Column("place", "id"),
+)
+_SITE_TAIL = (
+    Column("status_date", "date", required=False), Column("opened_date", "date", required=False),
+    Column("agreed_date", "date", required=False), Column("district_pk"), Column("county_ir", required=False),
+    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), _SRC,
+)
+MARKETS = Table("markets.csv", (*_SITE_COLS, Column("status", "enum", choices=MARKET_STATUS), *_SITE_TAIL),
+                description="Joint border (sustenance) markets.")
+CROSSINGS = Table("crossings.csv", (*_SITE_COLS, Column("status", "enum", choices=CROSSING_STATUS), *_SITE_TAIL),
+                  description="Official border crossings.")
+
+EVENTS = Table("events.csv", (
+    Column("id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
+    Column("date_precision", "enum", choices=DATE_PRECISION), Column("display_date"),
+    Column("event_type", "enum", choices=EVENT_TYPES), Column("sub_event_type"), Column("actor1"),
+    Column("actor2", required=False), Column("location"), Column("admin1", required=False), Column("country_iso"),
+    Column("geo_precision", "int", min=1, max=3), Column("geometry_basis"),
+    Column("area_radius_km", "float", required=False, min=0.1, max=500), Column("fatalities", "int", required=False, min=0),
+    Column("article_paragraph", "int", min=1), Column("article_quote", "text"), Column("notes", "text"),
+    Column("verified", "bool"), _SRC,
+), description="Every event the article reports (ACLED-style precision codes).")
+
+CLAIMS = Table("claims.csv", (
+    Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
+    Column("claim", "text"), Column("what_sources_say", "text"), Column("verdict", "enum", choices=VERDICTS),
+    Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
+    Column("feature_ids", "ids", required=False), _SRC,
+), description="Every checkable claim of the article with a verdict.")
+
+ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)
