@@ -32,8 +32,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from geo import dates, validate
 from geo import styles as qgis_styles
-from geo import validate
 
 GPKG_NAME = "frontier.gpkg"
 EVENTS_CSV = "events.csv"
@@ -116,7 +116,7 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
             day = None
             if isinstance(v, str):
                 try:
-                    first, _, prec = validate.parse_partial_date(v)
+                    first, _, prec = dates.parse_partial_date(v)
                     day = first.isoformat() if prec == "day" else None
                 except ValueError:
                     day = None

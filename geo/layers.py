@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, shape
 
-from geo import io, settings
+from geo import dates, io, settings
 from geo.article import load_article, locate
-from geo.build.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
+from geo.builders.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
     GEOD,
     distance_to_line_km,
     geodesic_circle,
@@ -36,7 +37,7 @@ from geo.build.common import (  # noqa: F401  (re-exported: the geodesy helpers 
     rounded_coords,
     source_fields,
 )
-from geo.build.pipeline import DENSIFY_STEP_KM, MCF_TO_M3, capacity_normalised  # noqa: F401
+from geo.builders.pipeline import DENSIFY_STEP_KM, MCF_TO_M3, capacity_normalised  # noqa: F401
 from geo.errors import SeedError
 from geo.seeds import (  # noqa: F401  (re-exported: the seed tables moved to geo.seeds)
     ALL_TABLES,
@@ -62,13 +63,15 @@ from geo.seeds import (  # noqa: F401  (re-exported: the seed tables moved to ge
     read_table,
 )
 
+#: The coordinate grid of the written files.
+GRID = 10.0 ** -settings.COORD_DECIMALS
 #: Feature id of the full-resolution border line in layers/border.geojson.
 BORDER_ID = "border-osm"
 
 
 def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM) -> list[tuple[float, float]]:
     """Join points by geodesics with a vertex about every ``step_km`` (ends kept exactly)."""
-    from geo.build.common import densify as _densify
+    from geo.builders.common import densify as _densify
 
     return _densify(points, step_km)
 
@@ -120,6 +123,15 @@ class Base:
         if code not in table:
             raise SeedError(f"{where}: no {kind} {code!r} in the basemap ({', '.join(sorted(table))})")
         return shape(table[code]["geometry"])
+
+    def country(self, iso3: str, *, where: str) -> Any:
+        """A country as the union of its admin-1 units (the atlas's own outline: its edge with the
+        other country is border-osm); a neighbour without admin-1 units comes from context."""
+        a2 = {"IRN": "IR", "PAK": "PK"}.get(iso3)
+        if a2 is None:
+            return self.polygon("country", iso3, where=where)
+        parts = [shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
+        return shapely.union_all(parts, grid_size=GRID)
 
     def ends(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """(northern end = tripoint, southern end = sea) of border-osm."""
@@ -301,8 +313,10 @@ def event_geometry(basis: str, radius_km: float | None, *, base: Base, pos: dict
         if bad or len(ids) < 2:
             raise SeedError(f"{where}, column geometry_basis: places needs 2+ known place ids, bad: {bad}")
         return MultiPoint([(pos[i]["lon"], pos[i]["lat"]) for i in ids])
-    if kind in ("province", "country"):
+    if kind == "province":
         return base.polygon(kind, rest, where=where)
+    if kind == "country":
+        return base.country(rest, where=where)
     if kind == "pipeline":
         ids = rest.split(";")
         bad = [i for i in ids if i not in pipe]
@@ -317,7 +331,8 @@ def event_geometry(basis: str, radius_km: float | None, *, base: Base, pos: dict
         if radius_km is None:
             raise SeedError(f"{where}, column area_radius_km: needed for an area geometry")
         circle = geodesic_circle(pos[pid]["lon"], pos[pid]["lat"], radius_km)
-        area = circle.intersection(base.polygon("province", prov, where=where))
+        province = base.polygon("province", prov, where=where)
+        area = snap_to_vertices(io.rounded(circle.intersection(province)), province)
         if area.is_empty:
             raise SeedError(f"{where}, column geometry_basis: area does not overlap province {prov}")
         return area
@@ -325,6 +340,49 @@ def event_geometry(basis: str, radius_km: float | None, *, base: Base, pos: dict
         f"{where}, column geometry_basis: {basis!r} is not one of border | place:<id> | places:<id;id> | "
         "province:<iso> | country:<iso3> | pipeline:<id;id> | area:<place>:<province>"
     )
+
+
+def snap_to_vertices(area: Any, province: Any) -> Any:
+    """``area`` (clipped to ``province``) with every vertex that lies on the province's edge but is not
+    one of its vertices moved to the nearest province vertex: a point between two vertices cannot
+    be written exactly on the edge (6 decimals), and would leave a sliver across it."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    edge = province.boundary
+    pv = np.asarray([c for ring in _rings(province) for c in ring.coords])
+    known = {tuple(c) for c in pv}
+
+    def fix(ring: Any) -> list[tuple[float, float]]:
+        out = []
+        for x, y in ring.coords:
+            if (x, y) not in known and edge.distance(Point(x, y)) < 2 * GRID:
+                x, y = nearest_vertex(pv, x, y)
+            if not out or out[-1] != (x, y):
+                out.append((x, y))
+        return out
+
+    polys = [Polygon(fix(p.exterior), [fix(r) for r in p.interiors]) for p in getattr(area, "geoms", [area])]
+    fixed = shapely.make_valid(MultiPolygon(polys) if len(polys) > 1 else polys[0])
+    parts = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts)
+
+
+def _rings(geom: Any) -> list[Any]:
+    return [r for p in getattr(geom, "geoms", [geom]) for r in (p.exterior, *p.interiors)]
+
+
+def representative_point(geom: Any) -> Any:
+    """ACLED's latitude/longitude of an event: the point itself, the first of several points, the
+    middle of a line (by length), a point inside an area (shapely point_on_surface)."""
+    g = io.rounded(geom)
+    if g.geom_type == "Point":
+        return g
+    if g.geom_type == "MultiPoint":
+        return g.geoms[0]
+    if g.geom_type in ("LineString", "MultiLineString"):
+        line = g if g.geom_type == "LineString" else max(g.geoms, key=lambda x: x.length)
+        return line.interpolate(0.5, normalized=True)
+    return g.representative_point()
 
 
 def build_events(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any]], pipe: dict[str, list],
@@ -341,18 +399,22 @@ def build_events(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         if r["event_date_end"] and r["event_date_end"] < r["event_date"]:
             raise SeedError(f"{where}, column event_date_end: ends before it starts")
         geom = event_geometry(r["geometry_basis"], r["area_radius_km"], base=base, pos=pos, pipe=pipe, where=where)
+        day, tprec = dates.acled_date(r["event_date"], r["event_date_end"])
+        rep = representative_point(geom)
         basis = r["geometry_basis"]
         if basis.startswith("area:"):
             basis = f"{basis}:{r['area_radius_km']:g}km"
         props = {
             "event_date": r["event_date"], "event_date_end": r["event_date_end"],
             "date_precision": r["date_precision"], "display_date": r["display_date"],
+            "acled_date": day, "year": int(day[:4]), "time_precision": tprec,
             "event_type": r["event_type"], "sub_event_type": r["sub_event_type"], "actor1": r["actor1"],
             "actor2": r["actor2"], "location": r["location"], "admin1": r["admin1"], "country_iso": r["country_iso"],
-            "geo_precision": r["geo_precision"], "geometry_basis": basis, "fatalities": r["fatalities"],
+            "geo_precision": r["geo_precision"], "latitude": round(rep.y, 6), "longitude": round(rep.x, 6),
+            "geometry_basis": basis, "fatalities": r["fatalities"],
             "article_paragraph": r["article_paragraph"], "article_start": start, "article_end": end,
             "article_quote": r["article_quote"], "notes": r["notes"], "verified": r["verified"],
-            **_src(r["sources"], src),
+            **_src(r["sources"], src), "timestamp": dates.unix_time(day),
         }
         feats.append(io.feature(r["id"], props, geom))
     return io.collection(
@@ -469,7 +531,7 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
         raise SeedError(f"{seeds_dir / 'article.meta'}: source_id {article['source_id']!r} not in sources.csv")
     b = Base(base)
     pos = resolve_places(seeds[PLACES.filename], b)
-    from geo.build.pipeline import build_pipeline
+    from geo.builders.pipeline import build_pipeline
 
     pipeline, lines = build_pipeline(seeds, pos, b)
     layers = {

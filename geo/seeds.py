@@ -10,7 +10,6 @@ header as row 1, as a spreadsheet does.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import math
 import re
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import settings
+from geo.dates import parse_date
 from geo.errors import SeedError
 
 #: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
@@ -27,7 +27,6 @@ MAX_SEED_BYTES = 5_000_000
 #: Markup is never valid in seed text: the map escapes it, but it is a mistake in a seed.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|on\w+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 TYPES = ("str", "text", "id", "int", "float", "lat", "lon", "date", "bool", "enum", "url", "ids")
@@ -68,22 +67,6 @@ class Table:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
-
-
-def parse_date(value: str) -> tuple[str, str]:
-    """Return (iso, precision) for YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError otherwise."""
-    m = _DATE.match(value)
-    if not m:
-        raise ValueError
-    year, month, day = m.groups()
-    if day:
-        dt.date(int(year), int(month), int(day))
-        return value, "day"
-    if month:
-        if not 1 <= int(month) <= 12:
-            raise ValueError
-        return value, "month"
-    return value, "year"
 
 
 def _convert(col: Column, raw: str) -> Any:
