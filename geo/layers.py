@@ -102,7 +102,8 @@ class Base:
         self.border = _index(base.get("border"), "border")
         self.provinces = _index(base.get("provinces"), "provinces")
         self.context = _index(base.get("context"), "context")
-        self.admin1 = _index(base.get("admin1"), "admin1")
+        # admin-1 is optional (a small test base has none): provinces + context stand in for it
+        self.admin1 = _index(base["admin1"], "admin1") if base.get("admin1") else {}
         if BORDER_ID not in self.border:
             raise SeedError(f"layers/border.geojson: no feature {BORDER_ID!r}")
         geom = self.border[BORDER_ID]["geometry"]
@@ -128,7 +129,7 @@ class Base:
         """A country as the union of its admin-1 units (the atlas's own outline: its edge with the
         other country is border-osm); a neighbour without admin-1 units comes from context."""
         a2 = {"IRN": "IR", "PAK": "PK"}.get(iso3)
-        if a2 is None:
+        if a2 is None or not self.admin1:
             return self.polygon("country", iso3, where=where)
         parts = [shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
         return shapely.union_all(parts, grid_size=GRID)

@@ -78,7 +78,8 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
     src = seeds["sources"]
     wps = {w["id"]: w for w in seeds[WAYPOINTS.filename]}
     places = {p["id"]: p for p in seeds[PLACES.filename]}
-    land = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in base.admin1.values()])
+    outline = base.admin1 or {**base.context, **base.provinces}
+    land = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in outline.values()])
     routes: dict[str, list[tuple[float, float]]] = {}
     cuts: dict[tuple[str, str], gem.Cut] = {}
     notes: dict[str, str] = {}
