@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, shape
+from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Polygon, shape
 
 from geo import dates, io, settings
 from geo.article import load_article, locate
@@ -65,6 +65,8 @@ from geo.seeds import (  # noqa: F401  (re-exported: the seed tables moved to ge
 
 #: The coordinate grid of the written files.
 GRID = 10.0 ** -settings.COORD_DECIMALS
+#: Smallest island kept in the outline of a nationwide (country:) event.
+MIN_ISLAND_KM2: float = 1.0
 #: Feature id of the full-resolution border line in layers/border.geojson.
 BORDER_ID = "border-osm"
 
@@ -132,7 +134,11 @@ class Base:
         if a2 is None or not self.admin1:
             return self.polygon("country", iso3, where=where)
         parts = [shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
-        return shapely.union_all(parts, grid_size=GRID)
+        union = shapely.union_all(parts, grid_size=GRID)
+        # the outline of a nationwide event: inland water filled, islets under MIN_ISLAND_KM2 left out
+        kept = [Polygon(p.exterior) for p in getattr(union, "geoms", [union])
+                if abs(GEOD.geometry_area_perimeter(Polygon(p.exterior))[0]) / 1e6 >= MIN_ISLAND_KM2]
+        return shapely.union_all(kept)
 
     def ends(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """(northern end = tripoint, southern end = sea) of border-osm."""

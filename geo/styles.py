@@ -23,9 +23,9 @@ from geo import palette as pal
 
 HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 #: The layers that have a generated style.
-STYLED_LAYERS: tuple[str, ...] = ("border", "provinces", "context", "pipeline", "markets", "crossings", "places",
-                                  "events")
-_GEOMETRY_TYPE = {"border": "1", "provinces": "2", "context": "2", "markets": "0", "crossings": "0", "places": "0"}
+STYLED_LAYERS: tuple[str, ...] = ("border", "provinces", "admin1", "context", "pipeline", "markets", "crossings",
+                                  "places", "events")
+_GEOMETRY_TYPE = {"border": "1", "provinces": "2", "admin1": "2", "context": "2", "markets": "0", "crossings": "0", "places": "0"}
 
 
 # ---------------------------------------------------------------------------- values
@@ -275,7 +275,7 @@ def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
         _symbols(s, layer)
     elif layer == "events":
         _events(s, fc)
-    elif layer == "provinces":
+    elif layer in ("provinces", "admin1"):  # admin-1 units drawn like the frontier provinces
         _provinces(s)
     elif layer == "context":
         _context(s)
