@@ -373,7 +373,8 @@ EVENTS = Table("events.csv", (
 
 CLAIMS = Table("claims.csv", (
     Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
-    Column("claim", "text"), Column("what_sources_say", "text"), Column("verdict", "enum", choices=VERDICTS),
+    Column("claim", "text"), Column("what_sources_say", "text"), Column("evidence_for", "text"),
+    Column("evidence_against", "text"), Column("verdict", "enum", choices=VERDICTS),
     Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
     Column("feature_ids", "ids", required=False), _SRC,
 ), description="Every checkable claim of the article with a verdict.")
