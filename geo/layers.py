@@ -282,7 +282,7 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
             "district_pk": r["district_pk"], "county_ir": r["county_ir"], "geo_precision": r["geo_precision"],
             "verified": place["verified"], "location_note": note, "distance_to_border_km": d_drawn,
             "source_distance_to_border_km": d_source, "border_flag": flag,
-            "notes": r["notes"], **_src(r["sources"], src),
+            "notes": r["notes"], "location_evidence": r["location_evidence"], **_src(r["sources"], src),
         }
         feats.append(io.feature(r["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     if kind == "markets":

@@ -353,7 +353,7 @@ _SITE_COLS = (
 _SITE_TAIL = (
     Column("status_date", "date", required=False), Column("opened_date", "date", required=False),
     Column("agreed_date", "date", required=False), Column("district_pk"), Column("county_ir", required=False),
-    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), _SRC,
+    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), Column("location_evidence", "text"), _SRC,
 )
 MARKETS = Table("markets.csv", (*_SITE_COLS, Column("status", "enum", choices=MARKET_STATUS), *_SITE_TAIL),
                 description="Joint border (sustenance) markets.")

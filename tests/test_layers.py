@@ -255,8 +255,10 @@ def regions(real_base: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out = {f["id"]: shape(f["geometry"]) for f in real_base["context"]["features"]}
     out.update({f["id"]: shape(f["geometry"]) for f in real_base["provinces"]["features"]})
     for a3, a2 in (("IRN", "IR"), ("PAK", "PK")):
-        out[a3] = shapely.union_all([shape(f["geometry"]) for f in real_base["admin1"]["features"]
-                                     if f["properties"]["country_iso"] == a2])
+        union = shapely.union_all([shape(f["geometry"]) for f in real_base["admin1"]["features"]
+                                   if f["properties"]["country_iso"] == a2])
+        # a country's territory includes its inland water (the land outline's holes)
+        out[a3] = shapely.union_all([Polygon(p.exterior) for p in getattr(union, "geoms", [union])])
     return out
 
 
@@ -507,8 +509,8 @@ DESIGN_ORDER = {
                  "start_location", "end_location", "waypoints", "sources", "source_urls", "verified"],
     "markets": ["name", "name_pk", "name_ir", "status", "status_date", "opened_date", "agreed_date",
                 "district_pk", "county_ir", "geo_precision", "verified", "location_note",
-                "distance_to_border_km", "source_distance_to_border_km", "border_flag", "notes", "sources",
-                "source_urls"],
+                "distance_to_border_km", "source_distance_to_border_km", "border_flag", "notes",
+                "location_evidence", "sources", "source_urls"],
     "places": ["name", "name_alt", "country_iso", "admin1", "iso_3166_2", "geonames_id", "population",
                "feature_class", "role", "in_article", "verified", "location_note", "sources", "source_urls"],
     "events": ["event_date", "event_date_end", "date_precision", "display_date", "event_type", "sub_event_type",
@@ -748,3 +750,14 @@ def test_claims_show_evidence_on_both_sides(built: layers.Built) -> None:
     finance = claims["cl-delay-sanctions-finance"]
     assert finance["verdict"] == "supported"
     assert {"S111", "S112"} <= set(finance["sources"].split(";")) and "S111" in finance["evidence_for"]
+
+
+def test_sites_without_a_gate_coordinate_stay_unverified(built: layers.Built) -> None:
+    """Crossings and markets record what sources give about their position; none is verified while
+    no source gives a gate coordinate."""
+    for name in ("crossings", "markets"):
+        for f in built.layers[name]["features"]:
+            p = f["properties"]
+            assert p["location_evidence"] and "coordinate" in p["location_evidence"], f["id"]
+            if "No source gives" in p["location_evidence"]:
+                assert p["verified"] is False, f["id"]
