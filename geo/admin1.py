@@ -110,7 +110,7 @@ def build_admin1(*, countries: dict[str, Any], osm_box: tuple[float, float, floa
             "license": "ODbL 1.0 (contains OpenStreetMap-derived edges); Natural Earth parts public domain",
             "attribution": f"{osm_attr}; {ne_attr}",
             **source_fields(["NE-ADMIN1", "OSM-GEOMAPS"]),
-        }, geoms[iso]))
+        }, prov[iso]["geometry"] if iso in FRONTIER else geoms[iso]))
     return io.collection(
         "admin1", feats, title="Provinces and territories of Iran and Pakistan (admin-1)",
         description="Every ISO 3166-2 province/territory of Iran (31) and Pakistan (7), without overlaps, so every "

@@ -360,7 +360,7 @@ def snap_to_vertices(area: Any, province: Any) -> Any:
     known = {tuple(c) for c in pv}
 
     def fix(ring: Any) -> list[tuple[float, float]]:
-        out = []
+        out: list[tuple[float, float]] = []
         for x, y in ring.coords:
             if (x, y) not in known and edge.distance(Point(x, y)) < 2 * GRID:
                 x, y = nearest_vertex(pv, x, y)
