@@ -22,7 +22,7 @@ import pycountry
 import shapely
 from shapely.geometry import box
 
-from geo import io, settings
+from geo import catalog, io, settings
 from geo.errors import GeoError
 
 #: Natural Earth admin-1 id (seeds/basemap/ne_admin1.geojson) -> ISO 3166-2 code.
@@ -112,7 +112,7 @@ def build_admin1(*, countries: dict[str, Any], osm_box: tuple[float, float, floa
             **source_fields(["NE-ADMIN1", "OSM-GEOMAPS"]),
         }, prov[iso]["geometry"] if iso in FRONTIER else geoms[iso]))
     return io.collection(
-        "admin1", feats, title="Provinces and territories of Iran and Pakistan (admin-1)",
+        "admin1", feats, title=catalog.get("admin1").title,
         description="Every ISO 3166-2 province/territory of Iran (31) and Pakistan (7), without overlaps, so every "
         "event joins to its province(s). IR-11 and PK-BA are the polygons of layers/provinces.geojson (their "
         "shared edge is border-osm). Areas are geodesic (WGS84).",

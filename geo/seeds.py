@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import settings
+from geo import catalog, settings
 from geo.dates import parse_date
 from geo.errors import SeedError
 
@@ -295,14 +295,16 @@ def source_urls(ids: Iterable[str], sources: Mapping[str, Mapping[str, Any]]) ->
 
 # --- seed tables --------------------------------------------------------------------------
 
-GEM_STATUS = ("proposed", "construction", "operating", "idle", "mothballed", "shelved", "cancelled", "retired")
-GEM_ROUTE_ACCURACY = ("very high", "high", "medium", "low", "very low")
-MARKET_STATUS = ("proposed", "agreed", "construction", "operating", "closed")
-CROSSING_STATUS = ("open", "closed", "proposed")
+# Allowed values of the fields the layers carry: their one home is the layer's JSON Schema.
+GEM_STATUS = catalog.enum("pipeline", "status")
+GEM_ROUTE_ACCURACY = catalog.enum("pipeline", "route_accuracy")
+ROUTE_SOURCES = catalog.enum("pipeline", "route_source")
+MARKET_STATUS = catalog.enum("markets", "status")
+CROSSING_STATUS = catalog.enum("crossings", "status")
+DATE_PRECISION = catalog.enum("events", "date_precision")
+VERDICTS = catalog.enum("claims", "verdict")
+# Seed-only columns (no layer field holds them): declared here, once.
 PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
-DATE_PRECISION = ("day", "month", "year", "range")
-ROUTE_SOURCES = ("gem", "chord")
-VERDICTS = ("supported", "partly supported", "unsupported", "contradicted")
 CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
 EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
                "Violence against civilians")

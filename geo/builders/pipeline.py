@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from geo import gem, io
+from geo import catalog, gem, io
 from geo.builders.common import GEOD, densify, line_length_km, rounded_coords, source_fields
 from geo.errors import SeedError
 from geo.seeds import PLACES, SEGMENTS, WAYPOINTS
@@ -167,7 +167,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         fields.append(io.feature(w["id"].removeprefix("wp-"), props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     prov = gem.provenance(gem_dir)
     fc = io.collection(
-        "pipeline", fields + feats, title="Iran–Pakistan ('Peace') gas pipeline and the South Pars field",
+        "pipeline", fields + feats, title=catalog.get("pipeline").title,
         description="GEM-style segments from the South Pars field to Nawabshah. Land segments follow Global "
         "Energy Monitor's traced route P0452 (seeds/gem/, commit " + prov["files"]["P0452.geojson"]["commit"][:12]
         + "), split at Asaluyeh, Iranshahr, the border (snapped onto border-osm), Gwadar and Nawabshah; the "
