@@ -5,10 +5,10 @@ made consistent with the atlas's own high-resolution outlines:
 
 * Sistan and Baluchestan (IR-11) and Balochistan (PK-BA) are the polygons of
   layers/provinces.geojson, vertex for vertex, so the Iran–Pakistan edge is border-osm.
-* Every other unit is built the same way (the country's land within reach of its Natural Earth
-  outline, minus the outlines of the country's other units), in a fixed order, each minus the
-  units already built, so no two units overlap. The country's land is the OSM-derived outline
-  (seeds/basemap/osm_frontier.geojson) inside its box and Natural Earth admin-1 outside it.
+* Every other unit is its Natural Earth polygon minus the units already built (IR-11 and PK-BA
+  first, then by ISO code), overlaid on the files' 6-decimal grid, so no two units overlap. Only
+  IR-11 and PK-BA touch the Iran–Pakistan border, and their inner edges are Natural Earth's own
+  edges, so the units meet without gaps; their coasts are Natural Earth's (1:10m).
 * Natural Earth v4.1.0 still has the Federally Administered Tribal Areas; they were merged into
   Khyber Pakhtunkhwa in 2018 (25th Amendment) and ISO 3166-2 no longer lists them, so NE's
   F.A.T.A. polygon is part of PK-KP here.
@@ -20,7 +20,6 @@ from typing import Any
 
 import pycountry
 import shapely
-from shapely.geometry import box
 
 from geo import catalog, io, settings
 from geo.errors import GeoError
@@ -50,26 +49,17 @@ GRID = 10.0 ** -settings.COORD_DECIMALS
 FRONTIER = ("IR-11", "PK-BA")
 
 
-def build_admin1(*, countries: dict[str, Any], osm_box: tuple[float, float, float, float],
-                 ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], provinces: dict[str, Any],
-                 build_province: Any, polygonal: Any, area_km2: Any,
-                 source_fields: Any, osm_attr: str, ne_attr: str) -> dict[str, Any]:
-    """The admin-1 FeatureCollection. ``countries``: {"IRN", "PAK"} high-resolution land inside
-    ``osm_box``; ``provinces``: the written provinces layer (its IR-11 and PK-BA are reused)."""
+def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], provinces: dict[str, Any],
+                 polygonal: Any, area_km2: Any, source_fields: Any, osm_attr: str, ne_attr: str) -> dict[str, Any]:
+    """The admin-1 FeatureCollection from the Natural Earth units ``ne1`` (shapely, by NE id) and the
+    written provinces layer ``provinces`` (its IR-11 and PK-BA are reused)."""
     missing = sorted(k for k in NE_TO_ISO if k not in ne1)
     if missing:
         raise GeoError(f"seeds/basemap/ne_admin1.geojson: no feature {missing[0]!r}")
-    bx = box(*osm_box)
-    # NE units per ISO code (FATA joins KP), and each country's full land outline
+    # NE units per ISO code (FATA joins KP)
     units: dict[str, Any] = {}
     for ne_id, iso in NE_TO_ISO.items():
         units[iso] = ne1[ne_id] if iso not in units else units[iso].union(ne1[ne_id])
-    land = {}
-    for a3 in ("IRN", "PAK"):
-        outside = shapely.union_all([g for k, g in ne1.items() if k.startswith(a3 + "-")]).difference(bx)
-        land[a3] = polygonal(shapely.union_all([countries[a3], outside]))
-    a2 = {"IRN": "IR", "PAK": "PK"}
-    ne_by_a3 = {a3: {iso: g for iso, g in units.items() if iso.startswith(a2[a3] + "-")} for a3 in a2}
     prov = {f["id"]: f for f in provinces["features"]}
     geoms: dict[str, Any] = {}
     taken = {"IRN": shapely.geometry.Polygon(), "PAK": shapely.geometry.Polygon()}
@@ -79,7 +69,7 @@ def build_admin1(*, countries: dict[str, Any], osm_box: tuple[float, float, floa
         if iso in FRONTIER:
             geom = shapely.geometry.shape(prov[iso]["geometry"])
         else:
-            raw = build_province(land[a3], ne_by_a3[a3], iso, a2[a3])
+            raw = units[iso]
             # overlay on the written grid (1e-6 degree), so rounding on writing cannot re-create overlaps
             geom = io.rounded(polygonal(shapely.difference(raw, taken[a3], grid_size=GRID)))
         geoms[iso] = geom
@@ -95,9 +85,8 @@ def build_admin1(*, countries: dict[str, Any], osm_box: tuple[float, float, floa
             derivation = ("layers/provinces.geojson, unchanged: Iran–Pakistan edge is border-osm; coast and "
                           "Afghanistan edge from the OSM-derived outline; other edges Natural Earth")
         else:
-            derivation = ("Natural Earth 1:10m admin-1 edges between units; coast and international edges from "
-                          "the OSM-derived outline inside " + ", ".join(f"{v:g}" for v in osm_box)
-                          + " and from Natural Earth outside it; minus the units listed before it (no overlap)")
+            derivation = ("Natural Earth 1:10m admin-1 polygon (edges and coast), minus IR-11 and PK-BA and the "
+                          "units before it in ISO order (no overlap); its edge with IR-11 or PK-BA is Natural Earth's")
         if iso == "PK-KP":
             derivation += "; includes NE's F.A.T.A. (merged into Khyber Pakhtunkhwa in 2018)"
         name = NAMES.get(iso) or ne1_props[ne_ids[0]]["name"]

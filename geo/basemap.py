@@ -714,9 +714,8 @@ def build_base_layers(
     from geo.admin1 import build_admin1
 
     admin1 = build_admin1(
-        countries=countries, osm_box=FRONTIER_BBOX, ne1=ne1,
-        ne1_props={f["id"]: f["properties"] for f in ne1_fc["features"]}, provinces=provinces,
-        build_province=build_province, polygonal=_polygonal, area_km2=geodesic_area_km2,
+        ne1=ne1, ne1_props={f["id"]: f["properties"] for f in ne1_fc["features"]}, provinces=provinces,
+        polygonal=_polygonal, area_km2=geodesic_area_km2,
         source_fields=lambda ids: _source_fields(ids, sources), osm_attr=OSM_ATTRIBUTION, ne_attr=NE_ATTRIBUTION,
     )
     return {"border": border, "provinces": provinces, "context": context, "admin1": admin1}
