@@ -42,8 +42,10 @@ def provenance(gem_dir: Path | None = None) -> dict[str, Any]:
     path = Path(gem_dir or GEM_DIR) / PROVENANCE
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GeoError(f"{path}: cannot read the GEM provenance ({exc})") from None
+    except OSError as exc:
+        raise GeoError(f"{path}: cannot read the GEM provenance ({exc.strerror})") from None
+    except ValueError as exc:
+        raise GeoError(f"{path}: not valid JSON ({exc})") from None
 
 
 def load_route(project_id: str, gem_dir: Path | None = None) -> list[tuple[float, float]]:
