@@ -197,6 +197,22 @@ def draw_provinces(ax: Axes, fc: dict[str, Any], fr: Frame, sc: Scale, d: Drawn)
                          symbol="area", color=col))
 
 
+def draw_admin1(ax: Axes, fc: dict[str, Any], fr: Frame, sc: Scale, d: Drawn) -> None:
+    """The other provinces of both countries: thin outlines in the country's colour, no tint (the
+    frontier provinces layer draws those two)."""
+    st = palette.PROVINCE
+    for _, p, g in features(fc):
+        gp = fr.project(g)
+        if gp.is_empty:
+            continue
+        col = palette.PROVINCE_COLORS.get(str(p.get("country_iso")), palette.PROVINCE_DEFAULT)
+        area(ax, gp, zorder=z("admin1"), facecolor="none", edgecolor=rgba(col, st["opacity"] * 0.6),
+             linewidth=sc.pt(st["weight"]) * 0.45)
+        d.add(LegendItem("admin1", "province boundaries", "line",
+                         {"color": rgba(palette.PROVINCE_DEFAULT, st["opacity"] * 0.6),
+                          "linewidth": sc.pt(st["weight"]) * 0.45}))
+
+
 def draw_border(ax: Axes, fc: dict[str, Any], fr: Frame, sc: Scale, d: Drawn) -> None:
     for _, p, g in features(fc):
         if p.get("variant") in HIDDEN_VARIANTS:
@@ -385,6 +401,6 @@ def draw_fallback(ax: Axes, name: str, fc: dict[str, Any], fr: Frame, sc: Scale,
             d.add(LegendItem(name, label, "line", {"color": st["color"], "linewidth": sc.pt(st["weight"])}))
 
 
-DRAWERS = {"context": draw_context, "provinces": draw_provinces, "border": draw_border,
+DRAWERS = {"context": draw_context, "provinces": draw_provinces, "admin1": draw_admin1, "border": draw_border,
            "pipeline": draw_pipeline, "markets": draw_markets, "crossings": draw_crossings,
            "places": draw_places}
