@@ -175,10 +175,18 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
             seen.add(s.label)
             reach = max(o.size_pt * 0.5 + o.dx_pt for o in sites if o.x == s.x and o.y == s.y)
             bold = s.layer in ("markets", "crossings", "pipeline")
-            t = placer.place(s.x, s.y, s.label, offset_pt=reach + sc.font * 0.45, own_r_pt=reach - s.size_pt * 0.5,
-                             priority=s.priority,
-                         fontsize=sc.font * (1.0 if s.priority >= 40 else 0.92), color=INK,
-                         fontweight="bold" if bold else "normal", path_effects=halo, zorder=10)
+            kw: dict[str, Any] = {"fontsize": sc.font * (1.0 if s.priority >= 40 else 0.92), "color": INK,
+                                  "fontweight": "bold" if bold else "normal", "path_effects": halo, "zorder": 10}
+            t = placer.place(s.x, s.y, s.label, offset_pt=reach + sc.font * 0.45, priority=s.priority,
+                             record=s.layer == "places", **kw)
+            # a market's or crossing's name is never simply left out: further out, with a leader
+            offsets = [reach + sc.font * k for k in (1.6, 2.6, 3.8)] if t is None and s.layer != "places" else []
+            for i, off in enumerate(offsets):
+                t = placer.place(s.x, s.y, s.label, offset_pt=off, own_r_pt=reach, record=i == len(offsets) - 1,
+                                 arrowprops={"arrowstyle": "-", "color": INK, "lw": sc.pt(1.2), "shrinkA": 1,
+                                             "shrinkB": reach}, **kw)
+                if t is not None:
+                    break
             if t is None and s.layer == "places" and s.artist is not None:
                 s.artist.remove()  # no unnamed dots: a place without its name says nothing
                 drawn.sites.remove(s)
@@ -201,22 +209,22 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
             for i, off in enumerate(offsets):
                 leader: dict[str, Any] = {} if first else {"arrowprops": {"arrowstyle": "-", "color": INK, "lw": sc.pt(1.5),
                                                           "shrinkA": 2, "shrinkB": r_pt * 0.9}}
-                t = placer.place(x, y, events.card_label(ev), offset_pt=off, fontsize=sc.font * 0.9, color=INK,
+                t = placer.place(x, y, events.card_label(ev), offset_pt=off, fontsize=sc.font * 0.82, color=INK,
                                  fontweight="bold", path_effects=halo, zorder=10, linespacing=1.1,
                                  record=not first and i == len(offsets) - 1,
-                                 own_r_pt=r_pt if first else 1e6, **leader)  # a leader shows what it names
+                                 own_r_pt=r_pt, **leader)
                 if t is not None:
                     in_frame.add(ev.number)
                     break
 
     label_events(first=True)
     label_sites(65, 1e9)  # markets, crossings, the gas field: before the event markers
+    label_events(first=False)
     if not card:
         cl = events.clusters([e for e in evs if e.anchors], ax, min_px=sc.font * 1.2 * fig.dpi / 72)
         events.draw_markers(ax, cl, sc, drawn, placer)
     _area_labels(ax, layers, fr, sc, placer, halo, provinces=True)
     label_sites(-1e9, 65)
-    label_events(first=False)
     kept = [s for s in drawn.sites if s.layer == "places"]
     drawn.items = [i for i in drawn.items if i.layer != "places" or (kept and (
         "approximate" not in i.label or any(not s.verified for s in kept)))]

@@ -16,7 +16,8 @@ Rule (greedy, in the order of cartographic priority, Imhof's preferred positions
 4. A position whose box lies nearer another point symbol than the label's own point is refused
    (the label would seem to name that symbol); symbols of lower priority than the label (smaller
    places, which yield and may be left out) do not count.
-5. A label that fits nowhere is left out and reported (``Placer.dropped``), never forced. The one
+5. A leader line (labels placed further out) may not cross another label or symbol.
+6. A label that fits nowhere is left out and reported (``Placer.dropped``), never forced. The one
    exception is a numbered event marker: an event is never lost, it is forced onto its point
    (the tests would then report the overlap).
 
@@ -38,6 +39,22 @@ POSITIONS: tuple[tuple[float, float, str, str], ...] = (
     (-1, 0, "right", "center"), (0.75, -0.75, "left", "top"), (-0.75, -0.75, "right", "top"),
     (0, 1, "center", "bottom"), (0, -1, "center", "top"),
 )
+def _ring(n: int) -> tuple[tuple[float, float, str, str], ...]:
+    """``n`` directions round a point (for labels with a leader), text aligned away from it."""
+    import math
+
+    out = []
+    for i in range(n):
+        a = math.pi / 2 - 2 * math.pi * i / n  # from straight up, clockwise
+        dx, dy = math.cos(a), math.sin(a)
+        ha = "left" if dx > 0.3 else "right" if dx < -0.3 else "center"
+        va = "bottom" if dy > 0.3 else "top" if dy < -0.3 else "center"
+        out.append((dx, dy, ha, va))
+    return tuple(out)
+
+
+#: Sixteen directions, for labels that may sit further out with a leader line.
+LEADER_POSITIONS = _ring(16)
 #: Gid of every placed map label (tests find them by it).
 LABEL_GID = "map-label"
 
@@ -72,6 +89,35 @@ class Placer:
         return any(dist(p) < mine * 0.8 for p in self.points
                    if (abs(p[0] - own[0]) > 1 or abs(p[1] - own[1]) > 1) and p[2] >= priority)
 
+    def _leader_clear(self, box: Bbox, own: tuple[float, float], own_r: float) -> bool:
+        """The straight leader from the label's box to its point crosses no other box."""
+        import numpy as np
+
+        sx = min(max(own[0], box.x0), box.x1)
+        sy = min(max(own[1], box.y0), box.y1)
+        t = np.linspace(0.0, 1.0, 40)
+        xs, ys = sx + (own[0] - sx) * t, sy + (own[1] - sy) * t
+        near = np.hypot(xs - own[0], ys - own[1]) <= own_r + 2  # the part inside its own ring
+        for b in self.taken:
+            if b.x0 <= own[0] <= b.x1 and b.y0 <= own[1] <= b.y1:
+                continue  # the symbol it points at
+            inside = (xs >= b.x0) & (xs <= b.x1) & (ys >= b.y0) & (ys <= b.y1) & ~near
+            if inside.any():
+                return False
+        return True
+
+    def _block_leader(self, box: Bbox, own: tuple[float, float], own_r: float) -> None:
+        """Later labels keep off a leader line: small boxes along it."""
+        import numpy as np
+
+        sx = min(max(own[0], box.x0), box.x1)
+        sy = min(max(own[1], box.y0), box.y1)
+        n = max(2, int(np.hypot(own[0] - sx, own[1] - sy) / 6))
+        for t in np.linspace(0.0, 1.0, n):
+            x, y = sx + (own[0] - sx) * t, sy + (own[1] - sy) * t
+            if np.hypot(x - own[0], y - own[1]) > own_r:
+                self.taken.append(Bbox.from_extents(x - 2, y - 2, x + 2, y + 2))
+
     def _free(self, box: Bbox) -> bool:
         frame = self.ax.get_window_extent(self.renderer)
         if box.x0 < frame.x0 or box.y0 < frame.y0 or box.x1 > frame.x1 or box.y1 > frame.y1:
@@ -81,7 +127,8 @@ class Placer:
     def place(self, x: float, y: float, text: str, *, offset_pt: float, centred: bool = False,
               record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0, **text_kw: Any) -> Any | None:
         """Put ``text`` near data point (x, y); returns the Text, or None when it fits nowhere."""
-        positions = ((0.0, 0.0, "center", "center"),) if centred else POSITIONS
+        positions = ((0.0, 0.0, "center", "center"),) if centred else \
+            LEADER_POSITIONS if "arrowprops" in text_kw else POSITIONS
         for dx, dy, ha, va in positions:
             kw = {"gid": LABEL_GID, **text_kw}
             t = self.ax.annotate(text, (x, y), xytext=(dx * offset_pt, dy * offset_pt),
@@ -89,7 +136,14 @@ class Placer:
             box = extent(t, self.renderer).padded(self.pad_px)
             own = tuple(self.ax.transData.transform((x, y)))
             own_r = own_r_pt * self.renderer.dpi / 72
-            if self._free(box) and not (self.points and self._ambiguous(box, own, own_r, priority)):  # type: ignore[arg-type]
+            ok = self._free(box)
+            if ok and "arrowprops" in text_kw:  # a leader shows what it names (rule 5, not rule 4)
+                ok = self._leader_clear(box, own, own_r)  # type: ignore[arg-type]
+            elif ok and self.points:
+                ok = not self._ambiguous(box, own, own_r, priority)  # type: ignore[arg-type]
+            if ok:
+                if "arrowprops" in text_kw:
+                    self._block_leader(box, own, own_r)  # type: ignore[arg-type]
                 self.taken.append(box)
                 self.placed.append(t)
                 return t
