@@ -21,7 +21,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from geo.version import DATA_VERSION
+
     p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.")
+    p.add_argument("--version", action="version", version=f"geo (Iran-Pakistan frontier atlas) {DATA_VERSION}",
+                   help="print the data release version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 

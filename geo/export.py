@@ -32,10 +32,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from geo import catalog, release, validate
 from geo import styles as qgis_styles
-from geo import validate
+from geo.errors import GeoError
+from geo.version import DATA_VERSION
 
 GPKG_NAME = "frontier.gpkg"
+#: GeoPackage version written (user_version 10200): read without warnings by GDAL >= 2.2, QGIS 3.x, R sf.
+GPKG_VERSION = "1.2"
 EVENTS_CSV = "events.csv"
 #: Fixed timestamp written where GDAL/QGIS want "last change" times (gpkg_contents, layer_styles).
 EXPORT_TIMESTAMP = "2024-04-24T00:00:00.000Z"
@@ -82,7 +86,7 @@ def field_plan(layer: str, features: list[dict[str, Any]]) -> list[tuple[str, st
             if spec.get("format") == "partial-date":
                 plan += [(name, "date", name), (f"{name}_iso", "date_iso", name)]
             elif "integer" in types:
-                plan.append((name, "int", name))
+                plan.append((name, _int_kind(spec), name))
             elif "number" in types and "string" not in types:
                 plan.append((name, "float", name))
             elif "boolean" in types:
@@ -101,6 +105,22 @@ def field_plan(layer: str, features: list[dict[str, Any]]) -> list[tuple[str, st
             old = seen.get(k) or kind
             seen[k] = kind if old == kind else ("float" if {old, kind} == {"int", "float"} else "str")
     return plan + [(k, v or "str", k) for k, v in seen.items()]
+
+
+#: Integer kinds and their numpy types: the schema's range picks the narrowest OGR subtype that holds
+#: it (Int16 for small codes such as geo_precision; Integer otherwise), so KML, CSV and R read
+#: small codes as integers rather than 64-bit numbers that some tools turn into decimals.
+INT_DTYPES = {"int16": "int16", "int32": "int32", "int": "int64"}
+
+
+def _int_kind(spec: Mapping[str, Any]) -> str:
+    """``int16`` when the schema bounds the integer within -32768..32767 (an enum or min/max), else ``int32``."""
+    values = [v for v in spec.get("enum", []) if isinstance(v, int)]
+    lo = min(values) if values else spec.get("minimum")
+    hi = max(values) if values else spec.get("maximum")
+    if lo is not None and hi is not None and -32768 <= lo and hi <= 32767:
+        return "int16"
+    return "int32"
 
 
 def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
@@ -122,9 +142,14 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
                     day = None
             days.append(day or "NaT")
         return np.array(days, dtype="datetime64[D]"), None
-    if kind == "int":
+    if kind in INT_DTYPES:
         mask = np.array([v is None for v in values], dtype=bool)
-        return np.array([0 if v is None else int(v) for v in values], dtype="int64"), mask
+        ints = [0 if v is None else int(v) for v in values]
+        info = np.iinfo(INT_DTYPES[kind])
+        bad = [v for v in ints if not info.min <= v <= info.max]
+        if bad:
+            raise GeoError(f"integer {bad[0]} does not fit the {kind} field its schema declares")
+        return np.array(ints, dtype=INT_DTYPES[kind]), mask
     if kind == "float":
         return np.array([np.nan if v is None else float(v) for v in values], dtype="float64"), None
     if kind == "bool":
@@ -176,6 +201,9 @@ def _metadata(fc: Mapping[str, Any], layer: str) -> dict[str, str]:
         "ATTRIBUTION": str(meta.get("attribution", "")),
         "GENERATED_BY": str(meta.get("generated_by", "")),
         "GEOJSON": f"{layer}.geojson",
+        "LICENSE_ID": str(meta.get("license_id", "")),
+        "LICENSE_URL": str(meta.get("license_url", "")),
+        "DATA_VERSION": DATA_VERSION,
     }
 
 
@@ -201,6 +229,8 @@ def _write_table(path: str, table: str, layer: str, family: str | None, feats: l
     raw.write(
         path, geometry, data, names, field_mask=masks, layer=table, driver="GPKG", geometry_type=gtype,
         crs=CRS, append=append, layer_metadata=meta,
+        # GeoPackage 1.2, not GDAL's default 1.4: GDAL 3.6, QGIS 3.22 and R sf warn on every open of 1.4
+        dataset_options=None if append else {"VERSION": GPKG_VERSION},
         layer_options={"IDENTIFIER": ident, "DESCRIPTION": meta["DESCRIPTION"],
                        "SPATIAL_INDEX": "YES", "FID": "fid", "GEOMETRY_NAME": "geom"},
     )
@@ -218,12 +248,26 @@ def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
         names.append(fname)
         data.append(arr)
         masks.append(mask)
+    meta = claims.get("metadata") or {}
     raw.write(path, None, data, names, field_mask=masks, layer="claims", driver="GPKG", append=True,
               layer_metadata={"TITLE": "Claims ledger", "DESCRIPTION": "Each claim of the article, what the "
                               "sources say, a verdict and any measured value (layers/claims.json).",
-                              "GEOJSON": "claims.json"},
+                              "GEOJSON": "claims.json", "LICENSE": str(meta.get("license", "")),
+                              "LICENSE_ID": str(meta.get("license_id", "")),
+                              "LICENSE_URL": str(meta.get("license_url", "")),
+                              "ATTRIBUTION": str(meta.get("attribution", "")), "DATA_VERSION": DATA_VERSION},
               layer_options={"IDENTIFIER": "Claims ledger", "DESCRIPTION": "Claims of the article with verdicts",
                              "FID": "fid"})
+
+
+def _claims_fc(claims: Mapping[str, Any]) -> dict[str, Any]:
+    """The claims ledger's metadata in the shape the layer metadata writers read."""
+    meta = dict(claims.get("metadata") or {})
+    meta.setdefault("title", "Claims ledger")
+    meta.setdefault("attribution", catalog.CLAIMS_ATTRIBUTION)
+    meta.setdefault("sources", sorted({s for c in claims.get("claims", []) if isinstance(c, dict)
+                                       for s in str(c.get("sources", "")).split(";") if s}))
+    return {"name": "claims", "metadata": meta}
 
 
 def _write_styles(path: str, entries: list[tuple[str, str, str]]) -> None:
@@ -232,6 +276,7 @@ def _write_styles(path: str, entries: list[tuple[str, str, str]]) -> None:
     from pyogrio import raw
 
     n = len(entries)
+    # a placeholder: _write_qgis_metadata sets the GeoPackage date-time (YYYY-MM-DDTHH:MM:SS.SSSZ)
     stamp = np.array([_timestamp()[:19]] * n, dtype="datetime64[ms]")
     cols = {
         "f_table_catalog": np.array([""] * n, dtype=object),
@@ -260,6 +305,7 @@ def _qgis_metadata_xml(table: str, fc: Mapping[str, Any], title_suffix: str) -> 
     abstract = str(meta.get("description", ""))
     if sources:
         abstract += f"\n\nSources (ids of seeds/sources.csv): {sources}."
+    abstract += f"\n\nData version {DATA_VERSION}."
     attribution = str(meta.get("attribution", ""))
     parts = [
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>",
@@ -277,7 +323,7 @@ def _qgis_metadata_xml(table: str, fc: Mapping[str, Any], title_suffix: str) -> 
         f"  <license>{escape(str(meta.get('license', '')))}</license>",
         "  <encoding>UTF-8</encoding>",
         "  <crs><spatialrefsys><authid>EPSG:4326</authid></spatialrefsys></crs>",
-        f"  <history>{escape(str(meta.get('generated_by', '')))}</history>",
+        f"  <history>{escape(str(meta.get('generated_by', '')))}, data version {DATA_VERSION}</history>",
         "</qgis>",
     ]
     return "\n".join(parts) + "\n"
@@ -295,6 +341,8 @@ def _write_qgis_metadata(path: str, entries: list[tuple[str, str]]) -> None:
     con = sqlite3.connect(path)
     try:
         with con:
+            if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'layer_styles'").fetchone():
+                con.execute("UPDATE layer_styles SET update_time = ?", (_timestamp(),))
             for table, xml in entries:
                 cur = con.execute(
                     "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) "
@@ -383,6 +431,7 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
                 return b""
             if claims is not None:
                 _write_claims(path, claims)
+                qmd.append(("claims", _qgis_metadata_xml("claims", _claims_fc(claims), "")))
             if styles:
                 _write_styles(path, styles)
             _write_qgis_metadata(path, qmd)
