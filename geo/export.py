@@ -358,13 +358,13 @@ def _write_qgis_metadata(path: str, entries: list[tuple[str, str]]) -> None:
 # ---------------------------------------------------------------- styles
 
 
-def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
+def style_qml(layer: str, fc: Mapping[str, Any] | None = None, *, only_present: bool = True) -> str | None:
     """The QGIS style of ``layer``, generated from the palette (geo/styles.py), or None when there is none.
 
     ``fc`` is the layer's FeatureCollection (events colour the types outside the palette's fixed
     ones in the order they appear, as the web map does).
     """
-    return qgis_styles.style_qml(layer, fc)
+    return qgis_styles.style_qml(layer, fc, only_present=only_present and fc is not None)
 
 
 def style_for_family(qml: str, family: str | None) -> str:
@@ -512,4 +512,10 @@ def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any
         qml = style_qml(layer, layers[layer])
         if qml is not None:
             files[f"{layer}.qml"] = qml.encode("utf-8")
+        sld = qgis_styles.style_sld(layer, layers[layer])
+        if sld is not None:
+            files[f"{layer}.sld"] = sld.encode("utf-8")
+    from geo import formats
+
+    files.update(formats.release_files(layers))
     return files

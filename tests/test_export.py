@@ -47,7 +47,8 @@ def gpkg(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def test_file_names(files: dict[str, bytes]) -> None:
-    assert set(files) == {"frontier.gpkg", "events.csv", *(f"{n}.qml" for n in validate.LAYER_NAMES)}
+    assert set(files) == {"frontier.gpkg", "events.csv", "frontier-story.kml",
+                          *(f"{n}.{ext}" for n in validate.LAYER_NAMES for ext in ("qml", "sld", "parquet", "fgb"))}
 
 
 def test_every_layer_name_count_type_crs(gpkg: Path) -> None:
