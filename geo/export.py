@@ -270,7 +270,7 @@ def _claims_fc(claims: Mapping[str, Any]) -> dict[str, Any]:
     return {"name": "claims", "metadata": meta}
 
 
-def _write_styles(path: str, entries: list[tuple[str, str, str]]) -> None:
+def _write_styles(path: str, entries: list[tuple[str, str, str, str]]) -> None:
     """The QGIS ``layer_styles`` table: one default style per feature table."""
     import numpy as np
     from pyogrio import raw
@@ -285,7 +285,7 @@ def _write_styles(path: str, entries: list[tuple[str, str, str]]) -> None:
         "f_geometry_column": np.array(["geom"] * n, dtype=object),
         "styleName": np.array([e[1] for e in entries], dtype=object),
         "styleQML": np.array([e[2] for e in entries], dtype=object),
-        "styleSLD": np.array([""] * n, dtype=object),
+        "styleSLD": np.array([e[3] for e in entries], dtype=object),
         "useAsDefault": np.array([True] * n, dtype=bool),
         "description": np.array([f"Default style of {e[0]}, matching the web map" for e in entries], dtype=object),
         "owner": np.array([""] * n, dtype=object),
@@ -416,7 +416,7 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
     try:
         with tempfile.TemporaryDirectory(prefix="geo-gpkg-") as tmp:
             path = str(Path(tmp) / GPKG_NAME)
-            styles: list[tuple[str, str, str]] = []
+            styles: list[tuple[str, str, str, str]] = []
             qmd: list[tuple[str, str]] = []
             first = True
             used: set[str] = set()
@@ -426,7 +426,8 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
                 qmd.append((table, _qgis_metadata_xml(table, layers[layer], f" ({family}s)" if table != layer else "")))
                 qml = style_qml(layer, layers[layer])
                 if qml is not None:
-                    styles.append((table, f"{layer} (atlas default)", style_for_family(qml, family)))
+                    sld = qgis_styles.style_sld(layer, layers[layer]) or ""
+                    styles.append((table, f"{layer} (atlas default)", style_for_family(qml, family), sld))
             if first:
                 return b""
             if claims is not None:
@@ -471,13 +472,17 @@ def csv_wkt(geom: Any) -> tuple[str, float]:
 def events_csv(fc: Mapping[str, Any]) -> bytes:
     """Events as CSV: id, geometry type, a point (lon/lat: the point; for several points the first,
     else a point on the geometry), every property in schema order (dates as ISO text), the geometry
-    as WKT, simplified only when its WKT would not fit a spreadsheet cell (``wkt_simplified_m``)."""
+    as WKT, simplified only when its WKT would not fit a spreadsheet cell (``wkt_simplified_m``),
+    then the row's licence (SPDX id) and the data version."""
     from shapely.geometry import shape
 
     feats = list(fc.get("features", []))
     props = validate.property_names("events")
     extra = sorted({k for f in feats for k in (f.get("properties") or {})} - set(props))
-    cols = ["id", "geometry_type", "lon", "lat", *props, *extra, "wkt", "wkt_simplified_m"]
+    # the licence (SPDX id) and data version on every row: a CSV has no metadata, a header comment
+    # breaks spreadsheets and most CSV readers, and a sidecar file gets lost when the CSV is copied
+    spdx = str((fc.get("metadata") or {}).get("license_id") or catalog.get("events").license)
+    cols = ["id", "geometry_type", "lon", "lat", *props, *extra, "wkt", "wkt_simplified_m", "license", "data_version"]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
@@ -491,7 +496,7 @@ def events_csv(fc: Mapping[str, Any]) -> bytes:
             row.append("" if v is None else "true" if v is True else "false" if v is False
                        else ";".join(map(str, v)) if isinstance(v, list) else _num(v) if isinstance(v, float) else v)
         text, tol_m = csv_wkt(g)
-        row.extend([text, _num(tol_m)])
+        row.extend([text, _num(tol_m), spdx, DATA_VERSION])
         w.writerow(row)
     return buf.getvalue().encode("utf-8")
 

@@ -64,6 +64,11 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
     t0 = time.perf_counter()
     for fname, data in export.exports(build.layers, claims=build.claims).items():
         out[layers_dir / fname] = data
+    from geo import datapackage
+
+    layer_files = {p.name: (d.encode("utf-8") if isinstance(d, str) else d) for p, d in out.items()}
+    out[layers_dir / datapackage.NAME] = datapackage.dumps(
+        datapackage.package(build.layers, build.claims, layer_files, build.sources))
     build.timings["exports"] = time.perf_counter() - t0
     if render:
         from geo.render import render_map
