@@ -155,7 +155,8 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
         lyr = catalog.get(name)
         meta = layers[name].get("metadata") or {}
         used.append(lyr.license)
-        common = {"title": str(meta.get("title", lyr.title)), "licenses": [_license(lyr.license)],
+        title = str(meta.get("title", lyr.title))
+        common: dict[str, Any] = {"title": title, "licenses": [_license(lyr.license)],
                   "sources": _sources(list(meta.get("sources") or []), sources)}
         pq = f"{name}.parquet"
         if pq in files:
@@ -164,7 +165,7 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
                 {"name": "bbox", "type": "object", "description": "Bounding box of the geometry (GeoParquet 1.1 covering)."}]
             # Frictionless reads Parquet through pandas, which turns nulls into NaN: NaN is a missing
             # value here; it reports no byte count for Parquet, so bytes/hash are left to the plain files
-            res = _file(pq, files[pq], **common, description=release.description(name, common["title"]),
+            res = _file(pq, files[pq], **common, description=release.description(name, title),
                         schema={"fields": fields, "primaryKey": ["id"], "missingValues": ["", "nan"]})
             res["name"] = name
             del res["bytes"], res["hash"]
@@ -173,7 +174,7 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
             fname = f"{name}.{ext}"
             if fname in files:
                 resources.append(_file(fname, files[fname], **common,
-                                       description=f"{common['title']} as {ext.upper()} (fields as in the {name} resource)."))
+                                       description=f"{title} as {ext.upper()} (fields as in the {name} resource)."))
     if claims is not None and "claims.json" in files:
         used.append(catalog.CLAIMS_LICENSE)
         ids = sorted({s for c in claims.get("claims", []) for s in str(c.get("sources", "")).split(";") if s})

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, release, validate
+from geo import catalog, validate
 from geo import styles as qgis_styles
 from geo.errors import GeoError
 from geo.version import DATA_VERSION

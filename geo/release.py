@@ -33,7 +33,7 @@ def layer_license(name: str) -> tuple[str, str, str, str]:
 
 def description(name: str, title: str) -> str:
     """The one-paragraph release statement: title, version, licence, attribution."""
-    spdx, statement, attribution, _ = layer_license(name)
+    _, statement, attribution, _ = layer_license(name)
     return (f"{title}. {PROJECT}, data version {DATA_VERSION}. Licence: {statement} "
             f"Attribution: {attribution}.")
 

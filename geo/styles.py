@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from geo import palette as pal
+from geo.version import DATA_VERSION
 
 HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 #: The layers that have a generated style.
@@ -165,7 +166,7 @@ def _py_filter(expr: str) -> Any:
 
     def pred(props: Mapping[str, Any], family: str) -> bool:
         env = {"_p": props, "_gt": family, "_c": lambda v, d: d if v is None else v}
-        return bool(eval(code, {"__builtins__": {}}, env))  # noqa: S307 - our own generated expressions
+        return bool(eval(code, {"__builtins__": {}}, env))  # our own generated expressions, no builtins
 
     return pred
 
@@ -179,7 +180,7 @@ class _Style:
 
     def __init__(self, features: list[Mapping[str, Any]] | None = None) -> None:
         self.feats = None if features is None else [
-            (str(f.get("id")), f.get("properties") or {}, _GEOM_FAMILY.get((f.get("geometry") or {}).get("type"), ""))
+            (str(f.get("id")), f.get("properties") or {}, _GEOM_FAMILY.get(str((f.get("geometry") or {}).get("type")), ""))
             for f in features]
         self.taken: set[str] = set()
         #: (filter, label, symbol kind, symbol layers, ids of the features it draws or None)
@@ -216,7 +217,7 @@ class _Style:
         if layer in _GEOMETRY_TYPE:
             tail += f" <layerGeometryType>{_GEOMETRY_TYPE[layer]}</layerGeometryType>\n"
         body = body.replace("\n</qgis>", "\n" + tail + "</qgis>")
-        return HEADER + body + "\n"
+        return HEADER + f"<!-- Iran-Pakistan frontier atlas, data version {DATA_VERSION} -->\n" + body + "\n"
 
 
 # ---------------------------------------------------------------------------- layers

@@ -190,7 +190,8 @@ def test_events_csv(files: dict[str, bytes]) -> None:
         assert r["event_date"] == f["properties"]["event_date"]
         assert r["verified"] in ("true", "false")
     assert list(rows[0])[:4] == ["id", "geometry_type", "lon", "lat"]
-    assert list(rows[0])[-2:] == ["wkt", "wkt_simplified_m"]
+    assert list(rows[0])[-4:] == ["wkt", "wkt_simplified_m", "license", "data_version"]
+    assert {(r["license"], r["data_version"]) for r in rows} == {("ODbL-1.0", DATA_VERSION)}
 
 
 def test_real_events_csv_fits_spreadsheets_and_says_what_it_simplified() -> None:
