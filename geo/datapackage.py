@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, release, validate
+from geo import catalog, release
 from geo.version import DATA_VERSION
 
 NAME = "datapackage.json"
@@ -34,10 +34,9 @@ _MEDIA = {"geojson": "application/geo+json", "fgb": "application/flatgeobuf", "g
 
 
 def _spec_props(layer: str) -> dict[str, dict[str, Any]]:
-    sch = validate.schema(layer)
     if layer == "claims":
-        return dict(sch["properties"]["claims"]["items"]["properties"])
-    return {"id": sch["properties"]["id"], **sch["properties"]["properties"]["properties"]}
+        return catalog.fields("claims")
+    return {"id": catalog.schema(layer)["properties"]["id"], **catalog.fields(layer)}
 
 
 def _license(spdx: str) -> dict[str, str]:
@@ -108,7 +107,7 @@ def _csv_fields() -> list[dict[str, Any]]:
                "constraints": {"required": True}},
               {"name": "lat", "type": "number", "unit": "degrees", "description": "Latitude (WGS84) of that point.",
                "constraints": {"required": True}}]
-    for name in validate.property_names("events"):
+    for name in catalog.property_names("events"):
         spec = props[name]
         kind = _kind(spec)
         f = _field(name, kind, spec)

@@ -43,8 +43,6 @@ GPKG_VERSION = "1.2"
 EVENTS_CSV = "events.csv"
 #: Fixed timestamp written where GDAL/QGIS want "last change" times (gpkg_contents, layer_styles).
 EXPORT_TIMESTAMP = "2024-04-24T00:00:00.000Z"
-#: Layers whose geometry families are always split into _point/_line/_area tables.
-ALWAYS_SPLIT = ("events",)
 CRS = "EPSG:4326"
 _FAMILY = {
     "Point": "point", "MultiPoint": "point",
@@ -74,11 +72,8 @@ def field_plan(layer: str, features: list[dict[str, Any]]) -> list[tuple[str, st
     table definitions never change between builds); unknown layers are inferred.
     """
     plan: list[tuple[str, str, str]] = [("id", "str", "")]
-    if layer in validate.LAYER_NAMES or layer == "claims":
-        sch = validate.schema(layer)
-        props = (sch["properties"]["claims"]["items"]["properties"] if layer == "claims"
-                 else sch["properties"]["properties"]["properties"])
-        for name, spec in props.items():
+    if catalog.has(layer) or layer == "claims":
+        for name, spec in catalog.fields(layer).items():
             if layer == "claims" and name == "id":
                 continue
             types = spec.get("type", "string")
@@ -164,12 +159,14 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
 def tables(layers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str | None, list[dict[str, Any]]]]:
     """``[(table, layer, geometry family or None, features)]`` in a fixed order."""
     out = []
-    for layer in [n for n in validate.LAYER_NAMES if n in layers] + sorted(set(layers) - set(validate.LAYER_NAMES)):
+    known = [n for n in catalog.names() if n in layers and catalog.get(n).exported]
+    for layer in known + sorted(n for n in layers if not catalog.has(n)):
         feats = list(layers[layer].get("features", []))
         fams = {_FAMILY.get((f.get("geometry") or {}).get("type", ""), "") for f in feats} - {""}
-        if layer in ALWAYS_SPLIT or len(fams) > 1:
+        always = catalog.has(layer) and catalog.get(layer).gpkg_split_always
+        if always or len(fams) > 1:
             for fam in _FAMILIES:
-                if fam in fams or layer in ALWAYS_SPLIT:
+                if fam in fams or always:
                     sub = [f for f in feats if _FAMILY.get((f.get("geometry") or {}).get("type", "")) == fam]
                     out.append((f"{layer}_{fam}", layer, fam, sub))
         else:
@@ -200,7 +197,7 @@ def _metadata(fc: Mapping[str, Any], layer: str) -> dict[str, str]:
         "LICENSE": str(meta.get("license", "")),
         "ATTRIBUTION": str(meta.get("attribution", "")),
         "GENERATED_BY": str(meta.get("generated_by", "")),
-        "GEOJSON": f"{layer}.geojson",
+        "GEOJSON": catalog.get(layer).file if catalog.has(layer) else f"{layer}.geojson",
         "LICENSE_ID": str(meta.get("license_id", "")),
         "LICENSE_URL": str(meta.get("license_url", "")),
         "DATA_VERSION": DATA_VERSION,
@@ -252,7 +249,7 @@ def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
     raw.write(path, None, data, names, field_mask=masks, layer="claims", driver="GPKG", append=True,
               layer_metadata={"TITLE": "Claims ledger", "DESCRIPTION": "Each claim of the article, what the "
                               "sources say, a verdict and any measured value (layers/claims.json).",
-                              "GEOJSON": "claims.json", "LICENSE": str(meta.get("license", "")),
+                              "GEOJSON": catalog.CLAIMS_FILE, "LICENSE": str(meta.get("license", "")),
                               "LICENSE_ID": str(meta.get("license_id", "")),
                               "LICENSE_URL": str(meta.get("license_url", "")),
                               "ATTRIBUTION": str(meta.get("attribution", "")), "DATA_VERSION": DATA_VERSION},
@@ -477,7 +474,7 @@ def events_csv(fc: Mapping[str, Any]) -> bytes:
     from shapely.geometry import shape
 
     feats = list(fc.get("features", []))
-    props = validate.property_names("events")
+    props = catalog.property_names("events")
     extra = sorted({k for f in feats for k in (f.get("properties") or {})} - set(props))
     # the licence (SPDX id) and data version on every row: a CSV has no metadata, a header comment
     # breaks spreadsheets and most CSV readers, and a sidecar file gets lost when the CSV is copied
@@ -516,7 +513,7 @@ def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any
     for layer in layers:
         qml = style_qml(layer, layers[layer])
         if qml is not None:
-            files[f"{layer}.qml"] = qml.encode("utf-8")
+            files[catalog.get(layer).style_file] = qml.encode("utf-8")
         sld = qgis_styles.style_sld(layer, layers[layer])
         if sld is not None:
             files[f"{layer}.sld"] = sld.encode("utf-8")

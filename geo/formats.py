@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, release, validate
+from geo import catalog, release
 from geo import palette as pal
 from geo.version import DATA_VERSION
 
@@ -57,9 +57,9 @@ def _meta(name: str, fc: Mapping[str, Any]) -> dict[str, str]:
 
 def _descriptions(layer: str) -> dict[str, str]:
     """Property -> description from the layer's JSON Schema (empty for unknown layers)."""
-    if layer not in validate.LAYER_NAMES:
+    if not catalog.has(layer):
         return {}
-    props = validate.schema(layer)["properties"]["properties"]["properties"]
+    props = catalog.fields(layer)
     return {k: str(v.get("description", "")) for k, v in props.items()}
 
 

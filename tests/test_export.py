@@ -21,7 +21,7 @@ from shapely import wkt
 from shapely.geometry import shape
 from trust_fixtures import good_claims, good_layers
 
-from geo import export, settings, validate
+from geo import catalog, export, settings
 from geo.version import DATA_VERSION
 
 FEATURE_TABLES = {
@@ -48,7 +48,8 @@ def gpkg(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> P
 
 def test_file_names(files: dict[str, bytes]) -> None:
     assert set(files) == {"frontier.gpkg", "events.csv", "frontier-story.kml",
-                          *(f"{n}.{ext}" for n in validate.LAYER_NAMES for ext in ("qml", "sld", "parquet", "fgb"))}
+                          *(lyr.style_file for lyr in catalog.LAYERS if lyr.styled),
+                          *(f"{n}.{ext}" for n in catalog.names() for ext in ("sld", "parquet", "fgb"))}
 
 
 def test_every_layer_name_count_type_crs(gpkg: Path) -> None:
@@ -147,7 +148,7 @@ def test_styles_in_gpkg(gpkg: Path) -> None:
         assert all(r.get("symbol") in names for r in root.iter("rule"))
 
 
-@pytest.mark.parametrize("layer", validate.LAYER_NAMES)
+@pytest.mark.parametrize("layer", catalog.names())
 def test_qml_sidecars(files: dict[str, bytes], layer: str) -> None:
     text = files[f"{layer}.qml"].decode("utf-8")
     assert text.startswith("<!DOCTYPE qgis")
@@ -158,7 +159,7 @@ def test_qml_sidecars(files: dict[str, bytes], layer: str) -> None:
     rules = list(root.iter("rule"))
     assert rules and all(r.get("symbol") in names for r in rules)
     # every field a rule filters on exists in the layer
-    fields = set(validate.property_names(layer))
+    fields = set(catalog.property_names(layer))
     for r in rules:
         for name in __import__("re").findall(r'"([a-z_0-9]+)"', r.get("filter", "")):
             assert name in fields, (layer, name)
