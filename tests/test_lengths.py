@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import cli, geojson_stream, lengths, measure
+from geo import cli, geojson_stream, lengths_readers, measure
 from geo.settings import ROOT
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def reader(request, monkeypatch):
     with small features decoded whole; the stream reader going token by token, its numbers
     parsed by numpy or (large files) by pandas."""
     if request.param != "small-file":
-        monkeypatch.setattr(lengths, "SMALL_FILE_BYTES", -1)
+        monkeypatch.setattr(lengths_readers, "SMALL_FILE_BYTES", -1)
     if request.param.startswith("stream-"):
         monkeypatch.setattr(geojson_stream, "SMALL_OBJECT_BYTES", 0)
     if request.param == "stream-pandas":
