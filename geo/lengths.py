@@ -33,6 +33,7 @@ from geo.lengths_model import (  # noqa: F401 - re-exported
     LINE_TYPES,
     NONFINITE,
     OGR_SUFFIXES,
+    PARQUET_SUFFIXES,
     Comparison,
     Measured,
     Source,

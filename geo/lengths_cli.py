@@ -23,7 +23,8 @@ DESCRIPTION = """\
 Measure line lengths geodesically on the WGS84 ellipsoid (pyproj.Geod, Karney's algorithm).
 With no PATH: every line layer in layers/ (the border and its variants, each pipeline segment,
 totals, pipeline km per country). With PATHs: any GeoJSON, GeoPackage, Shapefile, FlatGeobuf,
-GPX or KML file, each feature and the total. Where a feature carries a published length
+GPX, KML or GeoParquet file (GeoParquet is read by row group: bounded memory), or GeoJSON
+on standard input (PATH -), each feature and the total. Where a feature carries a published length
 (length_known_km, published_length_km_*) it is compared with the measured one.
 Exit 0 ok, 1 --check failed, 2 bad input."""
 
@@ -35,11 +36,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files to measure (default: layers/*.geojson)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files to measure (default: layers/*.geojson); - reads GeoJSON from standard input")
     p.add_argument("--units", choices=UNITS, default="km", help="length units (default km)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON on stdout (for scripts)")
-    fmt.add_argument("--csv", action="store_true", help="CSV on stdout, one row per feature and stated length")
+    fmt.add_argument("--csv", action="store_true",
+                     help="CSV on stdout, one row per feature; each published length is a group of columns "
+                     "(<field>_<unit>, _source, _difference_<unit>, _ratio, _status); no total rows, so a column sums")
+    fmt.add_argument("--csv-long", action="store_true",
+                     help="CSV in long form: one row per feature and published length (a feature repeats once per "
+                     "figure; column 'row' tells feature rows from the per-file 'total' rows: do not sum them)")
     p.add_argument("--check", action="store_true",
                    help="exit 1 if a stated length is outside the tolerance or shorter than the chord")
     p.add_argument("--tolerance", type=float, metavar="PCT", default=None,
@@ -81,8 +88,13 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.paths:
         sources = []
+        if args.paths.count("-") > 1:
+            raise GeoError("-: standard input can be read once")
         for path in args.paths:
-            sources.extend(lengths.read_any(path, keep_coords=args.by_country))
+            if path == "-":
+                sources.extend(_read_stdin(keep_coords=args.by_country))
+            else:
+                sources.extend(lengths.read_any(path, keep_coords=args.by_country))
         split = args.by_country
     else:
         sources = lengths.read_layers(layers_dir, keep_coords=True)
@@ -107,6 +119,8 @@ def _run(args: argparse.Namespace) -> int:
         _write_json(report, out)
     elif args.csv:
         _write_csv(report, out, unit)
+    elif args.csv_long:
+        _write_csv_long(report, out, unit)
     else:
         _write_table(report, out, unit)
     if args.check:
@@ -115,6 +129,42 @@ def _run(args: argparse.Namespace) -> int:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+#: Bytes copied from standard input at a time (the copy is streamed to a temporary file, so a
+#: large input never sits in memory whole; the file is then read like any GeoJSON file).
+STDIN_CHUNK = 1 << 20
+
+
+def _read_stdin(*, keep_coords: bool) -> list[Any]:
+    """GeoJSON piped to `geo lengths -`, measured like a file and reported as ``-``."""
+    import os
+    import shutil
+    import tempfile
+
+    from geo import lengths
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError("-: nothing piped: `geo lengths -` reads GeoJSON from standard input "
+                         "(e.g. ogr2ogr -f GeoJSON /vsistdout/ routes.gpkg | geo lengths -)")
+    fd, tmp = tempfile.mkstemp(prefix="geo-stdin-", suffix=".geojson")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh, STDIN_CHUNK)
+        if os.path.getsize(tmp) == 0:
+            raise InputError("-: standard input is empty (expected a GeoJSON FeatureCollection)")
+        try:
+            sources = lengths.read_any(tmp, keep_coords=keep_coords)
+        except InputError as exc:
+            raise InputError(str(exc).replace(tmp, "-")) from None
+    finally:
+        os.unlink(tmp)
+    for src in sources:
+        src.path, src.layer = "-", "stdin"
+        src.warnings = [w.replace(tmp, "-") for w in src.warnings]
+        for f in src.features:
+            f.path, f.layer = "-", "stdin"
+    return sources
 
 
 def _in(value_m: float | None, unit: str) -> float | None:
@@ -333,6 +383,40 @@ def _where(code: str) -> str:
 
 
 def _write_csv(report: dict[str, Any], out: TextIO, unit: str) -> None:
+    """One row per measured feature: its length, then one group of columns per published length
+    field found in the input (``<field>_<unit>``, ``_source``, ``_difference_<unit>``, ``_ratio``,
+    ``_status``; ``<field>`` without its ``_km``), then the km per country. No total rows."""
+    u = unit
+    feats = [(s, f) for s in report["sources"] for f in s["features"]]
+    codes = sorted({c for _, f in feats for c in (f.get(f"by_country_{u}") or {})})
+    fields: list[str] = []
+    for _, f in feats:
+        for st in f["stated"]:
+            if st["field"] not in fields:
+                fields.append(st["field"])
+    tags = {fl: fl.replace("_km", "") for fl in fields}
+    cols = ["path", "layer", "id", "name", "geometry_type", "measures", "parts", "vertices", "length_m",
+            f"length_{u}", f"chord_{u}"]
+    for fl in fields:
+        t = tags[fl]
+        cols += [f"{t}_{u}", f"{t}_source", f"{t}_difference_{u}", f"{t}_ratio", f"{t}_status"]
+    cols += [f"{u}_in_{c}" for c in codes]
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(cols)
+    for s, f in feats:
+        row = [s["path"], s["layer"], f["id"], f["name"] or "", f["geometry_type"], f["measures"], f["parts"],
+               f["vertices"], f["length_m"], f[f"length_{u}"], _csv(f[f"chord_{u}"])]
+        by_field = {st["field"]: st for st in f["stated"]}
+        for fl in fields:
+            st = by_field.get(fl)
+            row += (["", "", "", "", ""] if st is None else
+                    [st[f"stated_{u}"], st["source"] or "", _csv(st[f"difference_{u}"]), _csv(st["ratio"]),
+                     st["status"]])
+        bc = f.get(f"by_country_{u}") or {}
+        w.writerow(row + [_csv(bc.get(c)) for c in codes])
+
+
+def _write_csv_long(report: dict[str, Any], out: TextIO, unit: str) -> None:
     u = unit
     codes = sorted({c for s in report["sources"] for f in s["features"] for c in (f.get(f"by_country_{u}") or {})})
     cols = ["row", "path", "layer", "id", "name", "geometry_type", "measures", "parts", "vertices", "length_m",

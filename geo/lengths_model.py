@@ -12,6 +12,8 @@ GEOJSON_SUFFIXES = (".geojson", ".json")
 
 
 OGR_SUFFIXES = (".gpkg", ".shp", ".fgb", ".gpx", ".kml", ".kmz")
+#: GeoParquet, read by row group with pyarrow (geo/lengths_parquet.py).
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 
 
 LINE_TYPES = ("LineString", "MultiLineString")

@@ -13,7 +13,7 @@ from typing import Any
 
 from geo import measure
 from geo.errors import InputError
-from geo.lengths_model import GEOJSON_SUFFIXES, NONFINITE, OGR_SUFFIXES, Source
+from geo.lengths_model import GEOJSON_SUFFIXES, NONFINITE, OGR_SUFFIXES, PARQUET_SUFFIXES, Source
 from geo.lengths_sink import MeasureSink, _crs_transformer, _Feature, _finish, _legacy_crs, _line_parts
 from geo.lengths_wkb import wkb_parts
 
@@ -31,8 +31,8 @@ def check_path(path: str) -> Path:
     if p.is_dir():
         raise InputError(f"{path}: is a directory, expected a file")
     suffix = p.suffix.lower()
-    if suffix not in GEOJSON_SUFFIXES + OGR_SUFFIXES:
-        kinds = ", ".join(GEOJSON_SUFFIXES + OGR_SUFFIXES)
+    if suffix not in GEOJSON_SUFFIXES + OGR_SUFFIXES + PARQUET_SUFFIXES:
+        kinds = ", ".join(GEOJSON_SUFFIXES + OGR_SUFFIXES + PARQUET_SUFFIXES)
         raise InputError(f"{path}: unknown format {suffix or '(no extension)'!r}; expected one of {kinds}")
     return p
 
@@ -303,6 +303,10 @@ def read_any(path: str, *, keep_coords: bool = False) -> list[Source]:
     p = check_path(path)
     if p.suffix.lower() in GEOJSON_SUFFIXES:
         sources = [read_geojson(path, keep_coords=keep_coords)]
+    elif p.suffix.lower() in PARQUET_SUFFIXES:
+        from geo.lengths_parquet import read_parquet
+
+        sources = read_parquet(path, keep_coords=keep_coords)
     else:
         sources = read_ogr(path, keep_coords=keep_coords)
     if not any(s.features for s in sources):

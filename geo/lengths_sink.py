@@ -254,8 +254,10 @@ def _finish(sink: MeasureSink, records: list[tuple[_Feature, dict[str, Any], flo
         if gtype not in LINE_TYPES + AREA_TYPES + ("GeometryCollection",):
             skipped[str(gtype)] = skipped.get(str(gtype), 0) + 1
             continue
-        fid = m.get("id")
         props = m.get("properties") if isinstance(m.get("properties"), dict) else {}
+        fid = m.get("id")
+        if fid is None:  # many tools (QGIS, ogr2ogr -lco ID_FIELD unset) keep the id as a property
+            fid = props.get("id", props.get("fid"))
         label = str(fid) if fid is not None else f"#{i + 1}"
         if f.vertices == 0:
             raise InputError(f"{sink.path}: feature {label}: empty geometry")
