@@ -295,3 +295,21 @@ def test_legends_list_only_classes_present(name: str) -> None:
     assert [r.findtext("s:Title", namespaces=ns) for r in sld.iterfind(".//s:Rule", ns)] == labels
     ids = [lit.text for lit in sld.iterfind(".//o:Literal", ns)]
     assert sorted(ids) == sorted(f["id"] for f in fc["features"])
+
+
+# ---------------------------------------------------------------------------- CLI
+def test_validate_says_which_formats_it_checks() -> None:
+    proc = subprocess.run([sys.executable, "-m", "geo", "validate", str(L / "markets.fgb")], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "checks GeoJSON only" in proc.stderr and "UTF-8" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_build_prints_sizes_in_bytes(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "geo", "build", "--no-map", "--layers", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    sizes = dict(re.findall(r"^(\S+) \(([\d,]+) bytes, \w+\)$", proc.stderr, re.MULTILINE))
+    assert sizes
+    for path, size in sizes.items():
+        assert Path(path).stat().st_size == int(size.replace(",", "")), path
