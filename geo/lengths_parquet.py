@@ -20,8 +20,8 @@ from geo.lengths_model import Source
 from geo.lengths_sink import MeasureSink, _finish
 from geo.lengths_wkb import wkb_parts
 
-#: Rows decoded at a time (a batch never spans more than one row group's worth of pages in memory).
-BATCH_ROWS = 16_384
+#: Rows decoded at a time: with long routes (thousands of vertices each) 256 rows are ~15 MB of WKB.
+BATCH_ROWS = 256
 #: Properties read besides the geometry: what ``stated_lengths`` and the report use.
 _WANTED = ("id", "fid", "name", "kind", "length_known_km", "length_known_source")
 
