@@ -39,7 +39,7 @@ def _geo_metadata(pf: Any, path: str) -> tuple[str, Any]:
     if str(info.get("encoding", "")).upper() != "WKB":
         raise InputError(f"{path}: geometry encoding {info.get('encoding')!r} is not supported; "
                          "write the file with WKB encoding (GeoParquet's default)")
-    crs = info["crs"] if "crs" in info else "OGC:CRS84"
+    crs = info.get("crs", "OGC:CRS84")  # absent: OGC:CRS84 (the specification); null: unknown
     return col, (json.dumps(crs) if isinstance(crs, dict) else crs)
 
 
