@@ -320,6 +320,7 @@ def test_id_member_or_id_property_names_the_feature(tmp_path, capsys, reader):
     del f3["id"]
     path = write(tmp_path / "ids.geojson", fc(f1, f2, f3))
     code, out, _ = run([path, "--json"], capsys)
+    assert code == 0
     assert [f["id"] for f in json.loads(out)["sources"][0]["features"]] == ["member-id", "property-id", "#3"]
 
 
