@@ -263,7 +263,9 @@ def kml_story_bytes(layers: Mapping[str, Mapping[str, Any]]) -> bytes:
             pm = ET.SubElement(folder, "Placemark", {"id": str(f["id"])})
             ET.SubElement(pm, "name").text = _placemark_name(name, str(f["id"]), props)
             ET.SubElement(pm, "description").text = _placemark_description(name, props)
-            when, end = props.get("event_date") or props.get("status_date"), props.get("event_date_end")
+            # only events are placed in time: a status date says "as of", and a TimeStamp on the
+            # pipeline or a market would make Google Earth's time slider hide it
+            when, end = props.get("event_date"), props.get("event_date_end")
             if when and end:
                 span = ET.SubElement(pm, "TimeSpan")
                 ET.SubElement(span, "begin").text = str(when)

@@ -2,7 +2,8 @@
 
 Big route sets (a national OSM pipeline extract, Global Energy Monitor's whole tracker) come as
 GeoParquet. Only the geometry column and the few properties `geo lengths` reads (id, name,
-kind, stated lengths and their sources) are read, ``BATCH_ROWS`` rows at a time; each WKB is
+kind, stated lengths and their sources) are read, one row group at a time, decoded
+``BATCH_ROWS`` rows at a time; each WKB is
 parsed by :mod:`geo.lengths_wkb` and measured by the same sink as every other format, so the
 memory held is one batch plus one small record per feature (no coordinates unless a
 per-country split needs them). GeoParquet 1.0 and 1.1 with WKB encoding; the CRS comes from
@@ -43,6 +44,15 @@ def _geo_metadata(pf: Any, path: str) -> tuple[str, Any]:
     return col, (json.dumps(crs) if isinstance(crs, dict) else crs)
 
 
+def _batches(pf: Any, columns: list[str]) -> Any:
+    """Row groups one at a time, each cut into batches of BATCH_ROWS rows; only one row group is
+    held (``iter_batches`` reads ahead and held ~40 % more on an 8-million-vertex file)."""
+    for rg in range(pf.num_row_groups):
+        table = pf.read_row_group(rg, columns=columns)
+        yield from table.to_batches(BATCH_ROWS)
+        del table
+
+
 def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
     """Measure every line and polygon feature of a GeoParquet file, one batch of rows at a time."""
     import numpy as np
@@ -59,7 +69,7 @@ def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
     sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
     row = 0
     try:
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=[col, *props_cols]):
+        for batch in _batches(pf, [col, *props_cols]):
             geoms = batch.column(col).to_pylist()
             values = {n: batch.column(n).to_pylist() for n in props_cols}
             for i, wkb in enumerate(geoms):
