@@ -991,10 +991,10 @@ def run_cli(args: Any) -> int:
     paths = [Path(p) for p in (getattr(args, "paths", None) or [])] or default_paths()
     if not paths:
         raise InputError(f"{_display(settings.LAYERS_DIR)}: no layer files (run `geo build` first)")
-    for p in paths:  # say what is checked rather than report a binary file as bad UTF-8
-        if p.suffix.lower() not in VALIDATED_SUFFIXES:
-            raise InputError(f"{_display(p)}: geo validate checks GeoJSON only (.geojson layers and the .json "
-                             f"claims ledger), not {p.suffix or 'files without an extension'}; validate the GeoJSON "
+    for given in paths:  # say what is checked rather than report a binary file as bad UTF-8
+        if given.suffix.lower() not in VALIDATED_SUFFIXES:
+            raise InputError(f"{_display(given)}: geo validate checks GeoJSON only (.geojson layers and the .json "
+                             f"claims ledger), not {given.suffix or 'files without an extension'}; validate the GeoJSON "
                              "that GeoPackage, GeoParquet, FlatGeobuf and KML files are built from")
     layers, claims = load_paths(paths)
     problems, count = _validate(layers, claims)
