@@ -254,7 +254,8 @@ def _finish(sink: MeasureSink, records: list[tuple[_Feature, dict[str, Any], flo
         if gtype not in LINE_TYPES + AREA_TYPES + ("GeometryCollection",):
             skipped[str(gtype)] = skipped.get(str(gtype), 0) + 1
             continue
-        props = m.get("properties") if isinstance(m.get("properties"), dict) else {}
+        raw_props = m.get("properties")
+        props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
         fid = m.get("id")
         if fid is None:  # many tools (QGIS, ogr2ogr -lco ID_FIELD unset) keep the id as a property
             fid = props.get("id", props.get("fid"))
