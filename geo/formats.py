@@ -65,7 +65,7 @@ def _descriptions(layer: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------- GeoParquet
 def _arrow_type(kind: str) -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     return {"str": pa.string(), "date_iso": pa.string(), "date": pa.date32(), "int16": pa.int16(),
             "int32": pa.int32(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}[kind]
@@ -74,11 +74,11 @@ def _arrow_type(kind: str) -> Any:
 def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     """One layer as GeoParquet 1.1 (WKB, bbox covering, CRS84), with licence and version metadata."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    import shapely
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import shapely  # type: ignore[import-untyped]
     from pyproj import CRS
-    from shapely.geometry import shape
+    from shapely.geometry import shape  # type: ignore[import-untyped]
 
     from geo import export
 
@@ -135,7 +135,7 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
 # ---------------------------------------------------------------------------- FlatGeobuf
 def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     """One layer as FlatGeobuf (spatial index on), licence and version in the header metadata."""
-    from pyogrio import raw
+    from pyogrio import raw  # type: ignore[import-untyped]
 
     from geo import export
 
@@ -153,8 +153,8 @@ def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
         geometry, gtype = export._geometry_column(next(iter(fams)), feats)
     else:  # a layer mixing points, lines and areas: FlatGeobuf's "Unknown" (any) geometry type
         import numpy as np
-        import shapely
-        from shapely.geometry import shape
+        import shapely  # type: ignore[import-untyped]
+        from shapely.geometry import shape  # type: ignore[import-untyped]
 
         geometry = shapely.to_wkb(np.array([shape(f["geometry"]) for f in feats], dtype=object),
                                   output_dimension=2, byte_order=1)

@@ -56,8 +56,8 @@ def _batches(pf: Any, columns: list[str]) -> Any:
 def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
     """Measure every line and polygon feature of a GeoParquet file, one batch of rows at a time."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     try:
         pf = pq.ParquetFile(path)
