@@ -171,9 +171,11 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
             resources.append(res)
         for ext in ("geojson", "fgb"):
             fname = f"{name}.{ext}"
-            if fname in files:
-                resources.append(_file(fname, files[fname], **common,
-                                       description=f"{title} as {ext.upper()} (fields as in the {name} resource)."))
+            if fname in files:  # the same data: its fields and sources are those of the `name` resource
+                resources.append(_file(fname, files[fname], title=f"{title} ({ext})",
+                                       licenses=common["licenses"],
+                                       description=f"{title} as {ext.upper()}: the same features as the "
+                                       f"{name!r} resource (its fields and sources)."))
     if claims is not None and "claims.json" in files:
         used.append(catalog.CLAIMS_LICENSE)
         ids = sorted({s for c in claims.get("claims", []) for s in str(c.get("sources", "")).split(";") if s})
