@@ -71,6 +71,8 @@ class Placer:
     points: list[tuple[float, float, float]] = field(default_factory=list)
     placed: list[Any] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    #: Display-space lines (N x 2 arrays: the border) an event's leader may not cross (rule 5).
+    lines: list[Any] = field(default_factory=list)
 
     def block(self, box: Bbox) -> None:
         """Reserve a display-space box (a symbol, a panel)."""
@@ -89,12 +91,22 @@ class Placer:
         return any(dist(p) < mine * 0.8 for p in self.points
                    if (abs(p[0] - own[0]) > 1 or abs(p[1] - own[1]) > 1) and p[2] >= priority)
 
-    def _leader_clear(self, box: Bbox, own: tuple[float, float], own_r: float) -> bool:
-        """The straight leader from the label's box to its point crosses no other box."""
+    def _leader_clear(self, box: Bbox, own: tuple[float, float], own_r: float, avoid_lines: bool = False) -> bool:
+        """The straight leader from the label's box to its point crosses no other box (and, with
+        ``avoid_lines``, none of ``lines``: an event's leader never crosses the border)."""
         import numpy as np
 
         sx = min(max(own[0], box.x0), box.x1)
         sy = min(max(own[1], box.y0), box.y1)
+        if avoid_lines and self.lines:
+            from shapely.geometry import LineString  # type: ignore[import-untyped]
+
+            d = float(np.hypot(own[0] - sx, own[1] - sy))
+            if d > own_r + 2:
+                k = (d - own_r - 2) / d  # the leader up to its point's ring
+                seg = LineString([(sx, sy), (sx + (own[0] - sx) * k, sy + (own[1] - sy) * k)])
+                if any(seg.intersects(ln) for ln in self.lines):
+                    return False
         t = np.linspace(0.0, 1.0, 40)
         xs, ys = sx + (own[0] - sx) * t, sy + (own[1] - sy) * t
         near = np.hypot(xs - own[0], ys - own[1]) <= own_r + 2  # the part inside its own ring
@@ -125,10 +137,13 @@ class Placer:
         return not any(box.overlaps(t) for t in self.taken)
 
     def place(self, x: float, y: float, text: str, *, offset_pt: float, centred: bool = False,
-              record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0, **text_kw: Any) -> Any | None:
+              record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0,
+              positions: tuple[tuple[float, float, str, str], ...] | None = None, avoid_lines: bool = False,
+              **text_kw: Any) -> Any | None:
         """Put ``text`` near data point (x, y); returns the Text, or None when it fits nowhere."""
-        positions = ((0.0, 0.0, "center", "center"),) if centred else \
-            LEADER_POSITIONS if "arrowprops" in text_kw else POSITIONS
+        if positions is None:
+            positions = ((0.0, 0.0, "center", "center"),) if centred else \
+                LEADER_POSITIONS if "arrowprops" in text_kw else POSITIONS
         for dx, dy, ha, va in positions:
             kw = {"gid": LABEL_GID, **text_kw}
             t = self.ax.annotate(text, (x, y), xytext=(dx * offset_pt, dy * offset_pt),
@@ -138,7 +153,7 @@ class Placer:
             own_r = own_r_pt * self.renderer.dpi / 72
             ok = self._free(box)
             if ok and "arrowprops" in text_kw:  # a leader shows what it names (rule 5, not rule 4)
-                ok = self._leader_clear(box, own, own_r)  # type: ignore[arg-type]
+                ok = self._leader_clear(box, own, own_r, avoid_lines)  # type: ignore[arg-type]
             elif ok and self.points:
                 ok = not self._ambiguous(box, own, own_r, priority)  # type: ignore[arg-type]
             if ok:
