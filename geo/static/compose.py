@@ -6,6 +6,7 @@ and ``card`` (PNG for social posts and slides: text sized for a phone, events na
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,10 @@ from geo.static.labels import Placer
 from geo.static.style import COUNTRY_LABEL, HALO, INK, INK_SOFT, PANEL, Scale
 
 A4_IN = (297 / 25.4, 210 / 25.4)
+#: A card's event towns rank above markets and crossings (70), below the gas field (80).
+EVENT_TOWN_PRIORITY = 75.0
+#: On a card, a town at least this important (100 000 people) gets a leader rather than be left out.
+LEADER_TOWN_PRIORITY = 30.0
 PNG_DPI = 100
 TITLE = "The Iran–Pakistan frontier"
 #: Credit for each source named in the layers' ``attribution`` (matched by substring).
@@ -102,7 +107,7 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
     legend_font = sc.font * 0.9 if not card else max(sc.font * 0.7, CARD_LEGEND_MIN_PX * 72 / PNG_DPI)
     # wide cards: the legend in a sidebar right of the map; others: in a band below it
     side = W - 2 * m if not (card and W > H * 1.3) else (W - 2 * m) * 0.625
-    bottom_band = (H * 0.27) if not card else (0.0 if side < W - 2 * m else min(legend_font * 1.6 * 9.6, H * 0.34))
+    bottom_band = (H * 0.27) if not card else (0.0 if side < W - 2 * m else min(legend_font * 1.45 * 12.4, H * 0.4))
     map_rect_pt = (m, m * 0.5 + credit_h + bottom_band, side, H - top - credit_h - bottom_band - m * 0.9)
     rect = (map_rect_pt[0] / W, map_rect_pt[1] / H, map_rect_pt[2] / W, map_rect_pt[3] / H)
     ax = fig.add_axes(rect)
@@ -185,20 +190,24 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
             bold = s.layer in ("markets", "crossings", "pipeline")
             kw: dict[str, Any] = {"fontsize": sc.font * (1.0 if s.priority >= 40 else 0.92), "color": INK,
                                   "fontweight": "bold" if bold else "normal", "path_effects": halo, "zorder": 10}
+            same_px = sc.font * fig.dpi / 72  # a symbol this near (a strike's ring on its town) is the same place
             t = placer.place(s.x, s.y, s.label, offset_pt=reach + sc.font * 0.45, priority=s.priority,
-                             record=False, **kw)
+                             same_px=same_px, strict=card and s.layer == "places", record=False, **kw)
             if t is None and s.layer == "places":
                 # crowded: a smaller tier for the name, sixteen directions, a little further out
                 kw["fontsize"] = sc.font * 0.78
                 tries = [reach + sc.font * k for k in (0.35, 0.7, 1.1)]
                 for i, off in enumerate(tries):
                     t = placer.place(s.x, s.y, s.label, offset_pt=off, priority=s.priority,
-                                     positions=labels.POSITIONS + labels.LEADER_POSITIONS,
-                                     record=i == len(tries) - 1, **kw)
+                                     positions=labels.POSITIONS + labels.LEADER_POSITIONS, strict=True,
+                                     same_px=same_px, **kw,
+                                     record=i == len(tries) - 1 and not (card and s.priority >= LEADER_TOWN_PRIORITY))
                     if t is not None:
                         break
             # a market's or crossing's name is never simply left out: further out, with a leader
-            offsets = [reach + sc.font * k for k in (1.6, 2.6, 3.8)] if t is None and s.layer != "places" else []
+            # so is a large town's (a pipeline terminus) on a crowded card, in its smaller tier
+            offsets = [reach + sc.font * k for k in (1.6, 2.6, 3.8)] if t is None and (
+                s.layer != "places" or (card and s.priority >= LEADER_TOWN_PRIORITY)) else []
             for i, off in enumerate(offsets):
                 t = placer.place(s.x, s.y, s.label, offset_pt=off, own_r_pt=reach, record=i == len(offsets) - 1,
                                  arrowprops={"arrowstyle": "-", "color": INK, "lw": sc.pt(1.2), "shrinkA": 1,
@@ -210,6 +219,16 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
                 drawn.sites.remove(s)
 
     card_events = [e for e in evs if e.area_drawn and e.anchors] if card else []
+    if card:
+        # the towns of the events a card names (Panjgur, Saravan: the strikes) are named before
+        # the markets and crossings: they are what the card is about
+        ids = {ev.id for ev in card_events}
+        where = " ".join(str(p.get("location") or "") for f, p, _g in draw.features(layers.get("events"))
+                         if str(f.get("id")) in ids)
+        for s in sites:
+            if s.layer == "places" and s.label and re.search(rf"\b{re.escape(s.label)}\b", where):
+                s.priority = max(s.priority, EVENT_TOWN_PRIORITY)
+        sites.sort(key=lambda s: -s.priority)
     if card:
         in_frame = set()
         for ev in card_events:
@@ -280,7 +299,7 @@ def compose(layers: dict[str, Any], spec: Spec, article: dict[str, Any] | None =
             x0 = m + side + m * 0.8  # the sidebar runs from the top of the page to the credit line
             leg_rect = (x0 / W, map_rect_pt[1] / H, (W - m - x0) / W, (H - m * 0.6 - map_rect_pt[1]) / H)
         texts = panels.legend(fig, leg_rect, drawn, sc, renderer, legend_font, stacked=not bottom_band,
-                              min_font=CARD_LEGEND_MIN_PX * 72 / PNG_DPI)
+                              min_font=CARD_LEGEND_MIN_PX * 72 / PNG_DPI, line=0.0 if not bottom_band else 1.45)
     ct = fig.text(m / W, (m * 0.5 + small * 0.4) / H, _credit(layers, drawn.layers, article, card), fontsize=small,
                   color=INK_SOFT, va="bottom", linespacing=1.5)
     panels.wrap_to(ct, W - 2 * m, renderer, fig, max_lines=3)
@@ -369,7 +388,7 @@ def _inside_label(ax: Any, view: Any, name: str, fonts: tuple[float, ...], first
     inv = ax.transData.inverted()
     x0, y0, x1, y1 = view.bounds
     centre = polylabel(view, tolerance=max(x1 - x0, y1 - y0) / 200)
-    grid = [(x0 + (x1 - x0) * i / 12, y0 + (y1 - y0) * j / 12) for i in range(1, 12) for j in range(1, 12)]
+    grid = [(x0 + (x1 - x0) * i / 14, y0 + (y1 - y0) * j / 14) for i in range(1, 14) for j in range(1, 14)]
     inside = [q for q in grid if view.contains(Point(q))]
     chord = {q[1]: float(view.intersection(LineString([(x0, q[1]), (x1, q[1])])).length) for q in inside}
     cx, cy = (first[0] if first else (centre.x, centre.y))
@@ -382,7 +401,7 @@ def _inside_label(ax: Any, view: Any, name: str, fonts: tuple[float, ...], first
         w_m = probe.get_window_extent(placer.renderer).width * scale_m
         probe.remove()
         for f in fonts:
-            tries += [(text, f, q) for q in cands if chord.get(q[1], x1 - x0) >= w_m * f * 1.05][:40]
+            tries += [(text, f, q) for q in cands if chord.get(q[1], x1 - x0) >= w_m * f * 1.05][:50]
     for i, (text, f, (x, y)) in enumerate(tries):
         t = placer.place(x, y, text, offset_pt=0, centred=True, record=False, fontsize=sc.font * f,
                          linespacing=1.0, **kw)
@@ -425,7 +444,7 @@ def _area_labels(ax: Any, layers: dict[str, Any], fr: draw.Frame, sc: Scale, pla
         if view is None:
             continue
         col = palette.PROVINCE_COLORS.get(str(p.get("country_iso")), palette.PROVINCE_DEFAULT)
-        _inside_label(ax, view, str(p.get("name", "")).upper(), (0.95, 0.8, 0.68), [], sc, placer, 0.985,
+        _inside_label(ax, view, str(p.get("name", "")).upper(), (0.95, 0.8, 0.68, 0.58), [], sc, placer, 0.985,
                       color=col, fontstyle="italic", fontweight="bold", path_effects=halo, zorder=9.6)
     for _, p, g in draw.features(None if provinces else layers.get("context")):
         view = _visible(fr, g)

@@ -85,13 +85,13 @@ def swatch(ax: Axes, it: LegendItem, x: float, y: float, w: float, sc: Scale) ->
 
 
 def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
-           font: float, stacked: bool = False, min_font: float = 0.0) -> list[Any]:
+           font: float, stacked: bool = False, min_font: float = 0.0, line: float = 0.0) -> list[Any]:
     """One row per drawn layer (catalog order): bold layer title, then its classes, wrapping.
     ``stacked``: the title on a line of its own, the classes below it (a narrow sidebar).
     When the rows do not fit the panel, the legend is drawn again smaller (at most three times),
-    never below ``min_font`` points."""
+    never below ``min_font`` points. ``line``: the row height in font sizes (0: the default)."""
     ax = fig.add_axes(rect)
-    texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
+    texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked, line)
     h_pt = rect[3] * fig.get_figheight() * 72
     for _ in range(3):
         if used <= h_pt or font <= min_font:
@@ -99,19 +99,19 @@ def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: S
         ax.remove()
         font = max(min_font, font * max(0.8, (h_pt / used) ** 0.75))  # text wraps less when smaller
         ax = fig.add_axes(rect)
-        texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
+        texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked, line)
     return texts
 
 
 def _legend(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
-            font: float, stacked: bool) -> tuple[list[Any], float]:
+            font: float, stacked: bool, line: float = 0.0) -> tuple[list[Any], float]:
     w_pt = rect[2] * fig.get_figwidth() * 72
     h_pt = rect[3] * fig.get_figheight() * 72
     ax.set_xlim(0, w_pt)
     ax.set_ylim(h_pt, 0)
     ax.set_axis_off()
     texts: list[Any] = []
-    line_h = font * (1.33 if stacked else 1.75)
+    line_h = font * (line or (1.33 if stacked else 1.75))
     sw = font * 2.4
     y = line_h * 0.55
     for name in catalog.names():
@@ -325,7 +325,7 @@ def _inset_labels(ax: Axes, fig: Figure, names: list[tuple[dict[str, Any], Any]]
             shifts = [(red.x0 - g - b0.x1, 0.0), (red.x1 + g - b0.x0, 0.0), (0.0, red.y1 + g - b0.y0),
                       (0.0, red.y0 - g - b0.y1), (rin.x0 - b0.x0, 0.0), (rin.x1 - b0.x1, 0.0)]
 
-            def fits(s: tuple[float, float]) -> bool:
+            def fits(s: tuple[float, float], b0: Bbox = b0) -> bool:
                 c = Bbox.from_extents(b0.x0 + s[0], b0.y0 + s[1], b0.x1 + s[0], b0.y1 + s[1])
                 return (frame_box.x0 <= c.x0 and c.x1 <= frame_box.x1 and frame_box.y0 <= c.y0
                         and c.y1 <= frame_box.y1 and not any(c.overlaps(o) for o in done))
