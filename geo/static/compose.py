@@ -402,7 +402,23 @@ def _inside_label(ax: Any, view: Any, name: str, fonts: tuple[float, ...], first
         probe.remove()
         for f in fonts:
             tries += [(text, f, q) for q in cands if chord.get(q[1], x1 - x0) >= w_m * f * 1.05][:50]
-    for i, (text, f, (x, y)) in enumerate(tries):
+    from matplotlib.transforms import Bbox
+
+    sizes: dict[tuple[str, float], tuple[float, float]] = {}  # text's box (pixels), measured once per size
+    for text, f, (x, y) in tries:
+        if (text, f) not in sizes:
+            probe = ax.text(0, 0, text, fontsize=sc.font * f, linespacing=1.0, ha="center", va="center", **kw)
+            e = probe.get_window_extent(placer.renderer)
+            probe.remove()
+            sizes[(text, f)] = (e.width, e.height)
+        w, h = sizes[(text, f)]
+        px, py = ax.transData.transform((x, y))
+        quick = Bbox.from_extents(px - w / 2, py - h / 2, px + w / 2, py + h / 2)
+        if not placer._free(quick.padded(placer.pad_px)):
+            continue  # taken or off the frame: no need to draw it
+        (bx0, by0), (bx1, by1) = inv.transform([(quick.x0, quick.y0), (quick.x1, quick.y1)])
+        if view.intersection(sbox(bx0, by0, bx1, by1)).area < min_inside * (bx1 - bx0) * (by1 - by0) * 0.99:
+            continue
         t = placer.place(x, y, text, offset_pt=0, centred=True, record=False, fontsize=sc.font * f,
                          linespacing=1.0, **kw)
         if t is None:

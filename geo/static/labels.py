@@ -142,7 +142,8 @@ class Placer:
         frame = self.ax.get_window_extent(self.renderer)
         if box.x0 < frame.x0 or box.y0 < frame.y0 or box.x1 > frame.x1 or box.y1 > frame.y1:
             return False
-        return not any(box.overlaps(t) for t in self.taken)
+        x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+        return not any(x0 < t.x1 and t.x0 < x1 and y0 < t.y1 and t.y0 < y1 for t in self.taken)
 
     def place(self, x: float, y: float, text: str, *, offset_pt: float, centred: bool = False,
               record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0,
