@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from geo.render import render_map
-from geo.render.__main__ import assembled_inputs
-from geo.render.browser import CHROMIUM, browser, open_map
-from geo.render.sample import EVIL, sample_inputs
+from tools.render_map import assembled_inputs
+from tools.map_browser import CHROMIUM, browser, open_map
+from map_sample import EVIL, sample_inputs
 
 pytestmark = pytest.mark.browser
 

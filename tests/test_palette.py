@@ -14,7 +14,7 @@ from trust_fixtures import good_claims, good_layers
 
 from geo import export, palette, validate
 from geo.render import render_map
-from geo.render.sample import sample_inputs
+from map_sample import sample_inputs
 
 F = palette.QGIS_MM_PER_PX
 RENDER = Path(__file__).resolve().parents[1] / "geo" / "render"
@@ -287,7 +287,7 @@ def test_rgba() -> None:
 @pytest.mark.browser
 def test_browser_draws_the_palette(tmp_path: Path) -> None:
     """In Chromium, the SVG of every border / pipeline / province path has the palette's stroke."""
-    from geo.render.browser import open_map
+    from tools.map_browser import open_map
     inputs = sample_inputs()
     layers = inputs.pop("layers")
     path = tmp_path / "map.html"

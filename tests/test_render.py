@@ -10,8 +10,8 @@ import pytest
 
 from geo.render import render_map
 from geo.render.display import DISPLAY_TOLERANCE_M, METRES_PER_DEGREE_MAX, display_collection
-from geo.render.__main__ import assembled_inputs
-from geo.render.sample import EVIL, sample_inputs
+from tools.render_map import assembled_inputs
+from map_sample import EVIL, sample_inputs
 from geo.render.story import build_payload, json_for_script, resolve_passages
 
 MAX_HTML_BYTES = 1_500_000

@@ -78,3 +78,67 @@ def display_collection(fc: dict[str, Any], *, tolerance_m: float = DISPLAY_TOLER
         for f in fc.get("features") or []
     ]
     return out
+
+
+#: Grid of the map's topology: coordinates are quantized to this many steps across its bounding box.
+TOPOLOGY_QUANTIZATION: int = 1_000_000
+
+
+def _bbox(geoms: list[Any]) -> tuple[float, float, float, float]:
+    import shapely
+
+    b = shapely.total_bounds(geoms)
+    return float(b[0]), float(b[1]), float(b[2]), float(b[3])
+
+
+def quantization_shift_m(bbox: tuple[float, float, float, float], q: int = TOPOLOGY_QUANTIZATION) -> float:
+    """Worst-case shift, in metres, of a point snapped to the topology's grid."""
+    sx = (bbox[2] - bbox[0]) / (q - 1)
+    sy = (bbox[3] - bbox[1]) / (q - 1)
+    return 0.5 * (sx * sx + sy * sy) ** 0.5 * METRES_PER_DEGREE_MAX
+
+
+def topology(layers: dict[str, dict[str, Any]], *, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict[str, Any]:
+    """One TopoJSON topology of every line and area of ``layers`` (points are left out).
+
+    Each object is named after its layer; each geometry carries ``properties.i``, the index of its
+    feature in the layer. Lines shared by several features (the border, which both provinces and
+    some events follow) become one arc, simplified once (Douglas-Peucker on arcs, so shared edges
+    stay shared) and the whole is quantized and delta-encoded. Simplification plus quantization
+    keep every drawn vertex and segment within ``tolerance_m`` of the layer's geometry.
+    """
+    import geopandas as gpd
+    import topojson as tp
+    from shapely.geometry import shape
+
+    frames, names, all_geoms = [], [], []
+    for name, fc in layers.items():
+        idx, geoms = [], []
+        for i, f in enumerate(fc.get("features") or []):
+            g = f.get("geometry")
+            if g is None or g.get("type") in ("Point", "MultiPoint", "GeometryCollection"):
+                continue
+            idx.append(i)
+            geoms.append(shape(g))
+        if geoms:
+            frames.append(gpd.GeoDataFrame({"i": idx}, geometry=geoms, crs="EPSG:4326"))
+            names.append(name)
+            all_geoms += geoms
+    if not frames:
+        return {"type": "Topology", "objects": {}, "arcs": []}
+    shift = quantization_shift_m(_bbox(all_geoms))
+    tol_deg = (tolerance_m - shift - 0.5) / METRES_PER_DEGREE_MAX
+    topo = tp.Topology(
+        frames,
+        object_name=names,
+        prequantize=False,
+        topology=True,
+        toposimplify=tol_deg,
+        simplify_with="shapely",
+        simplify_algorithm="dp",
+        prevent_oversimplify=True,
+        topoquantize=TOPOLOGY_QUANTIZATION,
+    )
+    out = topo.to_dict()
+    out.pop("bbox", None)
+    return out
