@@ -165,6 +165,7 @@ def test_time_control_hides_events_outside_range(chromium, hostile) -> None:
         # slide "from" to 2024-01-17: the 2023 clash and the 16 January strike must go
         lo = page.evaluate("window.atlas.time.bounds()[0]")
         assert lo == "2023-06-01"
+        page.evaluate("document.getElementById('atlas-time').open = true")  # folded by default
         _slide(page, "time-from", "2024-01-17")
         ids = set(page.eval_on_selector_all(sel, "els => els.map(e => e.dataset.featureId)"))
         assert ids == {"ev-2024-01-18-pakistan-strike", "ev-2024-04-raisi-visit"}

@@ -302,11 +302,18 @@
     // Keep the view inside the offline basemap, so no edge of its land ever shows.
     var ctx = A.groups.context;
     var cb = ctx && ctx.getLayers().length ? ctx.getBounds() : null;
-    var clamp = function () { map.setMinZoom(Math.max(3, map.getBoundsZoom(cb, true))); };
+    var room = controlRoom(map);
+    var padTL = L.point(room.left + 4, room.top + 4), padBR = L.point(room.right + 4, room.bottom + 4);
+    // the lowest zoom: the view inside the basemap, unless the frontier needs to zoom out further
+    // (a tall phone): then the sea-coloured background shows beyond the basemap's edge
+    var clamp = function () {
+      var z = Math.max(3, map.getBoundsZoom(cb, true));
+      if (b && b.isValid()) z = Math.min(z, map.getBoundsZoom(b, false, padTL.add(padBR)));
+      map.setMinZoom(z);
+    };
     if (cb) clamp();
     if (b && b.isValid()) {
-      var room = controlRoom(map);
-      map.fitBounds(b, {paddingTopLeft: [room.left + 4, room.top + 4], paddingBottomRight: [room.right + 4, room.bottom + 4], animate: false});
+      map.fitBounds(b, {paddingTopLeft: padTL, paddingBottomRight: padBR, animate: false});
     }
     if (cb) {
       map.panInsideBounds(cb, {animate: false});

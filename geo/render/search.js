@@ -81,7 +81,7 @@
     ctl.onAdd = function () {
       var box = h('div', {cls: 'atlas-search leaflet-bar', role: 'search'});
       var inp = h('input', {type: 'search', placeholder: 'Search places, events, claims…', 'aria-label': 'Search places, events and claims', id: 'atlas-search-input'});
-      var list = h('ul', {cls: 'search-results', role: 'listbox'});
+      var list = h('ul', {cls: 'search-results', role: 'listbox', 'aria-label': 'Search results'});
       function run() {
         while (list.firstChild) list.removeChild(list.firstChild);
         var q = inp.value.trim().toLowerCase();

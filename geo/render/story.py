@@ -228,7 +228,9 @@ def build_map(
         minZoom=3,
     )
     m._id = "frontier"
-    fig = el.AtlasFigure(title=title, csp=csp)
+    import html
+
+    fig = el.AtlasFigure(title=html.escape(title, quote=True), csp=csp)
     fig.add_child(m)
     fig.header.add_child(
         el.Raw('<meta name="generator" content="geo.render (Iran-Pakistan frontier atlas)" />',
