@@ -23,21 +23,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo import catalog  # noqa: E402
-from geo.render import assets  # noqa: E402
-from geo.render.story import load_inputs, render_map  # noqa: E402
-from tools.map_browser import browser, watch_page, wait_ready  # noqa: E402
+from geo import catalog
+from geo.render import assets
+from geo.render.story import load_inputs, render_map
+from tools.map_browser import browser, wait_ready, watch_page
 
 
 def baseline_page(layers: dict) -> str:
     data = json.dumps({n: layers[n] for n in catalog.map_order() if n in layers}, separators=(",", ":"))
+    data = data.replace("</", "<\\/")
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<style>{assets.leaflet_css()}</style><style>html,body,#m{{height:100%;margin:0}}</style>"
         f"<script>{assets.script_safe(assets.leaflet_js())}</script></head><body><div id='m'></div>"
-        f"<script type='application/json' id='d'>{data.replace('</', '<\\/')}</script><script>"
+        f"<script type='application/json' id='d'>{data}</script><script>"
         "var m=L.map('m',{preferCanvas:false}).setView([28.5,61.5],6);var d=JSON.parse(document.getElementById('d').textContent);"
-        "var b=null;Object.keys(d).forEach(function(n){var g=L.geoJSON(d[n]).addTo(m);"
+        "var b=null;Object.keys(d).forEach(function(n){var g=L.geoJSON(d[n],{pointToLayer:function(f,ll){return L.circleMarker(ll);}}).addTo(m);"
         "if(n!=='context'){b=b?b.extend(g.getBounds()):L.latLngBounds(g.getBounds().getSouthWest(),g.getBounds().getNorthEast());}});"
         "if(b)m.fitBounds(b,{animate:false});window.atlas={ready:true,readyMs:performance.now()};"
         "</script></body></html>"

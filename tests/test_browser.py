@@ -11,11 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from map_sample import EVIL, sample_inputs
 
 from geo.render import render_map
-from tools.render_map import assembled_inputs
 from tools.map_browser import CHROMIUM, browser, open_map
-from map_sample import EVIL, sample_inputs
+from tools.render_map import assembled_inputs
 
 pytestmark = pytest.mark.browser
 

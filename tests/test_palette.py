@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from map_sample import sample_inputs
 from trust_fixtures import good_claims, good_layers
 
 from geo import export, palette, validate
 from geo.render import render_map
-from map_sample import sample_inputs
 
 F = palette.QGIS_MM_PER_PX
 RENDER = Path(__file__).resolve().parents[1] / "geo" / "render"

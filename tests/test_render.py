@@ -7,12 +7,12 @@ import json
 import re
 
 import pytest
+from map_sample import EVIL, sample_inputs
 
 from geo.render import render_map
 from geo.render.display import DISPLAY_TOLERANCE_M, METRES_PER_DEGREE_MAX, display_collection
-from tools.render_map import assembled_inputs
-from map_sample import EVIL, sample_inputs
 from geo.render.story import build_payload, json_for_script, resolve_passages
+from tools.render_map import assembled_inputs
 
 MAX_HTML_BYTES = 1_500_000
 CDN_HOSTS = (

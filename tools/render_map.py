@@ -18,7 +18,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: the checkout's root on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo import settings  # noqa: E402
+from geo import settings
 
 
 def assembled_inputs() -> dict[str, Any]:

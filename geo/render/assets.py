@@ -99,7 +99,7 @@ def leaflet_css() -> str:
     return _inline_css_urls(_strip_source_maps(css), base)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def plugin_js(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
     """(name, code) of every plugin script (or of the packages in ``only``), in load order."""
     return tuple(
@@ -109,7 +109,7 @@ def plugin_js(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def plugin_css(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
     out = []
     for pkg, rel in PLUGIN_CSS:

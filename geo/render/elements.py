@@ -27,8 +27,8 @@ Ids are deterministic without touching branca: every element here is given an ex
 
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
 import re
 from typing import Any
 
@@ -78,7 +78,7 @@ class AtlasElement(MacroElement):
         """(name, html, first) blocks this part adds to <body>; ``first`` puts it before the map."""
         return []
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:
         figure = self.get_root()
         assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
         for name, text in self.vendor_head:
@@ -93,7 +93,7 @@ class AtlasElement(MacroElement):
                 figure.html.add_child(el, name=name, index=0)
             else:
                 figure.html.add_child(el, name=name)
-        super().render(**kwargs)
+        return super().render(**kwargs)
 
 
 _START = Template(

@@ -211,13 +211,7 @@ def build_map(
     payload = build_payload(layers, claims=claims, article=article, sources=sources)
     title = str((article or {}).get("title") or "Iran–Pakistan frontier atlas")
 
-    class AtlasMap(folium.Map):
-        """folium.Map with a fixed element id and no CDN files (everything is inlined)."""
-
-        default_js: list[tuple[str, str]] = []
-        default_css: list[tuple[str, str]] = []
-
-    m = AtlasMap(
+    m = folium.Map(
         location=list(DEFAULT_CENTER),
         zoom_start=DEFAULT_ZOOM,
         tiles=None,
@@ -227,7 +221,10 @@ def build_map(
         world_copy_jump=False,
         minZoom=3,
     )
-    m._id = "frontier"
+    m._id = "frontier"  # a fixed id (branca reads Element._id): deterministic, no patching
+    # no CDN files (jQuery, Bootstrap, fonts): everything the page needs is inlined
+    m.default_js = []
+    m.default_css = []
     import html
 
     fig = el.AtlasFigure(title=html.escape(title, quote=True), csp=csp)
