@@ -13,7 +13,7 @@ import pytest
 from map_sample import sample_inputs
 from trust_fixtures import good_claims, good_layers
 
-from geo import export, palette, validate
+from geo import catalog, export, palette
 from geo.render import render_map
 
 F = palette.QGIS_MM_PER_PX
@@ -100,7 +100,7 @@ def real_events() -> dict[str, Any] | None:
 def test_schema_values_all_have_a_palette_entry() -> None:
     """Every status / accuracy / variant the schemas allow is styled (so every feature matches a rule)."""
     def enum(layer: str, prop: str) -> set[Any]:
-        return set(validate.schema(layer)["properties"]["properties"]["properties"][prop]["enum"])
+        return set(catalog.enum(layer, prop))
 
     assert enum("pipeline", "status") == set(palette.PIPELINE_STATUS)
     assert enum("pipeline", "route_accuracy") - {None} == set(palette.ROUTE_ACCURACY)
