@@ -75,6 +75,7 @@ def test_offline_every_layer_drawn_legend_present(request, chromium, which) -> N
         assert page.evaluate("window.atlas.counts()") == _expected_counts(layers)
         legend = page.locator("#atlas-legend")
         assert legend.is_visible()
+        legend.locator("summary").click()  # folded by default: one click away
         for name in _expected_counts(layers):
             if name == "context":
                 continue

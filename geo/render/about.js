@@ -10,8 +10,9 @@
     var esc = _.esc, h = _.h, svg = _.svg, safeUrl = _.safeUrl, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, merge = _.merge, withTypeColor = _.withTypeColor, pipeStyle = _.pipeStyle, borderStyle = _.borderStyle, eventShape = _.eventShape, featureTitle = _.featureTitle, pathStyle = _.pathStyle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoted = _.quoted, quoteBlock = _.quoteBlock, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, showPassage = _.showPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, flyThen = _.flyThen, layerLabel = _.layerLabel, scrollWithin = _.scrollWithin, claimsByFeature = _.claimsByFeature, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, PROVINCE_COLORS = _.PROVINCE_COLORS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data, KIND_LABEL = _.KIND_LABEL, has = _.has;
 
   function buildAbout() {
-    var ab = A.addTab('about', 'About & sources');
-    if (!ab) return;
+    A.addTab('about', 'About & sources', fill);
+  }
+  function fill(ab) {
     if (opts.data_version) ab.appendChild(h('p', {cls: 'data-version'}, [h('strong', {text: 'Data version '}), h('span', {id: 'atlas-data-version', text: String(opts.data_version)})]));
     ab.appendChild(h('p', {text: 'Click a highlighted passage to fly to what it talks about; click a feature to find its passage. ' +
       'The layer switcher (top right) turns layers on and off; the base map is drawn from the ' +
@@ -37,5 +38,6 @@
 
   }
     buildAbout();
+    A.mark && A.mark('about');
   };
 })(window.atlas = window.atlas || {});

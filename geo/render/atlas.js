@@ -186,6 +186,9 @@
     var overlays = {}, baseLayers = {};
     A.groups = {};
     A.overlays = overlays;
+    // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice
+    A.initialOn = [];
+    A.contextRenderer = L.canvas({pane: 'pane-context', padding: 0.2});
     map.createPane('pane-highlight').style.zIndex = 600;
     map.getPane('pane-highlight').style.pointerEvents = 'none';
     ORDER.forEach(function (o) {
@@ -202,7 +205,7 @@
         if (main.length) {
           A.groups.border = makeLayer('border', main);
           overlays[layerLabel('border', main.length, 'Border (OpenStreetMap, bridged stretches)')] = A.groups.border;
-          A.groups.border.addTo(map);
+          A.initialOn.push(A.groups.border);
         }
         if (ne.length) {
           A.groups['border-ne'] = makeLayer('border', ne);
@@ -215,10 +218,10 @@
       if (name === 'context') {
         var base = L.layerGroup([g, contextLabels(fc.features)]);
         baseLayers['Offline basemap: countries'] = base;
-        base.addTo(map);
+        A.initialOn.push(base);
       } else {
         overlays[layerLabel(name, fc.features.length)] = g;
-        g.addTo(map);
+        A.initialOn.push(g);
       }
     });
     makeSites(map);
@@ -230,7 +233,7 @@
     var lc = A.layerControl.getContainer().querySelector('.leaflet-control-layers-toggle');
     if (lc) { lc.setAttribute('aria-label', 'Layers'); lc.setAttribute('title', 'Layers'); }
     L.control.scale({metric: true, imperial: true, position: 'bottomleft'}).addTo(map);
-    fitInitial(map);
+    A.fitInitial = function () { fitInitial(map); };
     map.on('popupopen', function (e) { fitPopup(map, e.popup); });
     map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
     map.on('zoomend moveend', function () { layoutLabels(); });
@@ -403,6 +406,7 @@
     var g = L.geoJSON({type: 'FeatureCollection', features: features.filter(function (f) { return f.geometry; })}, {
       pane: name === 'events' ? 'pane-event-areas' : 'pane-' + name,
       interactive: name !== 'context',
+      renderer: name === 'context' ? A.contextRenderer : undefined,
       style: function (f) { return pathStyle(name, f); },
       pointToLayer: function (f, latlng) { return pointLayer(name, f, latlng); },
       onEachFeature: function (f, layer) {
@@ -881,9 +885,12 @@
     }
     var secs = document.querySelectorAll('#atlas-panel .tab-body');
     for (var j = 0; j < secs.length; j++) secs[j].hidden = secs[j].id !== 'tab-' + name;
+    // a tab's content is built the first time it is shown (hidden tabs cost nothing at start-up)
+    if (has(builders, name)) { var b = builders[name]; delete builders[name]; b(); }
   }
+  var builders = Object.create(null);
   // a panel element adds its tab: returns the tab's body
-  A.addTab = function (name, label) {
+  A.addTab = function (name, label, build) {
     var tabs = document.getElementById('atlas-tabs'), body = document.getElementById('atlas-panel-body');
     if (!tabs || !body) return null;
     var btn = h('button', {cls: 'tab', role: 'tab', 'data-tab': name, type: 'button', id: 'tab-' + name + '-label',
@@ -891,6 +898,7 @@
     tabs.appendChild(btn);
     var sec = h('section', {cls: 'tab-body', id: 'tab-' + name, role: 'tabpanel', 'aria-labelledby': 'tab-' + name + '-label', hidden: 'hidden'});
     body.appendChild(sec);
+    if (build) builders[name] = function () { build(sec); };
     if (tabs.children.length === 1) showTab(name);
     return sec;
   };
@@ -914,7 +922,9 @@
     Object.keys(A.features).forEach(function (id) {
       var r = A.features[id];
       var l = r.layer;
-      var drawn = A.map.hasLayer(l) && (l._path || l._icon || (l.getLayers && l.getLayers().some(function (x) { return x._path; })));
+      var onCanvas = function (x) { return x._renderer && x._renderer instanceof L.Canvas && A.map.hasLayer(x); };
+      var drawn = A.map.hasLayer(l) && (l._path || l._icon || onCanvas(l) ||
+        (l.getLayers && l.getLayers().some(function (x) { return x._path || onCanvas(x); })));
       if (!drawn) return;
       seen[r.layerName] = (seen[r.layerName] || 0) + 1;
     });
@@ -940,10 +950,13 @@
   };
 
   // ---------------------------------------------------------------- start / finish
+  A.marks = {};
+  A.mark = function (k) { A.marks[k] = Math.round(performance.now()); };
   A.start = function (map) {
     A.t0 = performance.now();
     readPalette();
     readData();
+    A.mark('data');
     A._ = {esc: esc, h: h, svg: svg, safeUrl: safeUrl, isEmpty: isEmpty, fmt: fmt, plural: plural, merge: merge,
       withTypeColor: withTypeColor, pipeStyle: pipeStyle, borderStyle: borderStyle, eventShape: eventShape,
       featureTitle: featureTitle, pathStyle: pathStyle, sourceList: sourceList, verdictBadge: verdictBadge, quoted: quoted,
@@ -958,10 +971,16 @@
     pinDocument();
     map.invalidateSize({animate: false});
     init(map);
+    A.mark('layers');
   };
   A.finish = function (map) {
+    A.mark('elements');
     if (A.fitInitial) A.fitInitial();
+    A.mark('fit');
+    (A.initialOn || []).forEach(function (g, i) { var t = performance.now(); g.addTo(map); A.marks['g' + i] = Math.round(performance.now() - t); });
+    A.mark('drawn');
     layoutLabels();
+    A.mark('labels');
     window.addEventListener('hashchange', applyHash);
     try { applyHash(); } catch (e) { notFound('feature', location.hash.slice(1)); }
     A.readyMs = performance.now();

@@ -52,9 +52,14 @@
       det.appendChild(h('summary', {text: 'Legend'}));
       var box = h('div', {cls: 'lg-body'});
       det.appendChild(box);
-      fill(box);
-      // event counts follow the date filter
-      document.addEventListener('atlas:time', function () { while (box.firstChild) box.removeChild(box.firstChild); fill(box); });
+      // filled when first opened; then its event counts follow the date filter
+      var filled = false;
+      det.addEventListener('toggle', function () { if (det.open && !filled) { filled = true; fill(box); } });
+      document.addEventListener('atlas:time', function () {
+        if (!filled) return;
+        while (box.firstChild) box.removeChild(box.firstChild);
+        fill(box);
+      });
       L.DomEvent.disableClickPropagation(det);
       L.DomEvent.disableScrollPropagation(det);
       return det;
@@ -135,5 +140,6 @@
   }
 
     addLegend(map);
+    A.mark && A.mark('legend');
   };
 })(window.atlas = window.atlas || {});

@@ -81,5 +81,6 @@
   }
 
     addMeasure(map);
+    A.mark && A.mark('measure');
   };
 })(window.atlas = window.atlas || {});

@@ -14,7 +14,10 @@
     // (a claim's claim, quote and what the sources say; a feature's quote, notes and other values).
     // A hit in the text shows the words around it, so the reader sees why it matched.
     var NOT_TEXT = {sources: 1, source_urls: 1, license: 1, attribution: 1, article_paragraph: 1, article_start: 1, article_end: 1};
-    var index = [];
+    // the index is built on the first search, not at start-up
+    var index = null;
+    function buildIndex() {
+    index = [];
     function tier(parts) { return parts.filter(function (v) { return !isEmpty(v); }).map(String).join(' \u2016 '); }
     Object.keys(A.features).forEach(function (id) {
       var r = A.features[id];
@@ -32,6 +35,7 @@
           isEmpty(c.measured_value) ? null : c.measured_value + (c.measured_unit ? ' ' + c.measured_unit : '')])});
     });
     index.forEach(function (it) { it.namesL = it.names.toLowerCase(); it.textL = it.text.toLowerCase(); });
+    }
     function snippet(text, at, n) {
       var a = Math.max(0, at - 30), b = Math.min(text.length, at + n + 30);
       var s = text.slice(a, b).split(' \u2016 ').join(' · ');
@@ -55,6 +59,7 @@
     A.search = function (q) {
       q = String(q || '').trim().toLowerCase().replace(/\s+/g, ' ');
       if (!q) return [];
+      if (!index) buildIndex();
       var words = q.split(' ');
       var hits = [];
       index.forEach(function (it, i) {
@@ -114,5 +119,6 @@
   }
 
     addSearch(map);
+    A.mark && A.mark('search');
   };
 })(window.atlas = window.atlas || {});

@@ -150,5 +150,6 @@
   }
 
     buildPanel();
+    A.mark && A.mark('story');
   };
 })(window.atlas = window.atlas || {});

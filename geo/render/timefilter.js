@@ -170,5 +170,6 @@
   }
 
     addTimeControl(map);
+    A.mark && A.mark('timefilter');
   };
 })(window.atlas = window.atlas || {});
