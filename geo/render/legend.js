@@ -54,7 +54,10 @@
       det.appendChild(box);
       // filled when first opened; then its event counts follow the date filter
       var filled = false;
-      det.addEventListener('toggle', function () { if (det.open && !filled) { filled = true; fill(box); } });
+      var fillOnce = function () { if (!filled) { filled = true; fill(box); } };
+      det.firstChild.addEventListener('click', fillOnce);
+      det.addEventListener('toggle', function () { if (det.open) fillOnce(); });
+      A.fillLegend = fillOnce;
       document.addEventListener('atlas:time', function () {
         if (!filled) return;
         while (box.firstChild) box.removeChild(box.firstChild);
