@@ -54,6 +54,8 @@ class Layer:
     #: The GeoPackage always holds ``<name>_point``, ``_line`` and ``_area`` tables, even when the
     #: layer has one geometry family (otherwise a layer is split only when it mixes families).
     gpkg_split_always: bool = False
+    #: The story map's first view frames this layer (the frontier: border, provinces, pipeline).
+    map_frame: bool = False
 
     @property
     def file(self) -> str:
@@ -76,13 +78,13 @@ class Layer:
 
 #: Every layer, in build/check/report order. The map draws them by ``map_pane``.
 LAYERS: tuple[Layer, ...] = (
-    Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420),
+    Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420, map_frame=True),
     Layer("provinces", "Balochistan (PK-BA) and Sistan and Baluchestan (IR-11)", "area", "basemap",
-          "Provinces", 360, qgis_labels=True),
+          "Provinces", 360, qgis_labels=True, map_frame=True),
     Layer("context", "Countries around the frontier (display basemap)", "area", "basemap",
           "Countries (offline basemap)", 250, in_atlas_extent=False),
     Layer("pipeline", "Iran–Pakistan ('Peace') gas pipeline and the South Pars field", "mixed", "layers",
-          "Gas pipeline", 430),
+          "Gas pipeline", 430, map_frame=True),
     Layer("markets", "Joint border (sustenance) markets", "point", "layers", "Border markets", 610,
           qgis_labels=True),
     Layer("crossings", "Official Iran–Pakistan border crossings", "point", "layers", "Border crossings", 620,

@@ -300,8 +300,9 @@
   // The first view shows the whole frontier: the border, both provinces and the pipeline from its
   // field to its end, inside the room the controls leave.
   function fitInitial(map) {
-    var b = groupBounds(['border', 'provinces', 'pipeline']) ||
-      groupBounds(Object.keys(A.groups).filter(function (n) { return n !== 'context'; }));
+    // the layers the catalog marks as the frame (map_frame), else every layer within the atlas extent
+    var names = function (key) { return ORDER.filter(function (o) { return o[key]; }).map(function (o) { return o.name; }); };
+    var b = groupBounds(names('frame')) || groupBounds(names('extent'));
     // Keep the view inside the offline basemap, so no edge of its land ever shows.
     var ctx = A.groups.context;
     var cb = ctx && ctx.getLayers().length ? ctx.getBounds() : null;
@@ -433,10 +434,11 @@
   // A market, a crossing and a place often stand on one point (Mand–Pishin, Gabd–Rimdan,
   // Chedgi–Kuhak): they become one site marker whose popup lists each of them, so every one of
   // them opens from a click on the map.
-  var SITE_LAYERS = ['markets', 'crossings', 'places'];
   function makeSites(map) {
     var byKey = {};
-    SITE_LAYERS.forEach(function (name) {
+    // every point layer of the catalog takes part; a site's symbol shows its marked members
+    ORDER.filter(function (o) { return o.geometry === 'point'; }).forEach(function (o) {
+      var name = o.name;
       var g = A.groups[name];
       if (!g) return;
       g.eachLayer(function (l) {
@@ -448,8 +450,9 @@
     A.sites = [];
     Object.keys(byKey).sort().forEach(function (key) {
       var members = byKey[key];
-      var place = members.filter(function (m) { return m.name === 'places'; })[0];
-      var marked = members.filter(function (m) { return m.name !== 'places'; });
+      // symbols (markers) are shown side by side; a plain point (a place) gives the site its label
+      var place = members.filter(function (m) { return !(m.layer instanceof L.Marker); })[0];
+      var marked = members.filter(function (m) { return m.layer instanceof L.Marker; });
       if (members.length < 2 || !marked.length) {
         if (place) placeLabel(place.layer, place.rec.feature);
         return;

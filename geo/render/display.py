@@ -141,4 +141,39 @@ def topology(layers: dict[str, dict[str, Any]], *, tolerance_m: float = DISPLAY_
     )
     out = topo.to_dict()
     out.pop("bbox", None)
-    return out
+    return _merge_equal_arcs(out)
+
+
+def _merge_equal_arcs(topo: dict[str, Any]) -> dict[str, Any]:
+    """Store once the arcs that simplification and quantization made equal (either way round)."""
+    first: dict[tuple[tuple[int, int], ...], int] = {}
+    remap: dict[int, int] = {}
+    kept: list[Any] = []
+    for i, arc in enumerate(topo["arcs"]):
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            pts.append((x, y))
+        key, rev = tuple(pts), tuple(reversed(pts))
+        if key in first:
+            remap[i] = first[key]
+        elif rev in first:
+            remap[i] = ~first[rev]
+        else:
+            first[key] = len(kept)
+            remap[i] = len(kept)
+            kept.append(arc)
+
+    def ref(a: int) -> int:
+        return remap[a] if a >= 0 else ~remap[~a]
+
+    def walk(a: Any) -> Any:
+        return [walk(x) for x in a] if isinstance(a, list) else ref(a)
+
+    for obj in topo["objects"].values():
+        for g in obj.get("geometries", []):
+            if "arcs" in g:
+                g["arcs"] = walk(g["arcs"])
+    topo["arcs"] = kept
+    return topo

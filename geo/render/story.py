@@ -116,9 +116,11 @@ def layer_order(layers: Mapping[str, Any]) -> list[dict[str, Any]]:
     for name in catalog.map_order():
         if name in layers:
             lyr = catalog.get(name)
-            out.append({"name": name, "label": lyr.map_label, "pane": lyr.map_pane, "geometry": lyr.geometry})
+            out.append({"name": name, "label": lyr.map_label, "pane": lyr.map_pane, "geometry": lyr.geometry,
+                        "frame": lyr.map_frame, "extent": lyr.in_atlas_extent})
     for name in sorted(n for n in layers if n not in known):
-        out.append({"name": name, "label": name, "pane": UNKNOWN_PANE, "geometry": "mixed"})
+        out.append({"name": name, "label": name, "pane": UNKNOWN_PANE, "geometry": "mixed", "frame": False,
+                    "extent": True})
     return out
 
 
