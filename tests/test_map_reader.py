@@ -121,6 +121,48 @@ def test_phone_taps_on_every_feature_never_scroll_the_document(chromium, real_ma
         assert page.atlas_errors == []
 
 
+def test_phone_reader_taps_through_every_passage_without_the_page_breaking(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (390, 844, True)) as page:
+        page.locator("#atlas-toggle").tap()
+        page.wait_for_timeout(200)
+        n = page.locator("a.passage[data-ref]").count()
+        assert n >= 30
+        for i in range(n):
+            if page.evaluate("document.getElementById('tab-article').hidden"):
+                page.locator("#tab-article-label").tap()  # a claim's passage shows the Claims tab
+            a = page.locator("a.passage[data-ref]").nth(i)
+            a.scroll_into_view_if_needed()  # scrolls the article box, which may scroll
+            page.evaluate("window.scrollTo(0, 0)")
+            a.tap()
+            page.wait_for_timeout(120)
+            assert _scroll(page) == [0, 0, 0], i
+            assert page.evaluate("window.atlas.selected") is not None
+        assert page.atlas_errors == []
+
+
+def test_labels_do_not_collide_at_zoom_7_and_full_screen_keeps_the_article(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (1440, 900, False)) as page:
+        page.evaluate("window.atlas.map.setView([27.5, 62.0], 7, {animate: false})")
+        page.wait_for_timeout(200)
+        rects = page.evaluate("""[...document.querySelectorAll('.place-label')].filter(e =>
+            !e.classList.contains('label-hidden') && getComputedStyle(e).display !== 'none')
+            .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent]; })
+            .filter(r => r[2] > r[0])""")
+        assert len(rects) >= 8
+        for i, a in enumerate(rects):
+            for b in rects[i + 1:]:
+                assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a[4], b[4])
+        # full screen takes the whole page (the article too), not the map's box alone
+        assert page.evaluate("(() => { let c = null; window.atlas.map.eachLayer(() => {});"
+                             " document.querySelectorAll('.leaflet-control-zoom-fullscreen').forEach(() => {});"
+                             " return window.atlas.fullscreenElement === document.documentElement; })()")
+        assert page.locator("#atlas-data-version").count() == 0  # the About tab is built when opened
+        page.locator("#tab-about-label").click()
+        from geo import version
+
+        assert page.locator("#atlas-data-version").inner_text() == version.DATA_VERSION
+
+
 # --------------------------------------------------------------------------- click targets
 def test_click_on_open_land_in_balochistan_opens_balochistan(chromium, real_map: Path) -> None:
     with _open(chromium, real_map, (1440, 900, False)) as page:

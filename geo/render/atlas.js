@@ -948,8 +948,9 @@
   // full screen shows the whole page (the article with the map), not the map alone
   A.fullscreen = function (map) {
     if (!L.Control.FullScreen) return;
+    A.fullscreenElement = document.documentElement;
     new L.Control.FullScreen({position: 'topleft', title: 'Full screen', titleCancel: 'Exit full screen',
-      fullscreenElement: document.documentElement}).addTo(map);
+      fullscreenElement: A.fullscreenElement}).addTo(map);
   };
 
   // ---------------------------------------------------------------- start / finish

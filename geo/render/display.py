@@ -107,7 +107,7 @@ def topology(layers: dict[str, dict[str, Any]], *, tolerance_m: float = DISPLAY_
     stay shared) and the whole is quantized and delta-encoded. Simplification plus quantization
     keep every drawn vertex and segment within ``tolerance_m`` of the layer's geometry.
     """
-    import geopandas as gpd
+    import geopandas as gpd  # type: ignore[import-untyped]
     import topojson as tp
     from shapely.geometry import shape
 
