@@ -182,6 +182,9 @@
 
   function init(map) {
     A.map = map;
+    var mc = map.getContainer();
+    mc.setAttribute('role', 'main');
+    mc.setAttribute('aria-label', 'Map of the Iran–Pakistan frontier');
     map.attributionControl.setPrefix('<span>Leaflet</span>');
     var overlays = {}, baseLayers = {};
     A.groups = {};
