@@ -294,6 +294,14 @@ def test_touch_targets_pinch_zoom_and_keyboard_order(chromium, real_map: Path) -
         for _ in range(12):
             page.keyboard.press("Tab")
             order.append(page.evaluate("!!document.activeElement.closest('.folium-map')"))
+            # focus is always visible: an outline of at least 2 px
+            # (a map shape shows it with a thick blue stroke instead of a box around it)
+            ring = page.evaluate("(() => { const e = document.activeElement, s = getComputedStyle(e);"
+                                 " return e.tagName === 'path' ? ['stroke', parseFloat(s.strokeWidth)]"
+                                 " : [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+            assert ring[0] != "none" and ring[1] >= 2, ring
+            if ring[0] == "stroke":
+                assert ring[1] >= 4, ring
         assert order[0] is False
         assert page.evaluate("[...document.querySelectorAll('path[data-layer=context]')].every(p =>"
                              " !p.classList.contains('leaflet-interactive') && p.getAttribute('tabindex') === null)")

@@ -14,6 +14,10 @@
   }
   function fill(ab) {
     if (opts.data_version) ab.appendChild(h('p', {cls: 'data-version'}, [h('strong', {text: 'Data version '}), h('span', {id: 'atlas-data-version', text: String(opts.data_version)})]));
+    var art = data.article || {};
+    ab.appendChild(h('p', {cls: 'article-meta'}, [h('strong', {text: 'The article: '}),
+      (art.title || '') + (art.publisher ? ', ' + art.publisher : '') + ', ' + (art.date || 'undated') +
+      (art.note ? '. ' + art.note : '')]));
     ab.appendChild(h('p', {text: 'Click a highlighted passage to fly to what it talks about; click a feature to find its passage. ' +
       'The layer switcher (top right) turns layers on and off; the base map is drawn from the ' +
       'atlas’s own country layer: the page needs no network and asks for nothing from it. Lengths measured with the ruler are geodesics on the WGS84 ellipsoid.'}));

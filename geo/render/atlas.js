@@ -672,7 +672,12 @@
     if (pt) box.appendChild(pt);
     // 4. the technical fields, folded
     var det = h('details', {cls: 'data-details'}, [h('summary', {text: 'Data details'})]);
-    var rest = factRows(p, all.filter(function (fl) { return plain.indexOf(fl[0]) < 0; }));
+    // fields this page has no label for (a new layer, new pipeline fields) are listed by name
+    var known = {};
+    all.forEach(function (fl) { known[fl[0]] = 1; });
+    var extra = Object.keys(p).filter(function (k) { return !known[k] && !SKIP[k] && k !== 'sources'; })
+      .map(function (k) { return [k, k.replace(/_/g, ' ')]; });
+    var rest = factRows(p, all.filter(function (fl) { return plain.indexOf(fl[0]) < 0; }).concat(FIELDS[name] ? extra : []));
     if (rest) det.appendChild(rest);
     if (p.sources) det.appendChild(h('div', {cls: 'popup-sec'}, [h('div', {cls: 'sec-h', text: 'Sources'}), sourceList(p.sources)]));
     det.appendChild(h('div', {cls: 'popup-id'}, [h('span', {text: 'id: '}), h('code', {text: id}), ' ',

@@ -134,9 +134,9 @@ class AtlasLayers(AtlasElement):
 
 
 _PANEL_HTML = """<a class="skip-link" href="#atlas-panel-body">Skip to the article</a>
-<header id="atlas-head"><h1 id="atlas-title"></h1><p id="atlas-sub"></p>
-<button id="atlas-toggle" type="button" aria-controls="atlas-panel" aria-expanded="true">
-<span class="close-l">Hide article</span><span class="open-l">Article &amp; claims</span></button></header>
+<header id="atlas-head"><button id="atlas-toggle" type="button" aria-controls="atlas-panel" aria-expanded="true">
+<span class="close-l">Hide article</span><span class="open-l">Article &amp; claims</span></button>
+<h1 id="atlas-title"></h1><p id="atlas-sub"></p></header>
 <aside id="atlas-panel" aria-label="Article, claims and sources">
   <div class="tabs" role="tablist" id="atlas-tabs"></div>
   <div id="atlas-panel-body" tabindex="-1"></div>

@@ -176,6 +176,7 @@ def build_payload(
             "title": (article or {}).get("title") or "",
             "publisher": (article or {}).get("publisher") or "",
             "date": (article or {}).get("date") or "",
+            "note": (article or {}).get("note") or "",
             "paragraphs": segs,
         },
         "unlinked": unplaced,
