@@ -17,6 +17,7 @@
 
   var A = (window.atlas = window.atlas || {});
   A.ready = false;
+  A.tEval = performance.now();
   A.features = Object.create(null);   // id -> {id, layerName, feature, layer, group, site}
   A.claimsById = Object.create(null);
   A.selected = null;
@@ -132,7 +133,9 @@
   // outline, so that nobody takes them for a boundary, and never take a click: the province or
   // place beneath answers it. They are reached from the article, the legend and search.
   function eventAreaStyle(col) {
-    return merge(withTypeColor(P.events.area, col), {stroke: false, fillOpacity: 0.1, interactive: false});
+    // drawn on a canvas: they take no clicks and need no element of their own
+    return merge(withTypeColor(P.events.area, col), {stroke: false, fillOpacity: 0.1, interactive: false,
+      renderer: A.areaRenderer});
   }
 
   // ---------------------------------------------------------------- data
@@ -192,13 +195,16 @@
     // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice
     A.initialOn = [];
     A.contextRenderer = L.canvas({pane: 'pane-context', padding: 0.2});
+    if (ORDER.some(function (o) { return o.name === 'events'; })) {
+      map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
+      A.areaRenderer = L.canvas({pane: 'pane-event-areas', padding: 0.2});
+    }
     map.createPane('pane-highlight').style.zIndex = 600;
     map.getPane('pane-highlight').style.pointerEvents = 'none';
     ORDER.forEach(function (o) {
       var name = o.name, fc = data.layers[name];
       if (!fc || !fc.features || !fc.features.length) return;
       map.createPane('pane-' + name).style.zIndex = o.pane;
-      if (name === 'events') map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
       var md = fc.metadata || {};
       if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
       if (name === 'border') {
@@ -239,7 +245,7 @@
     A.fitInitial = function () { fitInitial(map); };
     map.on('popupopen', function (e) { fitPopup(map, e.popup); });
     map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
-    map.on('zoomend moveend', function () { layoutLabels(); });
+    map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
   }
 
   // ---------------------------------------------------------------- popups on small screens
@@ -501,10 +507,21 @@
     var p = f.properties || {};
     var major = p.in_article === true || (typeof p.population === 'number' && p.population >= 200000);
     var rank = (p.in_article === true ? 2e9 : 0) + (typeof p.population === 'number' ? p.population : 0);
-    layer.bindTooltip(h('span', {text: p.name || String(f.id)}), {
-      permanent: true, direction: 'right', offset: [layer.atlasSite ? 20 : 6, 0], className: 'place-label' + (major ? '' : ' minor')
-    });
+    var bind = function () {
+      layer.bindTooltip(h('span', {text: p.name || String(f.id)}), {
+        permanent: true, direction: 'right', offset: [layer.atlasSite ? 20 : 6, 0], className: 'place-label' + (major ? '' : ' minor')
+      });
+    };
+    // minor places are labelled from zoom 7 on: their labels are made when first needed
+    if (major) bind(); else minorLabels.push(bind);
     labels.push({layer: layer, rank: rank, id: String(f.id)});
+  }
+  var minorLabels = [];
+  function labelMinor() {
+    if (!minorLabels.length || A.map.getZoom() < 7) return;
+    var todo = minorLabels;
+    minorLabels = [];
+    todo.forEach(function (b) { b(); });
   }
   // Greedy placement, most important first (places in the article, then by population): a label
   // that would overlap one already placed (or another site's symbol) is hidden at this zoom.
@@ -927,6 +944,18 @@
     crossings: 'Crossing', border: 'Border', provinces: 'Province', context: 'Country', missing: 'Missing'};
 
   // ---------------------------------------------------------------- counts (what Leaflet really drew)
+  function isDrawn(l) {
+    var onCanvas = function (x) { return x._renderer && x._renderer instanceof L.Canvas && A.map.hasLayer(x); };
+    return A.map.hasLayer(l) && !!(l._path || l._icon || onCanvas(l) ||
+      (l.getLayers && l.getLayers().some(function (x) { return x._path || onCanvas(x); })));
+  }
+  // ids of the features of a layer that are on the map now (SVG, canvas or marker)
+  A.drawnIds = function (layerName) {
+    return Object.keys(A.features).filter(function (id) {
+      var r = A.features[id];
+      return r.layerName === layerName && isDrawn(r.layer);
+    });
+  };
   A.counts = function () {
     var out = {};
     var seen = {};
