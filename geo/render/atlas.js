@@ -194,10 +194,10 @@
     A.overlays = overlays;
     // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice
     A.initialOn = [];
-    A.contextRenderer = L.canvas({pane: 'pane-context', padding: 0.2});
+    A.contextRenderer = L.canvas({pane: 'pane-context'});
     if (ORDER.some(function (o) { return o.name === 'events'; })) {
       map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
-      A.areaRenderer = L.canvas({pane: 'pane-event-areas', padding: 0.2});
+      A.areaRenderer = L.canvas({pane: 'pane-event-areas'});
     }
     map.createPane('pane-highlight').style.zIndex = 600;
     map.getPane('pane-highlight').style.pointerEvents = 'none';
