@@ -81,6 +81,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420, map_frame=True),
     Layer("provinces", "Balochistan (PK-BA) and Sistan and Baluchestan (IR-11)", "area", "basemap",
           "Provinces", 360, qgis_labels=True, map_frame=True),
+    Layer("admin1", "Provinces and territories of Iran and Pakistan (admin-1)", "area", "basemap",
+          "All provinces (admin-1)", 300),
     Layer("context", "Countries around the frontier (display basemap)", "area", "basemap",
           "Countries (offline basemap)", 250, in_atlas_extent=False),
     Layer("pipeline", "Iran–Pakistan ('Peace') gas pipeline and the South Pars field", "mixed", "layers",

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, validate
+from geo import catalog, dates
 from geo import styles as qgis_styles
 
 GPKG_NAME = "frontier.gpkg"
@@ -111,7 +111,7 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
             day = None
             if isinstance(v, str):
                 try:
-                    first, _, prec = validate.parse_partial_date(v)
+                    first, _, prec = dates.parse_partial_date(v)
                     day = first.isoformat() if prec == "day" else None
                 except ValueError:
                     day = None

@@ -291,7 +291,7 @@ def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
         _symbols(s, layer)
     elif layer == "events":
         _events(s, fc)
-    elif layer == "provinces":
+    elif layer in ("provinces", "admin1"):  # admin-1 units drawn like the frontier provinces
         _provinces(s)
     elif layer == "context":
         _context(s)

@@ -24,7 +24,7 @@ from trust_fixtures import good_claims, good_layers
 from geo import catalog, export, settings
 
 FEATURE_TABLES = {
-    "border": ("LineString", 3), "provinces": ("Polygon", 2), "context": ("Polygon", 2),
+    "border": ("LineString", 3), "provinces": ("Polygon", 2), "admin1": ("Polygon", 2), "context": ("Polygon", 2),
     "pipeline_point": ("Point", 1), "pipeline_line": ("LineString", 2), "markets": ("Point", 1),
     "crossings": ("Point", 1), "places": ("Point", 2), "events_point": ("Point", 1),
     "events_line": ("LineString", 1), "events_area": ("Polygon", 1),
