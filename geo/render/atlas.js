@@ -19,6 +19,7 @@
   A.ready = false;
   A.tEval = performance.now();
   A.features = Object.create(null);   // id -> {id, layerName, feature, layer, group, site}
+  A.records = [];                     // every feature's record, in drawing order
   A.claimsById = Object.create(null);
   A.selected = null;
   function has(obj, k) { return typeof k === 'string' && Object.prototype.hasOwnProperty.call(obj, k); }
@@ -146,8 +147,22 @@
     ORDER = data.order || [];
     ORDER.forEach(function (o) { LABEL[o.name] = o.label; });
     // lines and areas come as one TopoJSON topology: shared lines are stored once
-    Object.keys(data.layers).forEach(function (n) { data.layers[n].features.forEach(function (f) { f.type = 'Feature'; }); });
+    Object.keys(data.layers).forEach(function (n) {
+      var common = data.layers[n].common || {};
+      var keys = Object.keys(common);
+      data.layers[n].features.forEach(function (f) {
+        f.type = 'Feature';
+        // properties shared by every feature of the layer are embedded once (geo/render/story.py)
+        if (keys.length) {
+          var p = {};
+          keys.forEach(function (k) { p[k] = common[k]; });
+          Object.keys(f.properties || {}).forEach(function (k) { p[k] = f.properties[k]; });
+          f.properties = p;
+        }
+      });
+    });
     var topo = data.topology;
+    if (topo && topo.arcs_encoding === 'polyline-delta') topo.arcs = topo.arcs.map(decodeArc);
     if (topo && topo.objects && window.topojson) {
       Object.keys(topo.objects).forEach(function (name) {
         var fc = data.layers[name];
@@ -165,6 +180,18 @@
         claimsByFeature[fid].push(c);
       });
     });
+  }
+
+  // an arc's string -> its [dx, dy] integer pairs (geo/render/display.py encode_arc)
+  function decodeArc(str) {
+    var out = [], vals = [], i = 0, n = str.length;
+    while (i < n) {
+      var shift = 0, v = 0, b;
+      do { b = str.charCodeAt(i++) - 63; v |= (b & 0x1f) << shift; shift += 5; } while (b >= 0x20);
+      vals.push(v & 1 ? ~(v >>> 1) : v >>> 1);
+    }
+    for (var k = 0; k + 1 < vals.length; k += 2) out.push([vals[k], vals[k + 1]]);
+    return out;
   }
 
   function featureTitle(f, layerName) {
@@ -421,7 +448,12 @@
       pointToLayer: function (f, latlng) { return pointLayer(name, f, latlng); },
       onEachFeature: function (f, layer) {
         var id = String(f.id);
-        A.features[id] = {id: id, layerName: name, feature: f, layer: layer};
+        // ids are unique within a layer; where two layers share one (admin1 and provinces both
+        // hold PK-BA) a deep link or passage means the upper layer's; every record is kept
+        var rec = {id: id, layerName: name, feature: f, layer: layer};
+        A.features[id] = rec;
+        A.records.push(rec);
+        layer.atlasRec = rec;
         tag(layer, name, id);
         if (name === 'context') return;   // the basemap: no tooltip, popup or tab stop
         var isArea = name === 'events' && /Polygon/.test(f.geometry.type);
@@ -432,10 +464,7 @@
         layer.on('click', function () { select(id, {fly: false, from: 'map'}); });
       }
     });
-    g.eachLayer(function (l) {
-      var id = l.feature && String(l.feature.id);
-      if (id && has(A.features, id)) A.features[id].group = g;
-    });
+    A.records.forEach(function (r) { if (r.layerName === name && !r.group) r.group = g; });
     return g;
   }
 
@@ -453,7 +482,7 @@
       g.eachLayer(function (l) {
         var ll = l.getLatLng();
         var key = ll.lat.toFixed(5) + ',' + ll.lng.toFixed(5);
-        (byKey[key] = byKey[key] || []).push({name: name, layer: l, rec: A.features[String(l.feature.id)]});
+        (byKey[key] = byKey[key] || []).push({name: name, layer: l, rec: l.atlasRec});
       });
     });
     A.sites = [];
@@ -951,24 +980,12 @@
   }
   // ids of the features of a layer that are on the map now (SVG, canvas or marker)
   A.drawnIds = function (layerName) {
-    return Object.keys(A.features).filter(function (id) {
-      var r = A.features[id];
-      return r.layerName === layerName && isDrawn(r.layer);
-    });
+    return A.records.filter(function (r) { return r.layerName === layerName && isDrawn(r.layer); })
+      .map(function (r) { return r.id; });
   };
   A.counts = function () {
     var out = {};
-    var seen = {};
-    Object.keys(A.features).forEach(function (id) {
-      var r = A.features[id];
-      var l = r.layer;
-      var onCanvas = function (x) { return x._renderer && x._renderer instanceof L.Canvas && A.map.hasLayer(x); };
-      var drawn = A.map.hasLayer(l) && (l._path || l._icon || onCanvas(l) ||
-        (l.getLayers && l.getLayers().some(function (x) { return x._path || onCanvas(x); })));
-      if (!drawn) return;
-      seen[r.layerName] = (seen[r.layerName] || 0) + 1;
-    });
-    Object.keys(seen).forEach(function (ln) { out[ln] = seen[ln]; });
+    A.records.forEach(function (r) { if (isDrawn(r.layer)) out[r.layerName] = (out[r.layerName] || 0) + 1; });
     return out;
   };
   A.showAllOverlays = function () {

@@ -156,8 +156,18 @@ def build_payload(
             if g is not None and g.get("type") in ("Point", "MultiPoint"):
                 out["geometry"] = display.display_geometry(g)
             feats.append(out)
+        # a property with one value in every feature is stored once, in "common" (restored in the page)
+        common: dict[str, Any] = {}
+        if len(feats) > 1:
+            first = feats[0]["properties"]
+            for k, v in first.items():
+                if all(k in f["properties"] and f["properties"][k] == v for f in feats[1:]):
+                    common[k] = v
+            for f in feats:
+                f["properties"] = {k: v for k, v in f["properties"].items() if k not in common}
         shown[o["name"]] = {
             "metadata": {k: (md or {}).get(k) for k in ("title", "description", "license", "attribution")},
+            "common": common,
             "features": feats,
         }
     topo = display.topology({o["name"]: layers[o["name"]] for o in order})
