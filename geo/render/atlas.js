@@ -424,6 +424,10 @@
       var c = PROVINCE_COLORS[p.country_iso] || P.provinces.default;
       return merge({color: c}, P.provinces.style, {fillColor: c});
     }
+    if (name === 'admin1') {   // every province of both countries: quiet, under the frontier provinces
+      var c1 = PROVINCE_COLORS[p.country_iso] || P.provinces.default;
+      return {color: c1, weight: 0.8, opacity: 0.55, fillColor: c1, fillOpacity: 0.03};
+    }
     if (name === 'border') return borderStyle(p, f.id);
     if (name === 'pipeline') return pipeStyle(p);
     if (name === 'events') {
