@@ -143,6 +143,7 @@
   var data, claimsByFeature = Object.create(null), ORDER = [], LABEL = Object.create(null);
   function readData() {
     data = JSON.parse(document.getElementById('atlas-data').textContent);
+    A.mark('parsed');
     A.data = data;
     ORDER = data.order || [];
     ORDER.forEach(function (o) { LABEL[o.name] = o.label; });
@@ -163,6 +164,7 @@
     });
     var topo = data.topology;
     if (topo && topo.arcs_encoding === 'polyline-delta') topo.arcs = topo.arcs.map(decodeArc);
+    A.mark('arcs');
     if (topo && topo.objects && window.topojson) {
       Object.keys(topo.objects).forEach(function (name) {
         var fc = data.layers[name];
@@ -222,6 +224,11 @@
     // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice
     A.initialOn = [];
     A.contextRenderer = L.canvas({pane: 'pane-context'});
+    // the many admin-1 units are drawn on one canvas (it still answers clicks and hovers)
+    if (ORDER.some(function (o) { return o.name === 'admin1'; })) {
+      map.createPane('pane-admin1').style.zIndex = ORDER.filter(function (o) { return o.name === 'admin1'; })[0].pane;
+      A.admin1Renderer = L.canvas({pane: 'pane-admin1'});
+    }
     if (ORDER.some(function (o) { return o.name === 'events'; })) {
       map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
       A.areaRenderer = L.canvas({pane: 'pane-event-areas'});
@@ -231,7 +238,7 @@
     ORDER.forEach(function (o) {
       var name = o.name, fc = data.layers[name];
       if (!fc || !fc.features || !fc.features.length) return;
-      map.createPane('pane-' + name).style.zIndex = o.pane;
+      (map.getPane('pane-' + name) || map.createPane('pane-' + name)).style.zIndex = o.pane;
       var md = fc.metadata || {};
       if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
       if (name === 'border') {
@@ -447,7 +454,7 @@
     var g = L.geoJSON({type: 'FeatureCollection', features: features.filter(function (f) { return f.geometry; })}, {
       pane: name === 'events' ? 'pane-event-areas' : 'pane-' + name,
       interactive: name !== 'context',
-      renderer: name === 'context' ? A.contextRenderer : undefined,
+      renderer: name === 'context' ? A.contextRenderer : (name === 'admin1' ? A.admin1Renderer : undefined),
       style: function (f) { return pathStyle(name, f); },
       pointToLayer: function (f, latlng) { return pointLayer(name, f, latlng); },
       onEachFeature: function (f, layer) {
@@ -1039,7 +1046,7 @@
     A.mark('elements');
     if (A.fitInitial) A.fitInitial();
     A.mark('fit');
-    (A.initialOn || []).forEach(function (g, i) { var t = performance.now(); g.addTo(map); A.marks['g' + i] = Math.round(performance.now() - t); });
+    (A.initialOn || []).forEach(function (g) { g.addTo(map); });
     A.mark('drawn');
     layoutLabels();
     A.mark('labels');
