@@ -14,12 +14,12 @@ import json
 import math
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from geo import measure, settings
+from geo import files, measure, settings
 from geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -95,11 +95,7 @@ def check_path(path: str) -> Path:
     if _URL.match(path) or path.startswith("/vsi") or path.lower().startswith(("vsi", "zip:")):
         raise InputError(f"{path}: URLs and GDAL virtual paths are refused (geo lengths never "
                          "touches the network); download the file and pass its local path")
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory, expected a file")
+    p = files.check_regular(path)  # no FIFO, device or symlink loop: each would hang or loop
     suffix = p.suffix.lower()
     if suffix not in GEOJSON_SUFFIXES + OGR_SUFFIXES:
         kinds = ", ".join(GEOJSON_SUFFIXES + OGR_SUFFIXES)
@@ -435,8 +431,17 @@ def _read_errors(path: str) -> Iterator[None]:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
+def _check_json_file(path: str) -> None:
+    """What `geo validate` refuses is refused here too: not a regular file, not UTF-8 (RFC 8259)."""
+    files.check_regular(path)
+    with _read_errors(path), open(path, "rb") as fh:
+        head = fh.read(4)
+    files.check_json_start(head, files.display(path))
+
+
 def read_geojson(path: str, *, keep_coords: bool = False, crs: Any = None) -> Source:
     """Stream a GeoJSON file and measure every line (and polygon perimeter) in it."""
+    _check_json_file(path)
     if not keep_coords and crs is None:
         try:
             small = Path(path).stat().st_size <= SMALL_FILE_BYTES
@@ -550,8 +555,9 @@ def _line_parts(geom: Any, path: str, label: str) -> list[list[Any]]:
 def read_geojson_small(path: str) -> Source:
     """A small GeoJSON file: json.loads + pyproj on lists (no numpy, fast start-up)."""
     try:
-        with _read_errors(path), open(path, "rb") as fh:
-            obj = json.loads(fh.read())
+        with _read_errors(path):
+            text = files.decode_json_text(files.read_bytes(path, max_bytes=SMALL_FILE_BYTES * 2), files.display(path))
+            obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     crs = _legacy_crs(obj.get("crs"), path) if isinstance(obj, dict) else None
@@ -810,14 +816,6 @@ def read_any(path: str, *, keep_coords: bool = False) -> list[Source]:
 # -- our layers --------------------------------------------------------------------------------
 
 
-def display_path(p: Path) -> str:
-    """A layer path as people type it from the repository root (layers/border.geojson)."""
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
-
-
 #: The layers whose lengths mean something: the border (and its variants) and the pipeline.
 #: Other layers (events) draw lines that repeat these geometries; measure them by path.
 LENGTH_LAYERS: tuple[str, ...] = ("border.geojson", "pipeline.geojson")
@@ -832,10 +830,10 @@ def read_layers(layers_dir: Path = settings.LAYERS_DIR, *, keep_coords: bool = T
     paths = layer_paths(layers_dir)
     if not paths:
         names = " or ".join(LENGTH_LAYERS)
-        raise InputError(f"{display_path(layers_dir)}: no {names} found; run `geo build` first")
+        raise InputError(f"{files.relative(layers_dir)}: no {names} found; run `geo build` first")
     out = []
     for p in paths:
-        src = read_geojson(display_path(p), keep_coords=keep_coords)
+        src = read_geojson(files.relative(p), keep_coords=keep_coords)
         src.features = [f for f in src.features if f.geometry_type in LINE_TYPES]
         if src.features:
             out.append(src)
@@ -856,7 +854,7 @@ def load_frontier(layers_dir: Path = settings.LAYERS_DIR) -> Frontier:
     for p in (border_path, context_path):
         if not p.exists():
             raise InputError(f"{p}: missing; the per-country split needs it (run `geo build`)")
-    src = read_geojson(display_path(border_path), keep_coords=True)
+    src = read_geojson(files.relative(border_path), keep_coords=True)
     osm = [f for f in src.features if f.fid == "border-osm"]
     if not osm or not osm[0].coords:
         raise InputError(f"{border_path}: no feature 'border-osm' to split lines at")

@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from geo import files
 from geo.errors import GeoError, InputError
+from geo.files import escape
 
 #: --units choices; metres per unit live in geo.measure.UNIT_M. Kept here so that building
 #: the `geo` parser (for any subcommand) imports nothing heavy.
@@ -130,7 +132,7 @@ def _warn_swapped(sources: list[Any]) -> None:
 
     for s in sources:
         if s.bbox is not None and measure.looks_swapped(s.bbox):
-            print(f"geo: warning: {s.path}: coordinates look like lat/lon swapped (swapped, they would "
+            print(f"geo: warning: {escape(s.path)}: coordinates look like lat/lon swapped (swapped, they would "
                   "fall in the Iran-Pakistan frontier area); GeoJSON order is lon, lat", file=sys.stderr)
 
 
@@ -142,11 +144,11 @@ def _warn_sources(sources: list[Any]) -> None:
     """What reading left for stderr: stated lengths that cannot be used, fields renamed."""
     for s in sources:
         for line in s.warnings[:MAX_WARNINGS_PER_SOURCE]:
-            print(f"geo: warning: {line}", file=sys.stderr)
+            print(f"geo: warning: {escape(line)}", file=sys.stderr)
         more = len(s.warnings) - MAX_WARNINGS_PER_SOURCE
         if more > 0:
             where = s.path if s.layer == Path(s.path).stem else f"{s.path}: layer {s.layer}"
-            print(f"geo: warning: {where}: {more:,} more such warnings", file=sys.stderr)
+            print(f"geo: warning: {escape(where)}: {more:,} more such warnings", file=sys.stderr)
 
 
 def _report(sources: list[Any], comparisons: list[Any], unit: str, tolerance: float) -> dict[str, Any]:
@@ -245,7 +247,7 @@ def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
         return 0
     if chk["failed"]:
         for line in chk["failures"]:
-            print(f"geo: check failed: {line}", file=sys.stderr)
+            print(f"geo: check failed: {escape(line)}", file=sys.stderr)
         print(f"geo: check: {chk['failed']} of {chk['compared']} stated lengths outside "
               f"±{report['tolerance_pct']:g}% or impossible", file=sys.stderr)
         return 1
@@ -266,6 +268,7 @@ def _fmt(v: Any, nd: int = 3) -> str:
 
 def _align(rows: list[list[str]], right: set[int], out: TextIO) -> None:
     """Aligned columns under a dashed rule; columns empty in every data row are dropped."""
+    rows = [[escape(c) for c in r] for r in rows]  # ids and names may hold ESC, CR, LF
     keep = [i for i in range(len(rows[0])) if any(r[i] for r in rows[1:])]
     rows = [[r[i] for i in keep] for r in rows]
     right = {keep.index(i) for i in right if i in keep}
@@ -281,8 +284,8 @@ def _write_table(report: dict[str, Any], out: TextIO, unit: str) -> None:
     u = unit
     out.write(f"Lengths in {u}, {report['method']}.\n")
     for s in report["sources"]:
-        out.write(f"\n{s['path']}" + (f" [{s['layer']}]" if s["layer"] != Path(s["path"]).stem else ""))
-        out.write(f"  (CRS: {s['crs']})\n")
+        out.write("\n" + escape(f"{s['path']}" + (f" [{s['layer']}]" if s["layer"] != Path(s["path"]).stem else "")))
+        out.write(escape(f"  (CRS: {s['crs']})") + "\n")
         if not s["features"]:  # a point layer: nothing measured, only what was skipped
             out.write(_skipped_line(s["skipped"]))
             continue
@@ -383,8 +386,8 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
     else:
         path = layers_dir / "border.geojson"
         if not path.exists():
-            raise InputError(f"{lengths.display_path(path)}: missing; run `geo build` first")
-        src = lengths.read_geojson(lengths.display_path(path), keep_coords=True)
+            raise InputError(f"{files.relative(path)}: missing; run `geo build` first")
+        src = lengths.read_geojson(files.relative(path), keep_coords=True)
         by_id = {f.fid: f for f in src.features}
         if "border-osm" not in by_id:
             raise InputError(f"{path}: no feature 'border-osm'")
@@ -413,9 +416,9 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
                 w.writerow([r["line"], _csv(r["tolerance_m"]), r["vertices"], r["length_m"], r[f"length_{u}"]])
     else:
         out = sys.stdout
-        out.write(f"Resolution curve of {target.fid} ({target.path}"
-                  + (f" [{target.layer}]" if target.layer != Path(target.path).stem else "")
-                  + f"), geodesic WGS84, {u}.\n\n")
+        out.write(escape(f"Resolution curve of {target.fid} ({target.path}"
+                         + (f" [{target.layer}]" if target.layer != Path(target.path).stem else "")
+                         + f"), geodesic WGS84, {u}.") + "\n\n")
         base = points[0].length_m
         rows = [["line", "vertices", f"length {u}", "vs source"]]
         for p in points:

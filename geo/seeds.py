@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import settings
+from geo import files, settings
 from geo.errors import SeedError
 
 #: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
@@ -152,16 +152,9 @@ def _convert(col: Column, raw: str) -> Any:
     raise AssertionError(t)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
     """Read one seed CSV, check it against ``table`` and return typed rows (dicts in column order)."""
-    name = _display(path)
+    name = files.display(path)
     text = _decode(path, what=f"{table.filename} seed table", max_bytes=MAX_SEED_BYTES, unit="row")
     if not text:
         raise SeedError(f"{name}: file is empty (expected a header row: {','.join(table.names)})")
@@ -217,13 +210,8 @@ def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
 def _decode(path: Path, *, what: str, max_bytes: int, unit: str) -> str:
     """Bytes of a seed file as UTF-8 text, after the checks every seed file shares
     (exists, size, encoding, NUL bytes); errors name the file and the ``unit`` (row/line)."""
-    name = _display(path)
-    if not path.exists():
-        raise SeedError(f"{name}: file not found (expected the {what})")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise SeedError(f"{name}: file is {size} bytes; a {what} is at most {max_bytes}")
-    data = path.read_bytes()
+    name = files.display(path)
+    data = files.read_bytes(path, max_bytes=max_bytes, what=what, error=SeedError)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -238,7 +226,7 @@ def _decode(path: Path, *, what: str, max_bytes: int, unit: str) -> str:
 def read_text(path: Path, *, what: str = "text file", max_bytes: int = MAX_SEED_BYTES) -> str:
     """A hand-edited UTF-8 text seed (e.g. article.txt), checked like a table: size, encoding,
     NUL and control characters, markup. Errors name the file and line."""
-    name = _display(path)
+    name = files.display(path)
     text = _decode(path, what=what, max_bytes=max_bytes, unit="line")
     for num, line_text in enumerate(text.splitlines(), start=1):
         if "\x00" in line_text or _CONTROL.search(line_text):
@@ -281,7 +269,7 @@ def check_refs(
         for ref in value if isinstance(value, list) else [value]:
             if ref not in known_set:
                 raise SeedError(
-                    f"{_display(path)} row {rec['_row']}, column {column}: unknown {what} {ref!r}"
+                    f"{files.display(path)} row {rec['_row']}, column {column}: unknown {what} {ref!r}"
                 )
 
 
