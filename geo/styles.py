@@ -19,13 +19,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from geo import catalog
 from geo import palette as pal
 
 HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-#: The layers that have a generated style.
-STYLED_LAYERS: tuple[str, ...] = ("border", "provinces", "context", "pipeline", "markets", "crossings", "places",
-                                  "events")
-_GEOMETRY_TYPE = {"border": "1", "provinces": "2", "context": "2", "markets": "0", "crossings": "0", "places": "0"}
+#: QGIS ``layerGeometryType`` of a catalog geometry family (a mixed layer writes none).
+_GEOMETRY_TYPE = {"point": "0", "line": "1", "area": "2"}
 
 
 # ---------------------------------------------------------------------------- values
@@ -135,9 +134,10 @@ bufferJoinStyle="128" bufferNoFill="1" bufferBlendMode="0"/>
    <rendering scaleVisibility="0" obstacle="1" drawLabels="1" upsidedownLabels="0" labelPerPart="0"/>
   </settings>
  </labeling>"""
-#: Name labels (as the hand-made styles had them): layer -> (font size pt, text colour).
-_LABELS = {"markets": ("8", "34,34,34,255"), "crossings": ("8", "34,34,34,255"), "places": ("8", "34,34,34,255"),
-           "provinces": ("9", "51,51,51,255")}
+#: Name labels (as the hand-made styles had them) of a layer with ``qgis_labels``, by geometry
+#: family: (font size pt, text colour).
+_LABELS = {"point": ("8", "34,34,34,255"), "area": ("9", "51,51,51,255"), "line": ("8", "34,34,34,255"),
+           "mixed": ("8", "34,34,34,255")}
 
 
 class _Style:
@@ -155,15 +155,16 @@ class _Style:
         ET.SubElement(self.rules, "rule", {"key": f"{{rule-{len(self.rules):02d}}}", "filter": filter_, "label": label,
                                            "symbol": name})
 
-    def text(self, layer: str) -> str:
+    def text(self, layer: catalog.Layer) -> str:
         ET.indent(self.root, space=" ")
         body = ET.tostring(self.root, encoding="unicode")
         tail = ""
-        if layer in _LABELS:
-            tail += _LABELING.format(size=_LABELS[layer][0], color=_LABELS[layer][1]) + "\n"
+        if layer.qgis_labels:
+            size, col = _LABELS[layer.geometry]
+            tail += _LABELING.format(size=size, color=col) + "\n"
         tail += " <blendMode>0</blendMode>\n <featureBlendMode>0</featureBlendMode>\n"
-        if layer in _GEOMETRY_TYPE:
-            tail += f" <layerGeometryType>{_GEOMETRY_TYPE[layer]}</layerGeometryType>\n"
+        if layer.geometry in _GEOMETRY_TYPE:
+            tail += f" <layerGeometryType>{_GEOMETRY_TYPE[layer.geometry]}</layerGeometryType>\n"
         body = body.replace("\n</qgis>", "\n" + tail + "</qgis>")
         return HEADER + body + "\n"
 
@@ -258,14 +259,29 @@ def _places(s: _Style) -> None:
     s.rule("ELSE", "Place (sourced coordinate)", "marker", marker_layer(pal.PLACE))
 
 
+def _generic(s: _Style, family: str) -> None:
+    """A layer with no style of its own: the web map's fallback symbols, one rule per geometry family."""
+    if family in ("point", "mixed"):
+        where = "geometry_type($geometry) = 'Point'" if family == "mixed" else "ELSE"
+        s.rule(where, "Feature", "marker", marker_layer(pal.FALLBACK_POINT))
+    if family in ("line", "mixed"):
+        where = "geometry_type($geometry) = 'Line'" if family == "mixed" else "ELSE"
+        s.rule(where, "Feature", "line", line_layer(pal.FALLBACK_PATH))
+    if family in ("area", "mixed"):
+        where = "geometry_type($geometry) = 'Polygon'" if family == "mixed" else "ELSE"
+        s.rule(where, "Feature", "fill", fill_layer(pal.FALLBACK_PATH))
+
+
 def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
-    """The QGIS style of ``layer`` (QML text), or None for a layer the palette does not style.
+    """The QGIS style of ``layer`` (QML text), or None for a layer the catalog does not style.
 
     ``fc`` (the layer's FeatureCollection) is needed only for events: types outside the
     palette's fixed ones get their colours in the order they appear, as on the web map.
+    A styled catalog layer with no rules of its own here gets the web map's fallback symbols.
     """
-    if layer not in STYLED_LAYERS:
+    if not catalog.has(layer) or not catalog.get(layer).styled:
         return None
+    lyr = catalog.get(layer)
     s = _Style()
     if layer == "pipeline":
         _pipeline(s)
@@ -279,6 +295,8 @@ def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
         _provinces(s)
     elif layer == "context":
         _context(s)
-    else:
+    elif layer == "places":
         _places(s)
-    return s.text(layer)
+    else:
+        _generic(s, lyr.geometry)
+    return s.text(lyr)

@@ -37,18 +37,12 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from geo import files, settings
+from geo import catalog, files, settings
 from geo.errors import InputError
 
-#: The layers of design.md, in the order they are checked and reported.
-LAYER_NAMES: tuple[str, ...] = (
-    "border", "provinces", "context", "pipeline", "markets", "crossings", "places", "events",
-)
 #: RFC 7946 section 11.2 (and sgillies): never more than 7 decimals. We write 6.
 MAX_DECIMALS: int = 7
 #: Every non-context layer lies inside this box (west, south, east, north); a point outside it
@@ -127,21 +121,22 @@ def parse_partial_date(value: str) -> tuple[dt.date, dt.date, str]:
 # ---------------------------------------------------------------- schemas
 
 
-@cache
-def schema(name: str) -> dict[str, Any]:
-    """The JSON Schema shipped for layer ``name`` (or ``claims``), from geo/schemas/."""
-    fname = "claims.json" if name == "claims" else f"{name}.schema.json"
-    text = resources.files("geo").joinpath("schemas", fname).read_text(encoding="utf-8")
-    return json.loads(text)
 
 
-def property_names(layer: str) -> list[str]:
-    """The properties of ``layer`` in their fixed order (design.md), from its schema."""
-    return list(schema(layer)["properties"]["properties"]["properties"])
+#: Layer name -> (its schema, the validator compiled from it): compiled once per schema.
+_VALIDATORS: dict[str, tuple[dict[str, Any], Any]] = {}
 
 
-@cache
 def _validator(name: str) -> Any:
+    sch = catalog.schema(name)
+    hit = _VALIDATORS.get(name)
+    if hit is None or hit[0] is not sch:
+        hit = (sch, _compile(sch))
+        _VALIDATORS[name] = hit
+    return hit[1]
+
+
+def _compile(sch: dict[str, Any]) -> Any:
     import jsonschema
 
     checker = jsonschema.FormatChecker()
@@ -152,8 +147,8 @@ def _validator(name: str) -> Any:
             parse_partial_date(value)
         return True
 
-    cls = jsonschema.validators.validator_for(schema(name))
-    return cls(schema(name), format_checker=checker)
+    cls = jsonschema.validators.validator_for(sch)
+    return cls(sch, format_checker=checker)
 
 
 def _schema_problems(name: str, instance: Any) -> list[tuple[list[Any], str]]:
@@ -380,8 +375,8 @@ def _check_properties(layer: str, fid: str, props: Mapping[str, Any]) -> list[tu
     for key, value in props.items():
         if isinstance(value, str) and _MARKUP.search(value) and not key.endswith("url") and key != "source_urls":
             out.append(("markup", f"properties.{key}: contains HTML or script ({_short(repr(value), 60)})"))
-    if layer in LAYER_NAMES:
-        order = property_names(layer)
+    if catalog.has(layer):
+        order = catalog.property_names(layer)
         keys = list(props)
         if set(keys) == set(order) and keys != order:
             first = next(i for i, (a, b) in enumerate(zip(keys, order, strict=True)) if a != b)
@@ -448,7 +443,7 @@ def _check_collection(layer: str, fc: Any, shapes: dict[str, dict[str, Any]],
     if not isinstance(feats, list):
         add("*", "collection", "'features' is missing or not an array")
         return problems, 0
-    if layer in LAYER_NAMES:
+    if catalog.has(layer):
         if fc.get("name") != layer:
             add("*", "collection", f"name is {_short(repr(fc.get('name')), 40)}, expected {layer!r}")
         meta = fc.get("metadata")
@@ -462,7 +457,7 @@ def _check_collection(layer: str, fc: Any, shapes: dict[str, dict[str, Any]],
                 add("*", "collection", "metadata.sources is missing or empty")
         if not feats:
             add("*", "collection", "layer has no features")
-    extent = None if layer == "context" else ATLAS_EXTENT
+    extent = ATLAS_EXTENT if not catalog.has(layer) or catalog.get(layer).in_atlas_extent else None
     seen: dict[str, int] = {}
     types: dict[str, dict[str, str]] = {}
     layer_shapes = shapes.setdefault(layer, {})
@@ -500,7 +495,7 @@ def _check_collection(layer: str, fc: Any, shapes: dict[str, dict[str, Any]],
                 geo_problems, shp = check_geometry(geom, extent=extent)
                 for rule, detail in geo_problems:
                     add(fid, rule, detail)
-            if layer in LAYER_NAMES:
+            if catalog.has(layer):
                 for _, msg in _schema_problems(layer, feat):
                     add(fid, "schema", msg)
             for rule, detail in _check_properties(layer, fid, props):
@@ -858,8 +853,8 @@ def _check_claims(claims: Any, all_ids: set[str] | None) -> tuple[list[str], int
 
 
 def _ordered(names: Iterable[str]) -> list[str]:
-    known = [n for n in LAYER_NAMES if n in names]
-    return known + sorted(n for n in names if n not in LAYER_NAMES)
+    known = [n for n in catalog.names() if n in names]
+    return known + sorted(n for n in names if not catalog.has(n))
 
 
 def validate_layers(layers: Mapping[str, Any], *, claims: Any = None) -> list[str]:
@@ -886,7 +881,7 @@ def _validate(layers: Mapping[str, Any], claims: Any) -> tuple[list[str], int]:
         problems.append(_problem("topology", "*", "check-error", f"{type(exc).__name__}: {exc}"))
     if claims is not None:
         all_ids = None
-        if all(n in layers for n in LAYER_NAMES):
+        if all(n in layers for n in catalog.names()):
             all_ids = {fid for layer in props.values() for fid in layer}
         p, n = _check_claims(claims, all_ids)
         problems.extend(p)
@@ -932,7 +927,9 @@ def load_paths(paths: Iterable[Path]) -> tuple[dict[str, Any], Any]:
             raise InputError(f"{name}: not a GeoJSON FeatureCollection (type {_short(repr(doc.get('type')), 40)}, "
                              "expected 'FeatureCollection' with a 'features' array)")
         stem = path.name.split(".")[0]
-        layer = stem if stem in LAYER_NAMES else doc.get("name") if doc.get("name") in LAYER_NAMES else stem
+        name_member = doc.get("name")
+        layer = (stem if catalog.has(stem) else name_member if isinstance(name_member, str)
+                 and catalog.has(name_member) else stem)
         if layer in layers:
             raise InputError(f"{name}: layer {layer!r} was already given by {origin[layer]}")
         layers[layer] = doc
@@ -944,8 +941,8 @@ def default_paths(layers_dir: Path | None = None) -> list[Path]:
     """Every ``*.geojson`` in layers/ plus ``claims.json`` when present."""
     d = settings.LAYERS_DIR if layers_dir is None else layers_dir
     paths = sorted(d.glob("*.geojson"))
-    if (d / "claims.json").exists():
-        paths.append(d / "claims.json")
+    if (d / catalog.CLAIMS_FILE).exists():
+        paths.append(d / catalog.CLAIMS_FILE)
     return paths
 
 

@@ -21,7 +21,7 @@ from shapely import wkt
 from shapely.geometry import shape
 from trust_fixtures import good_claims, good_layers
 
-from geo import export, settings, validate
+from geo import catalog, export, settings
 
 FEATURE_TABLES = {
     "border": ("LineString", 3), "provinces": ("Polygon", 2), "context": ("Polygon", 2),
@@ -46,7 +46,7 @@ def gpkg(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def test_file_names(files: dict[str, bytes]) -> None:
-    assert set(files) == {"frontier.gpkg", "events.csv", *(f"{n}.qml" for n in validate.LAYER_NAMES)}
+    assert set(files) == {"frontier.gpkg", "events.csv", *(lyr.style_file for lyr in catalog.LAYERS if lyr.styled)}
 
 
 def test_every_layer_name_count_type_crs(gpkg: Path) -> None:
@@ -137,7 +137,7 @@ def test_styles_in_gpkg(gpkg: Path) -> None:
         assert all(r.get("symbol") in names for r in root.iter("rule"))
 
 
-@pytest.mark.parametrize("layer", validate.LAYER_NAMES)
+@pytest.mark.parametrize("layer", catalog.names())
 def test_qml_sidecars(files: dict[str, bytes], layer: str) -> None:
     text = files[f"{layer}.qml"].decode("utf-8")
     assert text.startswith("<!DOCTYPE qgis")
@@ -148,7 +148,7 @@ def test_qml_sidecars(files: dict[str, bytes], layer: str) -> None:
     rules = list(root.iter("rule"))
     assert rules and all(r.get("symbol") in names for r in rules)
     # every field a rule filters on exists in the layer
-    fields = set(validate.property_names(layer))
+    fields = set(catalog.property_names(layer))
     for r in rules:
         for name in __import__("re").findall(r'"([a-z_0-9]+)"', r.get("filter", "")):
             assert name in fields, (layer, name)

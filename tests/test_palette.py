@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from trust_fixtures import good_claims, good_layers
 
-from geo import export, palette, validate
+from geo import catalog, export, palette
 from geo.render import render_map
 from geo.render.sample import sample_inputs
 
@@ -100,7 +100,7 @@ def real_events() -> dict[str, Any] | None:
 def test_schema_values_all_have_a_palette_entry() -> None:
     """Every status / accuracy / variant the schemas allow is styled (so every feature matches a rule)."""
     def enum(layer: str, prop: str) -> set[Any]:
-        return set(validate.schema(layer)["properties"]["properties"]["properties"][prop]["enum"])
+        return set(catalog.enum(layer, prop))
 
     assert enum("pipeline", "status") == set(palette.PIPELINE_STATUS)
     assert enum("pipeline", "route_accuracy") - {None} == set(palette.ROUTE_ACCURACY)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon, shape
 from trust_fixtures import BORDER, IR11, PKBA, good_claims, good_layers
 
-from geo import io, settings, validate
+from geo import catalog, io, settings, validate
 from geo.cli import main
 
 PROBLEM = re.compile(r"^[a-z_]+:([^:\s]+|'[^']*'): [a-z0-9-]+: .+$")
@@ -346,13 +346,13 @@ def test_committed_layers_pass() -> None:
 def test_schemas_match_design_doc() -> None:
     """Every property of design.md's layer sections is in the schema, in the same order."""
     design = (settings.ROOT / "docs" / "design.md").read_text(encoding="utf-8")
-    for layer in validate.LAYER_NAMES:
+    for layer in catalog.names():
         heading = f"### {layer}.geojson properties" if layer not in ("markets", "crossings") else \
             "### markets.geojson / crossings.geojson properties"
         if heading not in design:
             continue
         section = design.split(heading, 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
-        schema_props = validate.property_names(layer)
+        schema_props = catalog.property_names(layer)
         documented = [n for n in re.findall(r"`([a-z_0-9]+)`", section) if n in schema_props]
         assert documented == [n for n in schema_props if n in documented], layer
         missing = [n for n in schema_props if n not in documented]
