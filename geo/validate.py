@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import math
 import re
 import sys
