@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -142,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from geo.files import escape
 
     args = _parser().parse_args(argv)
+    # numpy's floating-point warnings (overflow on 1e308 coordinates...) would add stderr lines that
+    # say nothing to a user; the checks that follow report such values as one line each
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy\.|shapely\.|pyproj\.")
     try:
         _recover(args)
         return _dispatch(args)

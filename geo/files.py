@@ -146,6 +146,16 @@ def json_depth_problem(data: bytes, limit: int = MAX_JSON_DEPTH) -> int | None:
     return stripped[: int(np.argmax(over))].count(b"\n") + 1
 
 
+_BIG_EXPONENT = re.compile(r"[0-9][eE]\+?0*[0-9]{3,}|[0-9]{300,}")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:40]} is too large for a double (RFC 8259 section 6)")
+    return value
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
 
@@ -185,8 +195,12 @@ def load_json(path: Path | str, *, max_bytes: int, what: str = "", error: type[G
     line = json_depth_problem(data)
     if line is not None:
         raise error(f"{name} line {line}: JSON nested more than {MAX_JSON_DEPTH} levels deep; refused")
+    # a number beyond a double (1e999) would silently become infinity; RFC 8259 section 6 warns
+    # such numbers do not interoperate. Checked by a slower parse only when an exponent could do it.
+    parse_float = _finite_float if _BIG_EXPONENT.search(text) else None
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=object_pairs_hook)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=object_pairs_hook,
+                          parse_float=parse_float)
     except json.JSONDecodeError as exc:
         raise error(f"{name} line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})") from None
     except RecursionError:

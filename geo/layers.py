@@ -83,8 +83,9 @@ SEGMENTS = Table("pipeline_segments.csv", (
     Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
     Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
     Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
-    Column("length_known_km", "float", required=False, min=0), Column("length_known_min_km", "float", required=False, min=0),
-    Column("length_known_max_km", "float", required=False, min=0), Column("length_known_source", "text"),
+    Column("length_known_km", "float", required=False, min=0, min_exclusive=True),
+    Column("length_known_min_km", "float", required=False, min=0, min_exclusive=True),
+    Column("length_known_max_km", "float", required=False, min=0, min_exclusive=True), Column("length_known_source", "text"),
     Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
     Column("verified", "bool"), _SRC,
 ), description="The pipeline as GEM-style segments, in route order.")

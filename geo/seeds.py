@@ -48,6 +48,8 @@ class Column:
     choices: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
+    #: the value must be greater than ``min`` (a length of 0 km is not a length)
+    min_exclusive: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -126,6 +128,8 @@ def _convert(col: Column, raw: str) -> Any:
             lo, hi = -90.0, 90.0
         if t == "lon":
             lo, hi = -180.0, 180.0
+        if col.min_exclusive and lo is not None and num <= lo:
+            raise ValueError(f"{v} must be greater than {lo:g}")
         if lo is not None and num < lo or hi is not None and num > hi:
             raise ValueError(f"{v} is outside [{lo}, {hi}]")
         return num
@@ -146,10 +150,43 @@ def _convert(col: Column, raw: str) -> Any:
             raise ValueError(f"{v!r} is not one of {', '.join(col.choices)}")
         return v
     if t == "url":
-        if not re.match(r"^https?://[^\s<>\"']+$", v):
-            raise ValueError(f"{v!r} is not an http(s) URL")
+        problem = url_problem(v)
+        if problem:
+            raise ValueError(f"{v[:120]!r} is not a usable http(s) URL: {problem}")
         return v
     raise AssertionError(t)
+
+
+#: Schemes that run code when a browser opens them, wherever they hide in a URL.
+_SCRIPT_SCHEME = re.compile(r"(?<![a-z0-9+.-])(?:(?:java|vb|live)script|data|file|blob):", re.IGNORECASE)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` may not be linked from the map (None if it may): only ``https://`` and
+    ``http://`` with a host name and no userinfo (``user@`` disguises the real host), and no script
+    scheme in any part, even percent-encoded (``https://x/#javascript:`` is refused)."""
+    from urllib.parse import unquote, urlsplit
+
+    if not re.match(r"^https?://", url):
+        return "only https:// and http:// are allowed"
+    if re.search(r"[\s<>\"'`\\^{}|\x00-\x1f\x7f]", url):
+        return "contains spaces, quotes, backslashes, angle brackets or control characters"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        return f"malformed ({exc})"
+    if "@" in parts.netloc:
+        return "has userinfo (user@host): the host a reader sees is not the host it opens"
+    if not host or not re.match(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", host):
+        return "has no valid host name"
+    decoded = url
+    for _ in range(3):  # "%256a" -> "%6a" -> "j": undo nested percent-encoding too
+        decoded = unquote(decoded)
+    if _SCRIPT_SCHEME.search(decoded[len(parts.scheme) + 1:]):
+        return "contains a script or data scheme"
+    return None
 
 
 def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
