@@ -179,6 +179,10 @@ def built() -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def memo_basemap() -> Any:
+    yield from memoise_basemap()
+
+
+def memoise_basemap() -> Any:
     """Memoise geo.basemap.build_base_layers by the bytes of the extracts (and the sources)."""
     import copy
     import hashlib
