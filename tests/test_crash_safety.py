@@ -23,9 +23,6 @@ from trust_fixtures import build_real, tree_hashes
 
 from geo import io, settings
 
-#: Kills survived, reported in docs/reliability.md (each test adds its own count here).
-KILLS: list[str] = []
-
 
 def _rename_sites(seeds: Path) -> None:
     """Generation B: one place, one market and one crossing renamed."""
@@ -115,10 +112,9 @@ def test_kill_at_every_step_of_the_switch(generations: dict[str, Path], tmp_path
         assert now == (gen_a if expected == "a" else gen_b), f"kill at step {k}: a mix of generations"
         assert repo_copy.leftovers(repo) == [], f"kill at step {k}: {repo_copy.leftovers(repo)}"
         seen[expected] += 1
-        if k <= steps:
-            KILLS.append(f"switch step {k}")
         shutil.rmtree(repo)
     assert seen["a"] == n_changed + 2 and seen["b"] == n_changed + 2
+    print(f"switch of {n_changed} changed files: {steps} kills survived ({seen})")
 
 
 def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float) -> bool:
@@ -161,7 +157,6 @@ def test_kill_a_real_build(after: str, generations: dict[str, Path], tmp_path: P
     assert repo_copy.leftovers(repo) == [], repo_copy.leftovers(repo)
     if when == "assemble":
         assert now == gen_a
-    KILLS.append(f"build {after}")
     if after != "journal:0.45":
         return
     # and the next build completes normally
