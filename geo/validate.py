@@ -955,7 +955,7 @@ def run_cli(args: Any) -> int:
     n_layers = len(layers) + (claims is not None)
     if problems:
         for p in problems:
-            print(p, file=sys.stderr)
+            print(files.escape(p), file=sys.stderr)
         print(f"geo: {len(problems)} validation problem(s) in {n_layers} layers, {count} features", file=sys.stderr)
         return 1
     print(f"{n_layers} layers, {count} features: ok")
