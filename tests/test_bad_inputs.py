@@ -450,12 +450,17 @@ def test_file_name_with_newline_in_build_error(tmp_path: Path, capsys: pytest.Ca
 # ---------------------------------------------------------------- content that looks like the map template's placeholders
 
 
-@pytest.mark.xfail(strict=True, reason="geo/render/story.py splices @@ATLAS_*@@ placeholders after rendering; "
-                   "content holding one collides (map helper: issue 11 point 2)")
+#: geo/render/story.py (the map helper's) still splices @@ATLAS_*@@ placeholders into the rendered page
+_SPLICES_PLACEHOLDERS = "@@ATLAS_" in (settings.ROOT / "geo" / "render" / "story.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.xfail(_SPLICES_PLACEHOLDERS, strict=True,
+                   reason="geo/render/story.py splices @@ATLAS_*@@ placeholders after rendering; content holding "
+                   "one collides (map helper: issue 11 point 2); the marker goes when the splicing does")
 def test_article_title_with_a_template_placeholder(built: tuple[Path, Path], memo_basemap: Any, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """A title holding the template's placeholder text is just text: the build succeeds and the map
-    shows it once, escaped, with the page's own script intact."""
+    shows it as written."""
     seeds_dir = tmp_path / "seeds"
     shutil.copytree(settings.SEEDS_DIR, seeds_dir)
     old_title = (seeds_dir / "article.txt").read_text(encoding="utf-8").splitlines()[0]
@@ -467,7 +472,7 @@ def test_article_title_with_a_template_placeholder(built: tuple[Path, Path], mem
     err = capsys.readouterr().err
     assert rc == 0, err[-2000:]
     page = (tmp_path / "m" / "frontier.html").read_text(encoding="utf-8")
-    assert page.count("window.atlas") >= 1 and "@@ATLAS_JS@@ @@ATLAS_DATA@@" in page
+    assert "@@ATLAS_JS@@ @@ATLAS_DATA@@" in page  # shown as text, not replaced by the page's script
 
 
 # ---------------------------------------------------------------- the CLI guard: no traceback, whatever fails
