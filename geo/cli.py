@@ -24,7 +24,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.")
+    p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.",
+                epilog="exit status: 0 ok, 1 a check or validation failed, 2 bad input (one line naming it), "
+                "3 internal error (a bug: please report it)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
