@@ -178,8 +178,12 @@ def _fsync_dir(d: Path) -> None:
 
 
 def _write_durable(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (created or truncated, mode 0644) and fsync it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
+    """Write ``data`` to a new file ``path`` (mode 0644) and fsync it. Whatever was at ``path`` (a
+    temp file left by a killed process, a symlink planted there) is removed, never written through."""
+    if os.path.lexists(path):
+        os.unlink(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o644)
     try:
         view = memoryview(data)
         while view:
