@@ -4,7 +4,7 @@ a summary) or exactly one error line (exit 2); never exit 3 (a bug); nothing raw
 reaches the terminal (control characters are escaped); a failed build leaves the outputs as they
 were, byte for byte.
 
-Mutations: truncation, random bytes, cells replaced by hostile values (huge, negative, NaN,
+Mutations (seed tables, the article text, layer files, basemap extracts): truncation, random bytes, cells replaced by hostile values (huge, negative, NaN,
 control characters, quotes, markup, very long), duplicated or dropped rows and columns, JSON
 values of the wrong type, nesting thousands of levels deep, huge coordinates, duplicate ids.
 
@@ -63,13 +63,20 @@ HOSTILE_TEXT = st.sampled_from([
 CELL = st.one_of(HOSTILE_TEXT, st.text(max_size=40), st.integers().map(str),
                  st.floats(allow_nan=True, allow_infinity=True).map(repr))
 SEED_TABLES = sorted(p.name for p in geo_settings.SEEDS_DIR.glob("*.csv"))
+SEED_TEXTS = ["article.txt", "article.meta"]
 
 
 @st.composite
 def csv_mutation(draw: st.DrawFn) -> tuple[str, bytes]:
-    """(file name, new bytes) for one seed table."""
-    name = draw(st.sampled_from(SEED_TABLES))
+    """(file name, new bytes) for one seed table (or, with raw damage only, the article's text)."""
+    name = draw(st.sampled_from([*SEED_TABLES, *SEED_TEXTS]))
     data = (geo_settings.SEEDS_DIR / name).read_bytes()
+    if name in SEED_TEXTS:
+        at = draw(st.integers(0, len(data)))
+        if draw(st.booleans()):
+            return name, data[:at]
+        return name, data[:at] + draw(st.one_of(st.binary(min_size=1, max_size=8),
+                                                 HOSTILE_TEXT.map(lambda t: t.encode()))) + data[at:]
     rows = list(csv.reader(_io.StringIO(data.decode("utf-8-sig"), newline="")))
     kind = draw(st.sampled_from(["cell", "cell", "cell", "truncate", "bytes", "dup_row", "drop_col", "swap_cols",
                                  "add_col", "blank_header"]))
