@@ -139,6 +139,20 @@ _INPUT_FAULTS: tuple[type[BaseException], ...] = (RecursionError, MemoryError, U
 REPORT_HINT = "this is a bug in geo; please report it with the command you ran and the input"
 
 
+#: Longest message printed whole; longer ones (a message quoting a huge value) are cut in the middle.
+MAX_MESSAGE_CHARS = 1000
+
+
+def _line(message: object) -> str:
+    """``message`` as one printable line of bounded length."""
+    from geo.files import escape
+
+    text = escape(message)
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = f"{text[:600]} ...({len(text) - 900:,} characters cut)... {text[-300:]}"
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Whatever happens, the user sees no traceback: a problem with the input is
     one line naming it (exit 2), a bug is one line asking for a report (exit 3)."""
@@ -153,11 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            print(escape(problem), file=sys.stderr)
+            print(_line(problem), file=sys.stderr)
         print(f"geo: {escape(exc)}", file=sys.stderr)
         return exc.exit_code
     except GeoError as exc:
-        print(f"geo: error: {escape(exc)}", file=sys.stderr)
+        print(f"geo: error: {_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -88,6 +88,13 @@ def parse_date(value: str) -> tuple[str, str]:
     return value, "year"
 
 
+def _shown(value: str, limit: int = 80) -> str:
+    """``repr(value)``, cut in the middle when long: an error line quotes, never echoes, a cell."""
+    if len(value) <= limit:
+        return repr(value)
+    return repr(value[: limit // 2]) + f"...({len(value):,} characters)..." + repr(value[-limit // 4:])
+
+
 def _convert(col: Column, raw: str) -> Any:
     v = raw.strip()
     if v == "":
@@ -95,6 +102,7 @@ def _convert(col: Column, raw: str) -> Any:
             raise ValueError("is empty but required")
         return None
     t = col.type
+    r = _shown(v)  # the value as messages quote it: repr, at most ~80 characters
     if t in ("str", "text"):
         if _CONTROL.search(v):
             raise ValueError("contains control characters")
@@ -107,7 +115,7 @@ def _convert(col: Column, raw: str) -> Any:
         return v
     if t == "id":
         if not _ID.match(v):
-            raise ValueError(f"{v!r} is not an id (letters, digits, '-', '_', '.', ':')")
+            raise ValueError(f"{r} is not an id (letters, digits, '-', '_', '.', ':')")
         return v
     if t == "ids":
         parts = [p.strip() for p in v.split(";")]
@@ -120,39 +128,39 @@ def _convert(col: Column, raw: str) -> Any:
             num: float = int(v) if t == "int" else float(v)
         except ValueError:
             kind = "an integer" if t == "int" else "a number"
-            raise ValueError(f"{v!r} is not {kind}") from None
+            raise ValueError(f"{r} is not {kind}") from None
         if isinstance(num, float) and not math.isfinite(num):
-            raise ValueError(f"{v!r} is not a finite number")
+            raise ValueError(f"{r} is not a finite number")
         lo, hi = col.min, col.max
         if t == "lat":
             lo, hi = -90.0, 90.0
         if t == "lon":
             lo, hi = -180.0, 180.0
         if col.min_exclusive and lo is not None and num <= lo:
-            raise ValueError(f"{v} must be greater than {lo:g}")
+            raise ValueError(f"{r} must be greater than {lo:g}")
         if lo is not None and num < lo or hi is not None and num > hi:
-            raise ValueError(f"{v} is outside [{lo}, {hi}]")
+            raise ValueError(f"{r} is outside [{lo}, {hi}]")
         return num
     if t == "date":
         try:
             return parse_date(v)[0]
         except ValueError:
-            raise ValueError(f"{v!r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+            raise ValueError(f"{r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
     if t == "bool":
         low = v.lower()
         if low in ("true", "yes", "1"):
             return True
         if low in ("false", "no", "0"):
             return False
-        raise ValueError(f"{v!r} is not true/false")
+        raise ValueError(f"{r} is not true/false")
     if t == "enum":
         if v not in col.choices:
-            raise ValueError(f"{v!r} is not one of {', '.join(col.choices)}")
+            raise ValueError(f"{r} is not one of {', '.join(col.choices)}")
         return v
     if t == "url":
         problem = url_problem(v)
         if problem:
-            raise ValueError(f"{v[:120]!r} is not a usable http(s) URL: {problem}")
+            raise ValueError(f"{r} is not a usable http(s) URL: {problem}")
         return v
     raise AssertionError(t)
 
