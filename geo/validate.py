@@ -29,7 +29,6 @@ where and what. Rules (see README.md, `geo validate`, for the full table):
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import re
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import catalog, files, settings
+from geo.dates import PARTIAL_DATE, parse_partial_date
 from geo.errors import InputError
 
 #: RFC 7946 section 11.2 (and sgillies): never more than 7 decimals. We write 6.
@@ -61,7 +61,7 @@ _M_PER_DEG_MAX = 111_700.0
 _DETAIL_MAX = 240
 
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|\bon[a-z]+\s*=", re.IGNORECASE)
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = PARTIAL_DATE
 _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 _OK_REASON = "Valid Geometry"
 
@@ -97,24 +97,6 @@ def _decimals(x: float) -> int:
         return len(r) - r.index(".") - 1 if "." in r else 0
     exp = Decimal(r).as_tuple().exponent
     return -exp if isinstance(exp, int) and exp < 0 else 0
-
-
-def parse_partial_date(value: str) -> tuple[dt.date, dt.date, str]:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` -> (first day, last day, precision); ValueError if impossible."""
-    m = _DATE.match(value)
-    if not m:
-        raise ValueError(value)
-    y, mo, d = m.groups()
-    year = int(y)
-    if d:
-        day = dt.date(year, int(mo), int(d))
-        return day, day, "day"
-    if mo:
-        month = int(mo)
-        first = dt.date(year, month, 1)
-        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-        return first, nxt - dt.timedelta(days=1), "month"
-    return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
 
 
 # ---------------------------------------------------------------- schemas
@@ -646,6 +628,24 @@ def _area_index(shapes: Mapping[str, Mapping[str, Any]], props: Mapping[str, Map
         for key in (fid, p.get("iso_a2"), p.get("iso_a3"), p.get("name")):
             if isinstance(key, str) and key:
                 countries[key.casefold()] = (fid, shp)
+    # admin-1 (every province of Iran and Pakistan): its units are provinces too, and a country that
+    # has them is their union (the atlas's own outline, which the events layer draws)
+    by_country: dict[str, list[Any]] = {}
+    for fid, shp in shapes.get("admin1", {}).items():
+        p = props.get("admin1", {}).get(fid, {})
+        by_country.setdefault(str(p.get("country_iso")), []).append(shp)
+        for key in (fid, p.get("name"), p.get("name_iso")):
+            if isinstance(key, str) and key and key.casefold() not in provinces:
+                provinces[key.casefold()] = (fid, shp)
+    import shapely
+
+    for a2, parts in sorted(by_country.items()):
+        hit = countries.get(a2.casefold())
+        if hit:
+            union = shapely.union_all(parts)
+            for key, (cid, _) in list(countries.items()):
+                if cid == hit[0]:
+                    countries[key] = (cid, union)
     return provinces, countries
 
 
@@ -945,11 +945,20 @@ def default_paths(layers_dir: Path | None = None) -> list[Path]:
     return paths
 
 
+#: What `geo validate` reads: GeoJSON layers and the claims ledger (JSON).
+VALIDATED_SUFFIXES: tuple[str, ...] = (".geojson", ".json")
+
+
 def run_cli(args: Any) -> int:
     """`geo validate [PATHS]`: print every problem to stderr; 0 when clean, 1 when not."""
     paths = [Path(p) for p in (getattr(args, "paths", None) or [])] or default_paths()
     if not paths:
         raise InputError(f"{files.display(settings.LAYERS_DIR)}: no layer files (run `geo build` first)")
+    for given in paths:  # say what is checked rather than report a binary file as bad UTF-8
+        if given.suffix.lower() not in VALIDATED_SUFFIXES:
+            raise InputError(f"{files.display(given)}: geo validate checks GeoJSON only (.geojson layers and the .json "
+                             f"claims ledger), not {given.suffix or 'files without an extension'}; validate the GeoJSON "
+                             "that GeoPackage, GeoParquet, FlatGeobuf and KML files are built from")
     layers, claims = load_paths(paths)
     problems, count = _validate(layers, claims)
     n_layers = len(layers) + (claims is not None)
