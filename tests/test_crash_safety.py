@@ -129,10 +129,10 @@ def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float) -> bool:
 STEP_DELAY_S = 0.1
 
 
-@pytest.mark.parametrize("after", ["assemble:1.0", "journal:0", "journal:0.45", "journal:0.8"])
+@pytest.mark.parametrize("after", ["assemble:1.0", "journal:0.45", "journal:0.8"])
 def test_kill_a_real_build(after: str, generations: dict[str, Path], tmp_path: Path) -> None:
     """`geo build` of B over A, slowed inside the switch (0.1 s per step) and SIGKILLed: during the
-    build (1 s after start), as the journal appears, and at 45% and 80% of the switch."""
+    build (1 s after start) and at 45% and 80% of the switch (the step test kills at every step)."""
     gen_a, gen_b = _hashes(generations)
     n_changed = sum(gen_a[k] != gen_b[k] for k in gen_a)
     switch_s = (3 + 2 * n_changed) * STEP_DELAY_S
@@ -150,8 +150,8 @@ def test_kill_a_real_build(after: str, generations: dict[str, Path], tmp_path: P
     finally:
         proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
-    nxt = repo_copy.geo(repo, "validate")
-    assert "Traceback" not in nxt.stderr, nxt.stderr[-2000:]
+    nxt = repo_copy.geo(repo, "lengths", "layers/border.geojson")  # any geo command recovers first
+    assert nxt.returncode == 0 and "Traceback" not in nxt.stderr, nxt.stderr[-2000:]
     now = _outputs(repo)
     assert now in (gen_a, gen_b), "a mix of generations after the kill"
     assert repo_copy.leftovers(repo) == [], repo_copy.leftovers(repo)

@@ -203,7 +203,7 @@ def test_fuzz_seed_tables(outputs_copy: tuple[Path, Path, dict[str, str]], built
     seeds_dir = tmp_path_factory.mktemp("fuzz-seeds") / "seeds"
     shutil.copytree(geo_settings.SEEDS_DIR, seeds_dir)
 
-    @_settings(50)
+    @_settings(25)
     @given(mutation=csv_mutation())
     def run(mutation: tuple[str, bytes]) -> None:
         name, data = mutation
@@ -292,14 +292,14 @@ def test_fuzz_basemap_extract(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def test_fuzz_whole_builds_in_processes(built: tuple[Path, Path], tmp_path: Path) -> None:
-    """Three mutated seed sets, each built by a real `python -m geo build` in a copy of the checkout."""
+    """Two mutated seed sets, each built by a real `python -m geo build` in a copy of the checkout."""
     repo = repo_copy.make(tmp_path / "repo", maps_from=built[1])
     shutil.rmtree(repo / "layers")
     shutil.copytree(built[0], repo / "layers")
     before = tree_hashes(repo / "layers", repo / "maps")
     drawn: list[tuple[str, bytes]] = []
 
-    @_settings(3)
+    @_settings(2)
     @given(mutation=csv_mutation())
     def collect(mutation: tuple[str, bytes]) -> None:
         drawn.append(mutation)
