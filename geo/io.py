@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import settings
+from geo.errors import GeoError
 
 
 def round_coords(coords: Any, nd: int) -> Any:
@@ -151,8 +152,12 @@ _held: dict[str, list[int]] = {}  # state dir -> [fd, depth]: the lock is re-ent
 _steps = [0]
 
 
-class Busy(Exception):
-    """Another process holds the write lock of a state directory."""
+class Busy(GeoError):
+    """Another process holds the write lock of a state directory (exit 2, one line)."""
+
+    def __init__(self, state_dir: str) -> None:
+        super().__init__(f"{state_dir}: another `geo` command is writing these outputs; wait for it to finish, "
+                         "then run again")
 
 
 def _fault(label: str) -> None:
