@@ -258,7 +258,6 @@ def _finish(state_dir: Path) -> int:
         phase = doc["phase"]
     except (OSError, ValueError, KeyError, TypeError):
         # the journal is replaced atomically, so this is not a torn write; refuse to guess
-
         raise GeoError(f"{journal}: unreadable write journal; inspect the outputs, then delete it") from None
     done = 0
     dirs = {target.parent for _, target in entries}
