@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, validate
+from geo import catalog, geodesy, validate
 from geo import styles as qgis_styles
 
 GPKG_NAME = "frontier.gpkg"
@@ -393,9 +393,6 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
 CSV_WKT_MAX_CHARS: int = 32_000
 #: Simplification tolerances tried, in order, when a geometry's WKT is longer than that (metres).
 CSV_WKT_TOLERANCES_M: tuple[float, ...] = (10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000.0, 5000.0)
-#: Metres per degree, an upper bound (one degree of latitude at the poles is 111,694 m), so a
-#: tolerance of t metres becomes t / this many degrees and the drawn shift stays under t metres.
-_METRES_PER_DEGREE_MAX = 111_700.0
 
 
 def csv_wkt(geom: Any) -> tuple[str, float]:
@@ -407,7 +404,7 @@ def csv_wkt(geom: Any) -> tuple[str, float]:
     for tol_m in CSV_WKT_TOLERANCES_M:
         if len(text) <= CSV_WKT_MAX_CHARS:
             break
-        simpler = geom.simplify(tol_m / _METRES_PER_DEGREE_MAX, preserve_topology=True)
+        simpler = geodesy.simplify_within(geom, tol_m)
         text = shapely.to_wkt(simpler, rounding_precision=6, trim=True)
     else:
         tol_m = CSV_WKT_TOLERANCES_M[-1]

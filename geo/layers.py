@@ -23,15 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pyproj import Geod, Transformer
+from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Polygon, shape
 
-from geo import catalog, io, settings
+from geo import catalog, geodesy, io, settings
 from geo.article import load_article, locate
 from geo.errors import SeedError
+from geo.geodesy import GEOD
 from geo.seeds import Column, Table, check_refs, read_sources, read_table, source_urls
-
-GEOD = Geod(ellps=settings.GEOD_ELLPS)
 
 #: Spacing of the vertices inserted along each geodesic pipeline leg.
 DENSIFY_STEP_KM: float = 5.0
@@ -138,12 +137,12 @@ class Built:
 
 def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Geodesic distance (km) between two (lon, lat) points."""
-    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+    return geodesy.distance_m(a[0], a[1], b[0], b[1]) / 1000.0
 
 
 def line_length_km(coords: list[tuple[float, float]] | list[list[float]]) -> float:
     arr = np.asarray(coords, dtype=float)
-    return float(GEOD.line_length(arr[:, 0], arr[:, 1])) / 1000.0
+    return geodesy.line_length_m(arr[:, 0], arr[:, 1]) / 1000.0
 
 
 def nearest_vertex(coords: np.ndarray, lon: float, lat: float) -> tuple[float, float]:
