@@ -1,0 +1,161 @@
+"""The rules of the package layout (docs/design.md): imports only go downward, no import loops,
+folium only in the renderer, and `geo lengths` never loads folium or geopandas.
+
+Imports are read from the source (every ``import``, also the lazy ones inside functions), so a
+rule is broken by the code as written, whichever command runs it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo import settings
+
+GEO = settings.ROOT / "geo"
+
+#: The stages of docs/design.md, lowest first ("settings/errors <- io <- seeds/basemap <- layers
+#: <- validate/export/render <- pipeline <- cli"), with the modules added since put where their
+#: imports place them. A module may import from its own stage or a lower one, never a higher one.
+#: A module is ranked by the longest name below that it starts with (geo.check.topology ->
+#: geo.check). A new module must be added here: its place in the pipeline is a design decision.
+STAGES: tuple[tuple[str, ...], ...] = (
+    ("geo", "geo.settings", "geo.errors", "geo.catalog"),                     # constants, the layer list
+    ("geo.io", "geo.geodesy", "geo.dates", "geo.files", "geo.palette"),       # shared facts
+    ("geo.seeds", "geo.article", "geo.basemap", "geo.measure", "geo.geojson_stream"),  # read
+    ("geo.layers", "geo.lengths", "geo.styles"),                              # derive
+    ("geo.check", "geo.validate", "geo.export", "geo.render", "geo.lengths_cli"),  # check / write / render
+    ("geo.pipeline",),                                                        # orchestrate
+    ("geo.cli", "geo.__main__"),                                              # the command line
+)
+RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}
+
+#: Upward imports known and scheduled for removal (issue 13, part 3: developer tools move out of
+#: geo/). Each entry must still exist (the test fails when it is gone, so the entry is deleted).
+KNOWN_UPWARD: set[tuple[str, str]] = {("geo.render.__main__", "geo.pipeline")}
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(settings.ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted(GEO.rglob("*.py")) if "node_modules" not in p.parts}
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """Every module ``path`` imports (absolute names; ``from geo import x`` -> geo.x if a module)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                pkg = package.split(".")
+                pkg = pkg[: len(pkg) - node.level + 1]
+                base = ".".join([*pkg, base] if base else pkg)
+            for a in node.names:
+                full = f"{base}.{a.name}"
+                out.add(full if full in modules else base)
+    return out
+
+
+def _rank(module: str) -> int | None:
+    best = None
+    for name in RANK:
+        if (module == name or module.startswith(name + ".")) and (best is None or len(name) > len(best)):
+            best = name
+    return None if best is None else RANK[best]
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: {m for m in _imports(path, modules) if m == "geo" or m.startswith("geo.")}
+            for name, path in modules.items()}
+
+
+def test_every_module_has_a_stage(graph: dict[str, set[str]]) -> None:
+    unranked = sorted(m for m in graph if _rank(m) is None)
+    assert not unranked, f"add these modules to STAGES in tests/test_layout.py: {unranked}"
+
+
+def test_imports_only_go_downward(graph: dict[str, set[str]]) -> None:
+    upward = sorted((mod, dep) for mod, deps in graph.items() for dep in deps
+                    if (r := _rank(dep)) is not None and (own := _rank(mod)) is not None and r > own
+                    and (mod, dep) not in KNOWN_UPWARD)
+    assert not upward, f"imports from a lower stage to a higher one: {upward}"
+
+
+def test_known_upward_imports_still_exist(graph: dict[str, set[str]]) -> None:
+    gone = sorted(pair for pair in KNOWN_UPWARD if pair[1] not in graph.get(pair[0], set()))
+    assert not gone, f"fixed: remove {gone} from KNOWN_UPWARD"
+
+
+def test_no_import_loops(graph: dict[str, set[str]]) -> None:
+    """No module reaches itself through its imports (a package is not a loop with its own modules:
+    ``geo.check`` importing ``geo.check.features``, which imports ``geo.check.problems``, is fine)."""
+    loops: list[list[str]] = []
+
+    def visit(node: str, path: list[str], on_path: set[str], done: set[str]) -> None:
+        for dep in sorted(graph.get(node, ())):
+            if dep == node or node.startswith(dep + "."):
+                continue  # a submodule importing its own package's __init__ is not a cycle of modules
+            if dep in on_path:
+                loops.append([*path[path.index(dep):], dep])
+            elif dep not in done and dep in graph:
+                on_path.add(dep)
+                visit(dep, [*path, dep], on_path, done)
+                on_path.discard(dep)
+        done.add(node)
+
+    done: set[str] = set()
+    for mod in sorted(graph):
+        if mod not in done:
+            visit(mod, [mod], {mod}, done)
+    assert not loops, f"import loops: {loops[:5]}"
+
+
+def test_folium_only_in_the_renderer() -> None:
+    modules = _modules()
+    users = sorted(name for name, path in modules.items()
+                   if {m.split(".")[0] for m in _imports(path, modules)} & {"folium", "branca"}
+                   and not (name == "geo.render" or name.startswith("geo.render.")))
+    assert not users, f"folium/branca imported outside geo/render: {users}"
+
+
+@pytest.mark.parametrize("args", [[], ["--check"], ["--resolution-curve"], ["--json", "layers/border.geojson"]],
+                         ids=["layers", "check", "resolution-curve", "one-file"])
+def test_lengths_loads_neither_folium_nor_geopandas(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom geo import cli\nrc = cli.main(['lengths', *sys.argv[1:]])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'folium', 'branca', 'geopandas', 'jinja2'})\n"
+        "print('HEAVY', heavy, file=sys.stderr)\nsys.exit(rc)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=settings.ROOT,
+                       timeout=120, check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "HEAVY []" in r.stderr, r.stderr[-2000:]
+
+
+def test_geodesy_and_catalog_import_light() -> None:
+    """The shared homes every stage imports pull in no stage and no heavy library at import time."""
+    code = ("import json, sys\nimport geo.geodesy, geo.catalog\n"
+            "print(json.dumps(sorted(sys.modules)))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=settings.ROOT, timeout=60,
+                       check=True)
+    loaded = set(json.loads(r.stdout))
+    assert not {m.split(".")[0] for m in loaded} & {"numpy", "shapely", "pandas", "geopandas", "folium"}
+    assert {m for m in loaded if m.startswith("geo.")} == {"geo.geodesy", "geo.catalog", "geo.settings"}
