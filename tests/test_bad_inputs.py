@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from trust_fixtures import build_real, tree_hashes
+from trust_fixtures import RealBuild, tree_hashes
 
 from geo import seeds as seeds_mod
 from geo import settings
@@ -151,8 +151,8 @@ def _check(case: dict[str, Any], rc: int, stderr: str, untouched: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def built() -> tuple[Path, Path]:
-    return build_real()
+def built(real_build: RealBuild) -> tuple[Path, Path]:
+    return real_build()
 
 
 @pytest.fixture(scope="module")

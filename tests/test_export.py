@@ -34,8 +34,8 @@ OGR_TYPE = {"str": "OFTString", "date_iso": "OFTString", "date": "OFTDate", "int
 
 
 @pytest.fixture(scope="module")
-def files() -> dict[str, bytes]:
-    return export.exports(good_layers(), claims=good_claims())
+def files(synthetic_exports: dict[str, bytes]) -> dict[str, bytes]:
+    return synthetic_exports
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from trust_fixtures import good_claims, good_layers
+from trust_fixtures import good_layers
 
 from geo import catalog, export, palette
 from geo.render import render_map
@@ -87,8 +87,8 @@ def _values(flt: str, field: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- QGIS styles
 @pytest.fixture(scope="module")
-def files() -> dict[str, bytes]:
-    return export.exports(good_layers(), claims=good_claims())
+def files(synthetic_exports: dict[str, bytes]) -> dict[str, bytes]:
+    return synthetic_exports
 
 
 @pytest.fixture(scope="module")
