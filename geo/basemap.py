@@ -343,7 +343,7 @@ def load_extract(basemap_dir: Path, fname: str) -> dict[str, Any]:
     for f in feats:
         try:
             geom = shape(f["geometry"])
-        except Exception as exc:  # shapely raises several types for broken geometry
+        except Exception as exc:  # noqa: BLE001 - shapely raises several types for broken geometry
             raise GeoError(f"{path}: feature {f.get('id')!r}: bad geometry ({exc})") from None
         if geom.is_empty or not geom.is_valid:
             reason = "empty" if geom.is_empty else shapely.is_valid_reason(geom)
@@ -478,7 +478,8 @@ def reconcile_countries(iran: Any, pakistan: Any, bridges: list[Bridge]) -> tupl
     """
     from shapely.ops import polygonize
 
-    to_i, to_p = [], []
+    to_i: list[Any] = []
+    to_p: list[Any] = []
     for br in bridges:
         for face in polygonize(shapely.union_all([br.e_iran, br.line])):
             (to_p if iran.contains(face.point_on_surface()) else to_i).append(face)

@@ -133,7 +133,7 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
 
 def tables(layers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str | None, list[dict[str, Any]]]]:
     """``[(table, layer, geometry family or None, features)]`` in a fixed order."""
-    out = []
+    out: list[tuple[str, str, str | None, list[dict[str, Any]]]] = []
     known = [n for n in catalog.names() if n in layers and catalog.get(n).exported]
     for layer in known + sorted(n for n in layers if not catalog.has(n)):
         feats = list(layers[layer].get("features", []))
@@ -207,7 +207,7 @@ def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
     from pyogrio import raw
 
     items = [c for c in claims.get("claims", []) if isinstance(c, dict)]
-    feats = [{"id": c.get("id"), "properties": c} for c in items]
+    feats: list[dict[str, Any]] = [{"id": c.get("id"), "properties": c} for c in items]
     names, data, masks = [], [], []
     for fname, kind, prop in field_plan("claims", feats):
         values = [f["id"] if not prop else f["properties"].get(prop) for f in feats]

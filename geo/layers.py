@@ -16,6 +16,7 @@ the exact words of seeds/article.txt (paragraph number + character offsets). Geo
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -166,8 +167,8 @@ def distance_to_line_km(line_coords: np.ndarray, lon: float, lat: float) -> floa
 def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM) -> list[tuple[float, float]]:
     """Join points by geodesics with a vertex about every ``step_km`` (ends kept exactly)."""
     out = [points[0]]
-    for a, b in zip(points, points[1:], strict=False):
-        n = max(int(math.ceil(geodesic_km(a, b) / step_km)) - 1, 0)
+    for a, b in itertools.pairwise(points):
+        n = max(math.ceil(geodesic_km(a, b) / step_km) - 1, 0)
         if n:
             out.extend(GEOD.npts(a[0], a[1], b[0], b[1], n))
         out.append(b)

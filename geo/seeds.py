@@ -126,7 +126,7 @@ def _convert(col: Column, raw: str) -> Any:
             lo, hi = -90.0, 90.0
         if t == "lon":
             lo, hi = -180.0, 180.0
-        if lo is not None and num < lo or hi is not None and num > hi:
+        if (lo is not None and num < lo) or (hi is not None and num > hi):
             raise ValueError(f"{v} is outside [{lo}, {hi}]")
         return num
     if t == "date":

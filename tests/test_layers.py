@@ -11,6 +11,7 @@ Two kinds of base geography:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -403,7 +404,7 @@ def test_pipeline_segments_and_field(built: layers.Built) -> None:
             assert p["route_accuracy"] in layers.GEM_ROUTE_ACCURACY
     # consecutive segments join
     segs = [x for x in f.values() if x["properties"]["kind"] == "segment"]
-    for a, b in zip(segs, segs[1:], strict=False):
+    for a, b in itertools.pairwise(segs):
         assert a["geometry"]["coordinates"][-1] == b["geometry"]["coordinates"][0]
 
 
@@ -419,7 +420,7 @@ def test_route_length_is_the_drawn_geodesic(built: layers.Built) -> None:
         a, b = arr[0], arr[-1]
         az, _, total = GEOD.inv(a[0], a[1], b[0], b[1])
         for v in arr[1:-1]:
-            az_v, _, d = GEOD.inv(a[0], a[1], v[0], v[1])
+            _, _, d = GEOD.inv(a[0], a[1], v[0], v[1])
             x, y, _ = GEOD.fwd(a[0], a[1], az, d)
             assert GEOD.inv(x, y, v[0], v[1])[2] < 1.0
         assert total > 0

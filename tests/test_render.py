@@ -9,8 +9,8 @@ import re
 import pytest
 
 from geo.render import render_map
-from geo.render.display import DISPLAY_TOLERANCE_M, METRES_PER_DEGREE_MAX, display_collection
 from geo.render.__main__ import assembled_inputs
+from geo.render.display import DISPLAY_TOLERANCE_M, METRES_PER_DEGREE_MAX, display_collection
 from geo.render.sample import EVIL, sample_inputs
 from geo.render.story import build_payload, json_for_script, resolve_passages
 

@@ -171,7 +171,7 @@ def _border_sites(shapes: Shapes, props: Props, border: Any) -> list[str]:
             if d_km > site_tol_km:
                 problems.append(problem(layer, fid, "border-site",
                                         f"lies {d_km:.2f} km from the border; a border site is within {site_tol_km} km"))
-            stated = props[layer].get(fid, {}).get("distance_to_border_km")
+            stated: Any = props[layer].get(fid, {}).get("distance_to_border_km")
             if is_number(stated) and abs(stated - d_km) > DISTANCE_PROPERTY_TOLERANCE_KM:
                 problems.append(problem(layer, fid, "border-site",
                                         f"distance_to_border_km is {stated} but the point lies {d_km:.3f} km "
