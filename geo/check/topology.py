@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from geo import geodesy, settings
+from geo import catalog, geodesy, settings
 from geo.check.problems import is_number, problem
 
 #: A place, event or border site may lie this far outside the area it names: province and
@@ -162,10 +162,10 @@ def _provinces(prov: Mapping[str, Any], border: Any) -> list[str]:
 
 
 def _border_sites(shapes: Shapes, props: Props, border: Any) -> list[str]:
-    """Rule border-site: markets and crossings near the border, their distance property right."""
+    """Rule border-site: border sites (markets, crossings) near the border, their distance property right."""
     problems: list[str] = []
     site_tol_km = settings.BORDER_SITE_TOLERANCE_KM
-    for layer in ("markets", "crossings"):
+    for layer in catalog.border_site_layers():
         for fid, shp in sorted(shapes.get(layer, {}).items()):
             d_km = _distance_m(shp, border) / 1000
             if d_km > site_tol_km:
@@ -251,7 +251,7 @@ class _Areas:
         if not self.prov:
             return
         frontier = Target(list(self.prov.values()))
-        for layer in ("markets", "crossings"):
+        for layer in catalog.border_site_layers():
             for fid, shp in sorted(shapes.get(layer, {}).items()):
                 d_m, _ = max_vertex_distance_m(shp, frontier)
                 if d_m > AREA_TOLERANCE_KM * 1000:
