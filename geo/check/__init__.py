@@ -1,6 +1,5 @@
-"""The checks of `geo validate` and `geo build`: RFC 7946, OGC validity, JSON Schema, topology.
-
-Every problem at once.
+"""The checks of `geo validate` and `geo build`: RFC 7946, OGC validity, JSON Schema, topology;
+every problem at once.
 
 Each problem is one line ``<layer>:<feature id>: <rule>: <detail>`` so a person (or grep) sees
 where and what. Modules: rfc7946 (structure of one geometry), geometry (+ OGC validity, winding),
