@@ -8,8 +8,10 @@ What it does (nothing is written to the repository; the data lives in a temp dir
    (55-69 E, 25-30 N, like the Asaluyeh-Multan route; 5 decimals, as GIS exports usually are): ``--vertices`` in total,
    2,000 routes of ~3,500 vertices and one single route of 1 million vertices, so bounded
    memory is shown within a feature, not only across features.
+   The same routes are written as GeoParquet (WKB, row groups of ``PARQUET_ROW_GROUP`` routes).
 2. Times, each in a fresh subprocess with its own peak RSS (os.wait4):
    - ``geo lengths big.geojson --json`` (ours: streamed, geodesic);
+   - ``geo lengths big.parquet --json`` (ours: GeoParquet read by row group with pyarrow);
    - naive: ``json.load`` + a per-ring ``Geod.line_length`` loop (geodesic, same result);
    - geopandas ``read_file`` + ``to_crs(UTM 41N).length`` (projected: fast to write, wrong);
    - geopandas ``read_file`` + ``to_crs(Web Mercator).length`` (very wrong).
@@ -57,8 +59,18 @@ print(json.dumps({"total_m": float(gdf.to_crs(sys.argv[2]).length.sum())}))
 """
 
 
-def generate(path: Path, vertices: int, seed: int = 42) -> tuple[int, int]:
-    """Write the test file; return (bytes, vertices)."""
+#: Routes per row group of the benchmark's GeoParquet file.
+PARQUET_ROW_GROUP = 100
+
+
+def _wkb_line(lon: np.ndarray, lat: np.ndarray) -> bytes:
+    import struct
+
+    return struct.pack("<BII", 1, 2, len(lon)) + np.column_stack([lon, lat]).astype("<f8").tobytes()
+
+
+def generate(path: Path, vertices: int, seed: int = 42, parquet: Path | None = None) -> tuple[int, int]:
+    """Write the test file (and the same routes as GeoParquet); return (bytes, vertices)."""
     rng = np.random.default_rng(seed)
     big = min(1_000_000, vertices // 8)
     rest = vertices - big
@@ -67,6 +79,23 @@ def generate(path: Path, vertices: int, seed: int = 42) -> tuple[int, int]:
     sizes[-1] += rest - sum(sizes)
     sizes.append(big)
     written = 0
+    writer = None
+    batch: list[tuple[str, bytes]] = []
+    if parquet is not None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        geo = {"version": "1.1.0", "primary_column": "geometry",
+               "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["LineString"]}}}
+        schema = pa.schema([("id", pa.string()), ("geometry", pa.binary())], metadata={"geo": json.dumps(geo)})
+        writer = pq.ParquetWriter(parquet, schema, compression="zstd")
+
+    def flush() -> None:
+        if writer is not None and batch:
+            writer.write_table(pa.table({"id": [b[0] for b in batch], "geometry": [b[1] for b in batch]},
+                                        schema=schema))
+            batch.clear()
+
     with open(path, "w", encoding="utf-8") as fh:
         fh.write('{"type":"FeatureCollection","name":"bench","features":[\n')
         for i, n in enumerate(sizes):
@@ -79,7 +108,14 @@ def generate(path: Path, vertices: int, seed: int = 42) -> tuple[int, int]:
             fh.write(f'{sep}{{"type":"Feature","id":"route-{i}","properties":{{"name":"Route {i}",'
                      f'"length_known_km":null}},"geometry":{{"type":"LineString","coordinates":[{coords}]}}}}')
             written += n
+            if writer is not None:
+                batch.append((f"route-{i}", _wkb_line(np.round(lon, 5), np.round(lat, 5))))
+                if len(batch) >= PARQUET_ROW_GROUP:
+                    flush()
         fh.write("\n]}\n")
+    flush()
+    if writer is not None:
+        writer.close()
     return path.stat().st_size, written
 
 
@@ -122,7 +158,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
         big = Path(tmp) / "big.geojson"
         t0 = time.perf_counter()
-        size, nv = generate(big, args.vertices)
+        big_pq = Path(tmp) / "big.parquet"
+        size, nv = generate(big, args.vertices, parquet=big_pq)
         print(f"generated {big.name}: {size / 1e6:.1f} MB, {nv:,} vertices, 2,001 features "
               f"(largest 1 feature of {min(1_000_000, args.vertices // 8):,}) in {time.perf_counter() - t0:.1f} s",
               file=sys.stderr)
@@ -141,6 +178,9 @@ def main() -> int:
                   f"{rss:.0f} MB", file=sys.stderr)
 
         add("geo lengths (streamed, geodesic)", [py, "-m", "geo", "lengths", str(big), "--json"], args.runs)
+        results["parquet_bytes"] = big_pq.stat().st_size
+        add(f"geo lengths on GeoParquet ({big_pq.stat().st_size / 1e6:.0f} MB, row groups of {PARQUET_ROW_GROUP})",
+            [py, "-m", "geo", "lengths", str(big_pq), "--json"], args.runs)
         add("naive json.load + per-ring Geod loop", [py, "-c", NAIVE, str(big)], max(1, args.runs // 3))
         if not args.skip_geopandas:
             add("geopandas read_file + to_crs(UTM 41N).length", [py, "-c", GEOPANDAS, str(big), "EPSG:32641"], 1)

@@ -563,7 +563,8 @@ def build_base_layers(
     osm = {f["id"]: f["_geom"] for f in load_extract(bdir, "osm_frontier.geojson")["features"]}
     ne0 = {f["id"]: f["_geom"] for f in load_extract(bdir, "ne_admin0.geojson")["features"]}
     ne0_props = {f["id"]: f["properties"] for f in load_extract(bdir, "ne_admin0.geojson")["features"]}
-    ne1 = {f["id"]: f["_geom"] for f in load_extract(bdir, "ne_admin1.geojson")["features"]}
+    ne1_fc = load_extract(bdir, "ne_admin1.geojson")
+    ne1 = {f["id"]: f["_geom"] for f in ne1_fc["features"]}
     for need, have, fname in (("IRN", osm, "osm_frontier"), ("PAK", osm, "osm_frontier"),
                               ("IRN", ne0, "ne_admin0"), ("PAK", ne0, "ne_admin0")):
         if need not in have:
@@ -708,4 +709,11 @@ def build_base_layers(
         "the offline basemap of the map. Not for measurement.",
         sources=[SRC_NE0], license=NE_LICENSE, attribution=NE_ATTRIBUTION,
     )
-    return {"border": border, "provinces": provinces, "context": context}
+    from geo.admin1 import build_admin1
+
+    admin1 = build_admin1(
+        ne1=ne1, ne1_props={f["id"]: f["properties"] for f in ne1_fc["features"]}, provinces=provinces,
+        polygonal=_polygonal, area_km2=geodesic_area_km2,
+        source_fields=lambda ids: _source_fields(ids, sources), osm_attr=OSM_ATTRIBUTION, ne_attr=NE_ATTRIBUTION,
+    )
+    return {"border": border, "provinces": provinces, "context": context, "admin1": admin1}

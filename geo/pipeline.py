@@ -46,6 +46,9 @@ def assemble(seeds_dir: Path | None = None) -> Build:
     timings["article layers"] = time.perf_counter() - t0
     build.layers.update(built.layers)
     build.claims, build.article, build.sources = built.claims, built.article, built.sources
+    from geo import release
+
+    release.stamp(build.layers, build.claims)
     return build
 
 
@@ -61,6 +64,11 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
     t0 = time.perf_counter()
     for fname, data in export.exports(build.layers, claims=build.claims).items():
         out[layers_dir / fname] = data
+    from geo import datapackage
+
+    layer_files = {p.name: (d.encode("utf-8") if isinstance(d, str) else d) for p, d in out.items()}
+    out[layers_dir / datapackage.NAME] = datapackage.dumps(
+        datapackage.package(build.layers, build.claims, layer_files, build.sources))
     build.timings["exports"] = time.perf_counter() - t0
     if render:
         from geo.render import render_map
@@ -104,7 +112,9 @@ def build(
         _log(f"  {stage}: {secs:.2f} s")
     for path in sorted(files):
         state = "written" if path in changed else "unchanged"
-        _log(f"{path} ({len(files[path]):,} bytes, {state})")
+        data = files[path]
+        size = len(data.encode("utf-8") if isinstance(data, str) else data)
+        _log(f"{path} ({size:,} bytes, {state})")
     _log(f"built {len(files)} files ({len(changed)} changed) in {time.perf_counter() - t_all:.1f} s")
     return sorted(files)
 

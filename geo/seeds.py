@@ -10,7 +10,6 @@ header as row 1, as a spreadsheet does.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import math
 import re
@@ -19,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import settings
+from geo import catalog, settings
+from geo.dates import parse_date
 from geo.errors import SeedError
 
 #: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
@@ -27,7 +27,6 @@ MAX_SEED_BYTES = 5_000_000
 #: Markup is never valid in seed text: the map escapes it, but it is a mistake in a seed.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|on\w+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 TYPES = ("str", "text", "id", "int", "float", "lat", "lon", "date", "bool", "enum", "url", "ids")
@@ -68,22 +67,6 @@ class Table:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
-
-
-def parse_date(value: str) -> tuple[str, str]:
-    """Return (iso, precision) for YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError otherwise."""
-    m = _DATE.match(value)
-    if not m:
-        raise ValueError
-    year, month, day = m.groups()
-    if day:
-        dt.date(int(year), int(month), int(day))
-        return value, "day"
-    if month:
-        if not 1 <= int(month) <= 12:
-            raise ValueError
-        return value, "month"
-    return value, "year"
 
 
 def _convert(col: Column, raw: str) -> Any:
@@ -308,3 +291,94 @@ def read_sources(seeds_dir: Path) -> dict[str, dict[str, Any]]:
 def source_urls(ids: Iterable[str], sources: Mapping[str, Mapping[str, Any]]) -> str:
     """The URLs of ``ids`` joined by a space (sources without URL are skipped)."""
     return " ".join(sources[i]["url"] for i in ids if sources[i].get("url"))
+
+
+# --- seed tables --------------------------------------------------------------------------
+
+# Allowed values of the fields the layers carry: their one home is the layer's JSON Schema.
+GEM_STATUS = catalog.enum("pipeline", "status")
+GEM_ROUTE_ACCURACY = catalog.enum("pipeline", "route_accuracy")
+ROUTE_SOURCES = catalog.enum("pipeline", "route_source")
+MARKET_STATUS = catalog.enum("markets", "status")
+CROSSING_STATUS = catalog.enum("crossings", "status")
+DATE_PRECISION = catalog.enum("events", "date_precision")
+VERDICTS = catalog.enum("claims", "verdict")
+# Seed-only columns (no layer field holds them): declared here, once.
+PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
+CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
+EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
+               "Violence against civilians")
+
+_SRC = Column("sources", "ids")
+
+# --- the seed tables of the article layers (read by geo.layers) ------------------------------
+
+PLACES = Table("places.csv", (
+    Column("id", "id"), Column("name"), Column("name_alt", required=False), Column("country_iso"),
+    Column("admin1"), Column("iso_3166_2"), Column("geonames_id", "int", required=False),
+    Column("lat", "lat", required=False), Column("lon", "lon", required=False),
+    Column("population", "int", required=False, min=0), Column("feature_class"), Column("role", "text"),
+    Column("in_article", "bool"), Column("method", "enum", choices=PLACE_METHODS),
+    Column("anchor", "id", required=False), Column("offset_km", "float", required=False, min=0, max=500),
+    Column("verified", "bool"), Column("location_note", "text"), _SRC,
+), description="Every place the article names or the other layers need.")
+
+WAYPOINTS = Table("pipeline_waypoints.csv", (
+    Column("id", "id"), Column("name"), Column("place", "id"),
+    Column("kind", "enum", choices=("waypoint", "field", "border")),
+    Column("status", "enum", required=False, choices=GEM_STATUS), Column("status_date", "date", required=False),
+    Column("status_source", required=False), Column("status_note", "text", required=False),
+    Column("role", "text"), _SRC,
+), description="Points where the pipeline segments start and end (each refers to a place); on a GEM-traced "
+   "segment a waypoint is projected onto the route, a kind=border waypoint is where the route crosses border-osm; "
+   "kind=field rows (with status columns) become Point features of the pipeline layer.")
+
+SEGMENTS = Table("pipeline_segments.csv", (
+    Column("id", "id"), Column("name"), Column("segment"), Column("status", "enum", choices=GEM_STATUS),
+    Column("status_date", "date", required=False), Column("status_source"), Column("status_note", "text"),
+    Column("gem_project_id", "id", required=False), Column("gem_status", "enum", required=False, choices=GEM_STATUS),
+    Column("route_source", "enum", choices=ROUTE_SOURCES),
+    Column("route_accuracy", "enum", choices=GEM_ROUTE_ACCURACY), Column("route_accuracy_source", "text"),
+    Column("route_method", "text"),
+    Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
+    Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
+    Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
+    Column("length_known_km", "float", required=False, min=0), Column("length_known_min_km", "float", required=False, min=0),
+    Column("length_known_max_km", "float", required=False, min=0), Column("length_known_source", "text"),
+    Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
+    Column("verified", "bool"), _SRC,
+), description="The pipeline as GEM-style segments, in route order.")
+
+_SITE_COLS = (
+    Column("id", "id"), Column("name"), Column("name_pk"), Column("name_ir"), Column("place", "id"),
+)
+_SITE_TAIL = (
+    Column("status_date", "date", required=False), Column("opened_date", "date", required=False),
+    Column("agreed_date", "date", required=False), Column("district_pk"), Column("county_ir", required=False),
+    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), Column("location_evidence", "text"), _SRC,
+)
+MARKETS = Table("markets.csv", (*_SITE_COLS, Column("status", "enum", choices=MARKET_STATUS), *_SITE_TAIL),
+                description="Joint border (sustenance) markets.")
+CROSSINGS = Table("crossings.csv", (*_SITE_COLS, Column("status", "enum", choices=CROSSING_STATUS), *_SITE_TAIL),
+                  description="Official border crossings.")
+
+EVENTS = Table("events.csv", (
+    Column("id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
+    Column("date_precision", "enum", choices=DATE_PRECISION), Column("display_date"),
+    Column("event_type", "enum", choices=EVENT_TYPES), Column("sub_event_type"), Column("actor1"),
+    Column("actor2", required=False), Column("location"), Column("admin1", required=False), Column("country_iso"),
+    Column("geo_precision", "int", min=1, max=3), Column("geometry_basis"),
+    Column("area_radius_km", "float", required=False, min=0.1, max=500), Column("fatalities", "int", required=False, min=0),
+    Column("article_paragraph", "int", min=1), Column("article_quote", "text"), Column("notes", "text"),
+    Column("verified", "bool"), _SRC,
+), description="Every event the article reports (ACLED-style precision codes).")
+
+CLAIMS = Table("claims.csv", (
+    Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
+    Column("claim", "text"), Column("what_sources_say", "text"), Column("evidence_for", "text"),
+    Column("evidence_against", "text"), Column("verdict", "enum", choices=VERDICTS),
+    Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
+    Column("feature_ids", "ids", required=False), _SRC,
+), description="Every checkable claim of the article with a verdict.")
+
+ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)

@@ -21,6 +21,7 @@ from typing import Any
 
 from geo import catalog
 from geo import palette as pal
+from geo.version import DATA_VERSION
 
 HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 #: QGIS ``layerGeometryType`` of a catalog geometry family (a mixed layer writes none).
@@ -140,10 +141,50 @@ _LABELS = {"point": ("8", "34,34,34,255"), "area": ("9", "51,51,51,255"), "line"
            "mixed": ("8", "34,34,34,255")}
 
 
-class _Style:
-    """A rule-based style being built: rules and symbols in order."""
+_GEOM_FAMILY = {"Point": "Point", "MultiPoint": "Point", "LineString": "Line", "MultiLineString": "Line",
+                "Polygon": "Polygon", "MultiPolygon": "Polygon"}
 
-    def __init__(self) -> None:
+
+def _py_filter(expr: str) -> Any:
+    """A QGIS filter expression of the small grammar this module writes, as a Python predicate.
+
+    Grammar: ``"f" = 'v'``, ``"f" IN ('a', 'b')``, ``coalesce("f", x) NOT IN (...)``, ``"f" IS NULL``,
+    ``"f" = true|false``, ``"f" = 2``, ``geometry_type($geometry) = 'Point'``, AND, OR, parentheses.
+    Used to keep only the rules some feature matches (legends list the classes present) and to
+    give each SLD rule the features its QML rule draws.
+    """
+    import re
+
+    py = expr.replace("geometry_type($geometry)", "_gt")
+    py = re.sub(r'coalesce\("([a-z_0-9]+)", ([^)]*)\)', r'_c(_p.get("\1"), \2)', py)
+    py = re.sub(r'(?<!get\()"([a-z_0-9]+)"', r'_p.get("\1")', py)
+    py = re.sub(r"\bNOT IN \(([^()]*)\)", r"not in [\1]", py)
+    py = re.sub(r"\bIN \(([^()]*)\)", r"in [\1]", py)
+    py = (py.replace(" IS NULL", " is None").replace(" = ", " == ").replace(" AND ", " and ")
+          .replace(" OR ", " or ").replace("== true", "== True").replace("== false", "== False"))
+    code = compile(py, "<qgis filter>", "eval")
+
+    def pred(props: Mapping[str, Any], family: str) -> bool:
+        env = {"_p": props, "_gt": family, "_c": lambda v, d: d if v is None else v}
+        return bool(eval(code, {"__builtins__": {}}, env))  # our own generated expressions, no builtins
+
+    return pred
+
+
+class _Style:
+    """A rule-based style being built: rules and symbols in order.
+
+    With ``features`` (the layer's features), a rule no feature matches is left out, so the
+    legend lists only the classes present; ``ELSE`` matches the features no earlier rule took.
+    """
+
+    def __init__(self, features: list[Mapping[str, Any]] | None = None) -> None:
+        self.feats = None if features is None else [
+            (str(f.get("id")), f.get("properties") or {}, _GEOM_FAMILY.get(str((f.get("geometry") or {}).get("type")), ""))
+            for f in features]
+        self.taken: set[str] = set()
+        #: (filter, label, symbol kind, symbol layers, ids of the features it draws or None)
+        self.entries: list[tuple[str, str, str, list[tuple[str, list[tuple[str, str]]]], list[str] | None]] = []
         self.root = ET.Element("qgis", {"version": "3.34.0-Prizren", "styleCategories": "Symbology|Labeling"})
         r = ET.SubElement(self.root, "renderer-v2", {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0",
                                                      "forceraster": "0", "referencescale": "-1"})
@@ -151,6 +192,17 @@ class _Style:
         self.symbols = ET.SubElement(r, "symbols")
 
     def rule(self, filter_: str, label: str, kind: str, *layers: tuple[str, list[tuple[str, str]]]) -> None:
+        ids: list[str] | None = None
+        if self.feats is not None:
+            if filter_ == "ELSE":
+                ids = [i for i, _, _ in self.feats if i not in self.taken]
+            else:
+                pred = _py_filter(filter_)
+                ids = [i for i, p, fam in self.feats if pred(p, fam)]
+            if not ids:
+                return
+            self.taken.update(ids)
+        self.entries.append((filter_, label, kind, list(layers), ids))
         name = _symbol(self.symbols, kind, list(layers))
         ET.SubElement(self.rules, "rule", {"key": f"{{rule-{len(self.rules):02d}}}", "filter": filter_, "label": label,
                                            "symbol": name})
@@ -166,7 +218,7 @@ class _Style:
         if layer.geometry in _GEOMETRY_TYPE:
             tail += f" <layerGeometryType>{_GEOMETRY_TYPE[layer.geometry]}</layerGeometryType>\n"
         body = body.replace("\n</qgis>", "\n" + tail + "</qgis>")
-        return HEADER + body + "\n"
+        return HEADER + f"<!-- Iran-Pakistan frontier atlas, data version {DATA_VERSION} -->\n" + body + "\n"
 
 
 # ---------------------------------------------------------------------------- layers
@@ -272,17 +324,24 @@ def _generic(s: _Style, family: str) -> None:
         s.rule(where, "Feature", "fill", fill_layer(pal.FALLBACK_PATH))
 
 
-def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
+def style_qml(layer: str, fc: Mapping[str, Any] | None = None, *, only_present: bool = False) -> str | None:
     """The QGIS style of ``layer`` (QML text), or None for a layer the catalog does not style.
 
-    ``fc`` (the layer's FeatureCollection) is needed only for events: types outside the
-    palette's fixed ones get their colours in the order they appear, as on the web map.
+    ``fc`` (the layer's FeatureCollection) is needed for events: types outside the palette's
+    fixed ones get their colours in the order they appear, as on the web map. With
+    ``only_present`` the style keeps only the rules some feature of ``fc`` matches, so its legend
+    lists the classes present (the released styles); without, every class the palette knows.
     A styled catalog layer with no rules of its own here gets the web map's fallback symbols.
     """
+    s = _build(layer, fc, only_present=only_present)
+    return None if s is None else s.text(catalog.get(layer))
+
+
+def _build(layer: str, fc: Mapping[str, Any] | None, *, only_present: bool) -> _Style | None:
     if not catalog.has(layer) or not catalog.get(layer).styled:
         return None
     lyr = catalog.get(layer)
-    s = _Style()
+    s = _Style(list((fc or {}).get("features") or []) if only_present else None)
     if layer == "pipeline":
         _pipeline(s)
     elif layer == "border":
@@ -291,7 +350,7 @@ def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
         _symbols(s, layer)
     elif layer == "events":
         _events(s, fc)
-    elif layer == "provinces":
+    elif layer in ("provinces", "admin1"):  # admin-1 units drawn like the frontier provinces
         _provinces(s)
     elif layer == "context":
         _context(s)
@@ -299,4 +358,94 @@ def style_qml(layer: str, fc: Mapping[str, Any] | None = None) -> str | None:
         _places(s)
     else:
         _generic(s, lyr.geometry)
-    return s.text(lyr)
+    return s
+
+
+# ---------------------------------------------------------------------------- SLD
+_SLD_NS = {"xmlns": "http://www.opengis.net/sld", "xmlns:ogc": "http://www.opengis.net/ogc",
+           "xmlns:xlink": "http://www.w3.org/1999/xlink", "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+           "xsi:schemaLocation": "http://www.opengis.net/sld http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd",
+           "version": "1.0.0"}
+_SLD_MARK = {"circle": "circle", "square": "square", "diamond": "square"}
+
+
+def _px(mm_text: str) -> str:
+    return f"{round(float(mm_text) / pal.QGIS_MM_PER_PX, 2):g}"
+
+
+def _hex_alpha(qgis_color: str) -> tuple[str, str]:
+    r, g, b, a = (int(x) for x in qgis_color.split(","))
+    return f"#{r:02x}{g:02x}{b:02x}", f"{round(a / 255, 3):g}"
+
+
+def _css(parent: ET.Element, tag: str, params: list[tuple[str, str]]) -> None:
+    el = ET.SubElement(parent, tag)
+    for name, value in params:
+        ET.SubElement(el, "CssParameter", {"name": name}).text = value
+
+
+def _stroke(parent: ET.Element, color: str, width_mm: str, dash: str | None = None, cap: str | None = None) -> None:
+    hexc, alpha = _hex_alpha(color)
+    params = [("stroke", hexc), ("stroke-opacity", alpha), ("stroke-width", _px(width_mm))]
+    if dash:  # pixels
+        params.append(("stroke-dasharray", dash))
+    if cap:
+        params.append(("stroke-linecap", {"flat": "butt"}.get(cap, cap)))
+    _css(parent, "Stroke", params)
+
+
+def _symbolizer(rule: ET.Element, cls: str, items: list[tuple[str, str]]) -> None:
+    o = dict(items)
+    if cls == "SimpleLine":
+        ls = ET.SubElement(rule, "LineSymbolizer")
+        dash = " ".join(_px(x) for x in o["customdash"].split(";")) if o.get("use_custom_dash") == "1" else None
+        _stroke(ls, o["line_color"], o["line_width"], dash, o.get("capstyle"))
+    elif cls == "SimpleFill":
+        ps = ET.SubElement(rule, "PolygonSymbolizer")
+        hexc, alpha = _hex_alpha(o["color"])
+        _css(ps, "Fill", [("fill", hexc), ("fill-opacity", alpha)])
+        _stroke(ps, o["outline_color"], o["outline_width"], "6 3" if o.get("outline_style") == "dash" else None)
+    else:
+        pts = ET.SubElement(rule, "PointSymbolizer")
+        graphic = ET.SubElement(pts, "Graphic")
+        mark = ET.SubElement(graphic, "Mark")
+        ET.SubElement(mark, "WellKnownName").text = _SLD_MARK.get(o.get("name", "circle"), "circle")
+        hexc, alpha = _hex_alpha(o["color"])
+        _css(mark, "Fill", [("fill", hexc), ("fill-opacity", alpha)])
+        _stroke(mark, o["outline_color"], o["outline_width"], "3 3" if o.get("outline_style") == "dash" else None)
+        ET.SubElement(graphic, "Size").text = _px(o["size"])
+        if o.get("name") == "diamond":
+            ET.SubElement(graphic, "Rotation").text = "45"
+
+
+def style_sld(layer: str, fc: Mapping[str, Any]) -> str | None:
+    """An OGC SLD 1.0 style of ``layer`` for GeoServer / MapServer, from the same palette and rules as
+    the QML: one rule per class present, titled as the QGIS legend. A rule selects the features
+    its QML rule draws by their ``id`` property (an SLD cannot evaluate QGIS expressions), so
+    every feature of this release is drawn exactly once."""
+    s = _build(layer, fc, only_present=True)
+    if s is None:
+        return None
+    meta = fc.get("metadata") or {}
+    root = ET.Element("StyledLayerDescriptor", _SLD_NS)
+    nl = ET.SubElement(root, "NamedLayer")
+    ET.SubElement(nl, "Name").text = layer
+    us = ET.SubElement(nl, "UserStyle")
+    ET.SubElement(us, "Name").text = f"{layer} (atlas default)"
+    ET.SubElement(us, "Title").text = str(meta.get("title", layer))
+    ET.SubElement(us, "Abstract").text = str(fc.get("description") or meta.get("description", ""))
+    fts = ET.SubElement(us, "FeatureTypeStyle")
+    for i, (_, label, _, layers, ids) in enumerate(s.entries):
+        rule = ET.SubElement(fts, "Rule")
+        ET.SubElement(rule, "Name").text = f"rule-{i:02d}"
+        ET.SubElement(rule, "Title").text = label
+        flt = ET.SubElement(rule, "ogc:Filter")
+        parent = ET.SubElement(flt, "ogc:Or") if ids and len(ids) > 1 else flt
+        for fid in ids or []:
+            eq = ET.SubElement(parent, "ogc:PropertyIsEqualTo")
+            ET.SubElement(eq, "ogc:PropertyName").text = "id"
+            ET.SubElement(eq, "ogc:Literal").text = fid
+        for cls, items in layers:
+            _symbolizer(rule, cls, items)
+    ET.indent(root, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

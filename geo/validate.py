@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from geo import catalog, settings
-from geo.check import parse_partial_date, validate_counted, validate_layers
+from geo.check import validate_counted, validate_layers
 from geo.check.problems import json_type, short
 from geo.errors import InputError
 
-#: Re-exported for callers of the former single-module validator (geo.check is their home).
-__all__ = ["default_paths", "load_json", "load_paths", "parse_partial_date", "run_cli", "validate_layers"]
+#: ``validate_layers`` is re-exported for callers of the former single-module validator.
+__all__ = ["default_paths", "load_json", "load_paths", "run_cli", "validate_layers"]
 
 
 def _display(path: Path) -> str:
@@ -114,11 +114,20 @@ def default_paths(layers_dir: Path | None = None) -> list[Path]:
     return paths
 
 
+#: What `geo validate` reads: GeoJSON layers and the claims ledger (JSON).
+VALIDATED_SUFFIXES: tuple[str, ...] = (".geojson", ".json")
+
+
 def run_cli(args: Any) -> int:
     """`geo validate [PATHS]`: print every problem to stderr; 0 when clean, 1 when not."""
     paths = [Path(p) for p in (getattr(args, "paths", None) or [])] or default_paths()
     if not paths:
         raise InputError(f"{_display(settings.LAYERS_DIR)}: no layer files (run `geo build` first)")
+    for given in paths:  # say what is checked rather than report a binary file as bad UTF-8
+        if given.suffix.lower() not in VALIDATED_SUFFIXES:
+            raise InputError(f"{_display(given)}: geo validate checks GeoJSON only (.geojson layers and the .json "
+                             f"claims ledger), not {given.suffix or 'files without an extension'}; validate the GeoJSON "
+                             "that GeoPackage, GeoParquet, FlatGeobuf and KML files are built from")
     layers, claims = load_paths(paths)
     problems, count = validate_counted(layers, claims)
     n_layers = len(layers) + (claims is not None)

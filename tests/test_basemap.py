@@ -170,3 +170,55 @@ def test_refresh_reproduces_the_committed_extracts(tmp_path):
         assert (out / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs after refresh"
     prov = json.loads((out / "PROVENANCE.json").read_text("utf-8"))
     assert set(prov["files"]) == {"osm_frontier.geojson", "ne_admin0.geojson", "ne_admin1.geojson"}
+
+
+# --- issue 10: admin-1 ---------------------------------------------------------------------
+
+
+def test_admin1_has_every_iso_unit_and_reuses_the_frontier_provinces(base):
+    import pycountry
+
+    units = {f["id"]: f for f in base["admin1"]["features"]}
+    expected = {s.code for c in ("IR", "PK") for s in pycountry.subdivisions.get(country_code=c)}
+    assert set(units) == expected and len(units) == 38
+    for iso in ("IR-11", "PK-BA"):  # the frontier provinces, vertex for vertex (so on border-osm)
+        assert units[iso]["geometry"] == _feat(base["provinces"], iso)["geometry"]
+    for f in units.values():
+        assert f["properties"]["iso_3166_2"] == f["id"] and f["properties"]["area_km2"] > 500
+        assert shape(f["geometry"]).is_valid
+
+
+def test_admin1_units_do_not_overlap(base):
+    """On the 6-decimal grid of the files no two units overlap; in floating point what is left are
+    slivers thinner than the coordinate precision (0.1 m) where an edge crossing was rounded."""
+    geoms = {f["id"]: shape(f["geometry"]) for f in base["admin1"]["features"]}
+    tree = shapely.STRtree(list(geoms.values()))
+    ids = list(geoms)
+    total = 0.0
+    for a in ids:
+        for j in tree.query(geoms[a]):
+            b = ids[int(j)]
+            if b <= a:
+                continue
+            snapped = shapely.intersection(geoms[a], geoms[b], grid_size=1e-6)
+            assert snapped.is_empty or abs(GEOD.geometry_area_perimeter(snapped)[0]) < 1e-3, (a, b)
+            inter = geoms[a].intersection(geoms[b])
+            if inter.is_empty or inter.area == 0:
+                continue
+            area, perimeter = GEOD.geometry_area_perimeter(inter)
+            assert abs(area) / (perimeter / 2) < 0.1, (a, b)  # mean width under 0.1 m
+            total += abs(area)
+    assert total < 100.0  # m2 over 38 units
+
+
+def test_admin1_covers_the_gazetteer_towns(base):
+    import json as _json
+
+    geoms = {f["id"]: shape(f["geometry"]) for f in base["admin1"]["features"]}
+    places = _json.loads((settings.LAYERS_DIR / "places.geojson").read_text(encoding="utf-8"))
+    for f in places["features"]:
+        p = f["properties"]
+        if not f["id"].startswith("gn-"):
+            continue
+        hits = [k for k, g in geoms.items() if g.buffer(0.02).contains(Point(f["geometry"]["coordinates"]))]
+        assert p["iso_3166_2"] in hits, (f["id"], hits)

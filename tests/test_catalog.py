@@ -199,13 +199,13 @@ def test_toy_layer_is_styled_from_its_geometry(toy_layer: catalog.Layer) -> None
 
 def test_toy_layer_is_exported_with_schema_types(toy_layer: catalog.Layer, tmp_path: Path) -> None:
     files = export.exports({"wells": _wells()})
-    assert set(files) == {"frontier.gpkg", "wells.qml"}
+    assert set(files) == {"frontier.gpkg", "wells.qml", "wells.sld", "wells.parquet", "wells.fgb"}
     gpkg = tmp_path / "frontier.gpkg"
     gpkg.write_bytes(files["frontier.gpkg"])
     assert [name for name, _ in pyogrio.list_layers(gpkg)] == ["wells", "layer_styles"]
     info = pyogrio.read_info(gpkg, layer="wells")
     types = dict(zip(info["fields"], info["dtypes"], strict=True))
-    assert types["depth_m"] == "int64"
+    assert types["depth_m"] == "int32"  # an integer with no bounds in its schema: Int32
     assert types["verified"] == "bool"
     assert types["dug_date_iso"] == "object"
     assert "dug_date" in types

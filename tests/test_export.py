@@ -22,15 +22,16 @@ from shapely.geometry import shape
 from trust_fixtures import good_claims, good_layers
 
 from geo import catalog, export, geodesy, settings
+from geo.version import DATA_VERSION
 
 FEATURE_TABLES = {
-    "border": ("LineString", 3), "provinces": ("Polygon", 2), "context": ("Polygon", 2),
+    "border": ("LineString", 3), "provinces": ("Polygon", 2), "admin1": ("Polygon", 2), "context": ("Polygon", 2),
     "pipeline_point": ("Point", 1), "pipeline_line": ("LineString", 2), "markets": ("Point", 1),
     "crossings": ("Point", 1), "places": ("Point", 2), "events_point": ("Point", 1),
     "events_line": ("LineString", 1), "events_area": ("Polygon", 1),
 }
 OGR_TYPE = {"str": "OFTString", "date_iso": "OFTString", "date": "OFTDate", "int": "OFTInteger64",
-            "float": "OFTReal", "bool": "OFTInteger"}
+            "int16": "OFTInteger", "int32": "OFTInteger", "float": "OFTReal", "bool": "OFTInteger"}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,9 @@ def gpkg(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def test_file_names(files: dict[str, bytes]) -> None:
-    assert set(files) == {"frontier.gpkg", "events.csv", *(lyr.style_file for lyr in catalog.LAYERS if lyr.styled)}
+    assert set(files) == {"frontier.gpkg", "events.csv", "frontier-story.kml",
+                          *(lyr.style_file for lyr in catalog.LAYERS if lyr.styled),
+                          *(f"{n}.{ext}" for n in catalog.names() for ext in ("sld", "parquet", "fgb"))}
 
 
 def test_every_layer_name_count_type_crs(gpkg: Path) -> None:
@@ -74,9 +77,12 @@ def test_field_types_follow_schema(gpkg: Path) -> None:
                 assert got[name][1] == "OFSTBoolean", (table, name)
     ev = dict(zip(*(pyogrio.read_info(gpkg, layer="events_point")[k] for k in ("fields", "ogr_types")), strict=True))
     assert ev["event_date"] == "OFTDate" and ev["event_date_iso"] == "OFTString"
-    assert ev["fatalities"] == "OFTInteger64" and ev["verified"] == "OFTInteger"
+    assert ev["fatalities"] == "OFTInteger" and ev["verified"] == "OFTInteger"
+    sub = dict(zip(*(pyogrio.read_info(gpkg, layer="events_point")[k] for k in ("fields", "ogr_subtypes")),
+                   strict=True))
+    assert sub["geo_precision"] == "OFSTInt16"  # a small code: 16-bit, never a 64-bit number
     b = dict(zip(*(pyogrio.read_info(gpkg, layer="border")[k] for k in ("fields", "ogr_types")), strict=True))
-    assert b["length_km"] == "OFTReal" and b["vertex_count"] == "OFTInteger64"
+    assert b["length_km"] == "OFTReal" and b["vertex_count"] == "OFTInteger"
 
 
 def test_values_dates_and_nulls(gpkg: Path) -> None:
@@ -114,10 +120,15 @@ def test_metadata(gpkg: Path) -> None:
         qmd = con.execute("SELECT r.table_name, m.metadata FROM gpkg_metadata m JOIN gpkg_metadata_reference r "
                           "ON r.md_file_id = m.id WHERE m.md_standard_uri = 'http://mrcc.com/qgis.dtd'").fetchall()
         rows = con.execute("SELECT table_name, identifier, description, last_change FROM gpkg_contents").fetchall()
-    assert sorted(t for t, _ in qmd) == sorted(FEATURE_TABLES)
+    # every table, the claims ledger included, carries its licence and the data version
+    assert sorted(t for t, _ in qmd) == sorted([*FEATURE_TABLES, "claims"])
     for _, xml in qmd:
         root = ET.fromstring(xml.split("\n", 1)[1])
         assert root.findtext("license") and root.findtext("rights") and root.findtext("title")
+        assert DATA_VERSION in (root.findtext("abstract") or "")
+    for table in [*FEATURE_TABLES, "claims"]:
+        md = pyogrio.read_info(gpkg, layer=table)["layer_metadata"]
+        assert md["LICENSE"] and md["DATA_VERSION"] == DATA_VERSION, table
     assert {r[3] for r in rows} == {export.EXPORT_TIMESTAMP}
     assert all(r[1] for r in rows)
     assert len({r[1] for r in rows}) == len(rows)
@@ -180,7 +191,8 @@ def test_events_csv(files: dict[str, bytes]) -> None:
         assert r["event_date"] == f["properties"]["event_date"]
         assert r["verified"] in ("true", "false")
     assert list(rows[0])[:4] == ["id", "geometry_type", "lon", "lat"]
-    assert list(rows[0])[-2:] == ["wkt", "wkt_simplified_m"]
+    assert list(rows[0])[-4:] == ["wkt", "wkt_simplified_m", "license", "data_version"]
+    assert {(r["license"], r["data_version"]) for r in rows} == {("ODbL-1.0", DATA_VERSION)}
 
 
 def test_real_events_csv_fits_spreadsheets_and_says_what_it_simplified() -> None:

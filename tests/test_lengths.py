@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import cli, geojson_stream, lengths, measure
+from geo import cli, geojson_stream, lengths_readers, measure
 from geo.errors import InputError
 from geo.settings import ROOT
 
@@ -51,7 +51,7 @@ def reader(request, monkeypatch):
     with small features decoded whole; the stream reader going token by token, its numbers
     parsed by numpy or (large files) by pandas."""
     if request.param != "small-file":
-        monkeypatch.setattr(lengths, "SMALL_FILE_BYTES", -1)
+        monkeypatch.setattr(lengths_readers, "SMALL_FILE_BYTES", -1)
     if request.param.startswith("stream-"):
         monkeypatch.setattr(geojson_stream, "SMALL_OBJECT_BYTES", 0)
     if request.param == "stream-pandas":
@@ -276,9 +276,99 @@ def test_csv_output(tmp_path, capsys, reader):
     path = write(tmp_path / "r.geojson", fc(feat("r1", ROUTE, length_known_km=250, length_known_source="S9")))
     code, out, _ = run([path, "--csv"], capsys)
     rows = list(csv.DictReader(stdio.StringIO(out)))
-    assert code == 0 and rows[0]["id"] == "r1" and rows[0]["stated_km"] == "250.0" and rows[0]["stated_source"] == "S9"
+    assert code == 0 and len(rows) == 1 and rows[0]["id"] == "r1"
+    assert rows[0]["length_known_km"] == "250.0" and rows[0]["length_known_source"] == "S9"
+    assert rows[0]["length_known_status"] == "ok"
     assert float(rows[0]["length_km"]) == pytest.approx(ROUTE_M / 1000, abs=1e-6)
-    assert rows[-1]["row"] == "total"
+    code, out, _ = run([path, "--csv-long"], capsys)  # the long form: one row per feature and figure, totals
+    rows = list(csv.DictReader(stdio.StringIO(out)))
+    assert rows[0]["stated_km"] == "250.0" and rows[0]["stated_source"] == "S9" and rows[-1]["row"] == "total"
+
+
+def test_csv_has_one_row_per_feature_so_lengths_sum(capsys):
+    """The layers' border variants carry two published figures each: still one row per feature."""
+    code, out, _ = run(["--csv"], capsys)
+    rows = list(csv.DictReader(stdio.StringIO(out)))
+    ids = [r["id"] for r in rows]
+    assert code == 0 and len(ids) == len(set(ids)) and "border-osm" in ids
+    osm = rows[ids.index("border-osm")]
+    assert osm["published_length_factbook_km"] == "959.0" and osm["published_length_older_km"] == "909.0"
+    code, out, _ = run(["--json"], capsys)
+    feats = [f for s in json.loads(out)["sources"] for f in s["features"]]
+    assert sum(float(r["length_km"]) for r in rows) == pytest.approx(sum(f["length_km"] for f in feats))
+
+
+def test_stdin(tmp_path):
+    route = json.dumps(fc(feat("r1", ROUTE, length_known_km=250)))
+    proc = subprocess.run([sys.executable, "-m", "geo", "lengths", "-", "--json"], input=route, text=True,
+                          capture_output=True, cwd=ROOT, check=False)
+    assert proc.returncode == 0, proc.stderr
+    src = json.loads(proc.stdout)["sources"][0]
+    assert src["path"] == "-" and src["features"][0]["length_m"] == pytest.approx(ROUTE_M, abs=1e-3)
+    for data, msg in (("", "standard input is empty"), ('{"type":', "malformed JSON")):
+        proc = subprocess.run([sys.executable, "-m", "geo", "lengths", "-"], input=data, text=True,
+                              capture_output=True, cwd=ROOT, check=False)
+        assert proc.returncode == 2 and proc.stderr.startswith("geo: error: -: ") and msg in proc.stderr
+        assert "geo-stdin-" not in proc.stderr  # the temporary copy is not named
+
+
+def test_id_member_or_id_property_names_the_feature(tmp_path, capsys, reader):
+    f1 = feat("member-id", ROUTE)
+    f2 = feat("x", ROUTE)
+    del f2["id"]
+    f2["properties"]["id"] = "property-id"
+    f3 = feat("x", ROUTE)
+    del f3["id"]
+    path = write(tmp_path / "ids.geojson", fc(f1, f2, f3))
+    code, out, _ = run([path, "--json"], capsys)
+    assert code == 0
+    assert [f["id"] for f in json.loads(out)["sources"][0]["features"]] == ["member-id", "property-id", "#3"]
+
+
+def test_geoparquet_streamed_by_row_group(tmp_path, capsys, monkeypatch):
+    """GeoParquet (the release's own files, and a many-row-group file) measures as the GeoJSON does,
+    read one batch at a time."""
+    from geo import lengths_parquet
+
+    code, out, _ = run([str(ROOT / "layers" / "pipeline.parquet"), "--json"], capsys)
+    pq_feats = {f["id"]: f["length_m"] for f in json.loads(out)["sources"][0]["features"]}
+    code, out, _ = run([str(ROOT / "layers" / "pipeline.geojson"), "--json"], capsys)
+    gj_feats = {f["id"]: f["length_m"] for f in json.loads(out)["sources"][0]["features"]}
+    assert code == 0 and pq_feats == gj_feats
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+    from shapely.geometry import LineString
+
+    n = 50
+    wkb = [shapely.to_wkb(LineString([(61 + i * 0.01, 27), (62 + i * 0.01, 28)])) for i in range(n)]
+    table = pa.table({"id": [f"r{i}" for i in range(n)], "length_known_km": [150.0] * n, "geometry": wkb},
+                     metadata={"geo": json.dumps({"version": "1.1.0", "primary_column": "geometry",
+                                                  "columns": {"geometry": {"encoding": "WKB",
+                                                                           "geometry_types": ["LineString"]}}})})
+    path = tmp_path / "many.parquet"
+    pq.write_table(table, path, row_group_size=7)
+    groups = []
+    real = pq.ParquetFile.read_row_group
+
+    def spy(self, i, *a, **k):
+        t = real(self, i, *a, **k)
+        groups.append((i, t.num_rows, t.column_names))
+        return t
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", spy)
+    monkeypatch.setattr(lengths_parquet, "BATCH_ROWS", 3)
+    code, out, _ = run([str(path), "--json", "--check"], capsys)
+    feats = json.loads(out)["sources"][0]["features"]
+    assert code == 0 and [f["id"] for f in feats] == [f"r{i}" for i in range(n)]
+    # one row group at a time (8 groups of at most 7 rows), only the columns geo lengths uses
+    assert [g[0] for g in groups] == list(range(8)) and max(g[1] for g in groups) == 7
+    assert all(set(g[2]) == {"geometry", "id", "length_known_km"} for g in groups)
+    assert feats[0]["stated"][0]["status"] == "ok"
+    bad = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"a": [1]}), bad)
+    code, out, err = run([str(bad)], capsys)
+    assert (code, out) == (2, "") and "without GeoParquet 'geo' metadata" in err
 
 
 def ogr_write(path: Path, driver: str, coords: list[list[float]], crs: str) -> str:
@@ -319,7 +409,9 @@ def test_gpx_tracks_and_routes_skip_waypoints_and_say_how_many(tmp_path, capsys)
     code, out, _ = run([str(gpx)], capsys)
     assert code == 0 and f"{gpx} [waypoints]  (CRS: EPSG:4326)\nskipped (no length): 1 Point\n" in out
     assert "TOTAL" in out.split("[tracks]")[1] and out.count("TOTAL") == 1
-    code, out, _ = run([str(gpx), "--csv"], capsys)  # rows for measured features and totals only
+    code, out, _ = run([str(gpx), "--csv"], capsys)  # rows for measured features only
+    assert code == 0 and [r["layer"] for r in csv.DictReader(stdio.StringIO(out))] == ["tracks"]
+    code, out, _ = run([str(gpx), "--csv-long"], capsys)  # rows for measured features and totals
     assert code == 0 and [r["layer"] for r in csv.DictReader(stdio.StringIO(out))] == ["tracks", "tracks"]
 
 
@@ -745,19 +837,19 @@ def test_ogr_reading_keeps_gdal_offline_then_restores_the_configuration(monkeypa
     real_list_layers = pyogrio.list_layers
 
     def spy(path: str) -> Any:
-        seen.update({k: pyogrio.get_gdal_config_option(k) for k in lengths.OGR_OFFLINE})
+        seen.update({k: pyogrio.get_gdal_config_option(k) for k in lengths_readers.OGR_OFFLINE})
         return real_list_layers(path)
 
     monkeypatch.setattr(pyogrio, "list_layers", spy)
     pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": "7", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": None})
     try:
-        sources = lengths.read_ogr(str(ROOT / "layers" / "frontier.gpkg"))
+        sources = lengths_readers.read_ogr(str(ROOT / "layers" / "frontier.gpkg"))
         assert sources
         assert seen == {"GDAL_HTTP_TIMEOUT": 1, "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none"}
         assert pyogrio.get_gdal_config_option("GDAL_HTTP_TIMEOUT") == 7
         assert pyogrio.get_gdal_config_option("CPL_VSIL_CURL_ALLOWED_EXTENSIONS") is None
         with pytest.raises(InputError):
-            lengths.read_ogr(str(ROOT / "pyproject.toml"))
+            lengths_readers.read_ogr(str(ROOT / "pyproject.toml"))
         assert pyogrio.get_gdal_config_option("GDAL_HTTP_TIMEOUT") == 7
     finally:
         pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": None})

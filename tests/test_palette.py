@@ -113,7 +113,7 @@ def test_schema_values_all_have_a_palette_entry() -> None:
 def test_pipeline_qml_colours_are_the_palette(files: dict[str, bytes]) -> None:
     seen: set[tuple[str, str]] = set()
     fields = 0
-    for flt, _kind, (lyr, *rest) in _rules(files["pipeline.qml"].decode()):
+    for flt, _kind, (lyr, *rest) in _rules(export.style_qml("pipeline", only_present=False)):
         assert not rest
         if "'Point'" in flt:
             fields += 1
@@ -135,7 +135,7 @@ def test_pipeline_qml_colours_are_the_palette(files: dict[str, bytes]) -> None:
 
 
 def test_border_qml_colours_are_the_palette(files: dict[str, bytes]) -> None:
-    rules = _rules(files["border.qml"].decode())
+    rules = _rules(export.style_qml("border", only_present=False))
     assert [r[0] for r in rules][2] == "ELSE"
     _assert_line(rules[0][2][0], dict(palette.BORDER_BRIDGED), "bridged")
     assert "'bridged_stretch'" in rules[0][0] and "'bridge'" in rules[0][0]
@@ -150,7 +150,7 @@ def test_market_crossing_qml_colours_are_the_palette(files: dict[str, bytes], la
     box = palette.SYMBOL_BOX_PX + 2 * palette.SYMBOL_BORDER_PX
     size = box if layer == "markets" else box * palette.SYMBOL_DIAMOND_SCALE * 2 ** 0.5
     seen = set()
-    for flt, _kind, (lyr, *_rest) in _rules(files[f"{layer}.qml"].decode()):
+    for flt, _kind, (lyr, *_rest) in _rules(export.style_qml(layer, only_present=False)):
         (status,) = _values(flt, "status")
         hollow = '"verified" = false' in flt
         col = colors[status]
@@ -168,10 +168,10 @@ def test_events_qml_colours_are_the_palette(files: dict[str, bytes], real_events
     if source == "real":
         assert real_events is not None, "layers/events.geojson missing: run geo build"
         fc = real_events
-        qml = export.style_qml("events", fc)
+        qml = export.style_qml("events", fc, only_present=False)
     else:
         fc = good_layers()["events"]
-        qml = files["events.qml"].decode()
+        qml = export.style_qml("events", fc, only_present=False)
     types = [f["properties"]["event_type"] for f in fc["features"]]
     want = {**palette.EVENT_TYPE_FIXED, **palette.event_type_colors(types)}
     seen = set()
@@ -199,18 +199,18 @@ def test_events_qml_colours_are_the_palette(files: dict[str, bytes], real_events
 
 
 def test_area_and_place_qml_colours_are_the_palette(files: dict[str, bytes]) -> None:
-    prov = _rules(files["provinces.qml"].decode())
+    prov = _rules(export.style_qml("provinces", only_present=False))
     for flt, _, (lyr,) in prov:
         iso = _values(flt, "country_iso")
         col = palette.PROVINCE_COLORS[iso[0]] if iso else palette.PROVINCE_DEFAULT
         assert iso or flt == "ELSE"
         _assert_fill(lyr, {"color": col, **palette.PROVINCE, "fillColor": col}, flt)
     assert {tuple(_values(f, "country_iso")) for f, _, _ in prov} == {(k,) for k in palette.PROVINCE_COLORS} | {()}
-    ctx = _rules(files["context.qml"].decode())
+    ctx = _rules(export.style_qml("context", only_present=False))
     assert [f for f, _, _ in ctx] == ["\"role\" = 'focus'", "ELSE"]
     _assert_fill(ctx[0][2][0], dict(palette.CONTEXT_FOCUS), "focus")
     _assert_fill(ctx[1][2][0], dict(palette.CONTEXT_OTHER), "other")
-    places = _rules(files["places.qml"].decode())
+    places = _rules(export.style_qml("places", only_present=False))
     assert [f for f, _, _ in places] == ['"verified" = false', "ELSE"]
     _assert_marker(places[0][2][0], {**palette.PLACE, "fillColor": palette.PLACE_UNVERIFIED_FILL}, "unverified")
     _assert_marker(places[1][2][0], dict(palette.PLACE), "place")

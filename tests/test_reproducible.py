@@ -12,7 +12,8 @@ from trust_fixtures import RealBuild, tree_hashes
 from geo import catalog, export, settings
 
 #: Generated files in layers/ (anything else there - a README, .gitkeep - is not compared).
-GENERATED = ("*.geojson", "*.gpkg", "*.csv", "*.qml", "claims.json")
+GENERATED = ("*.geojson", "*.gpkg", "*.csv", "*.qml", "*.sld", "*.parquet", "*.fgb", "*.kml", "claims.json",
+             "datapackage.json")
 
 
 def _generated(d: Path) -> dict[str, bytes]:
@@ -28,6 +29,7 @@ def test_build_twice_is_byte_identical(real_build: RealBuild) -> None:
     assert not differ, f"not reproducible: {differ}"
     names = set(ha)
     assert "layers/frontier.gpkg" in names and "layers/events.csv" in names
+    assert {"layers/events.parquet", "layers/events.fgb", "layers/frontier-story.kml"} <= names
     assert any(n.startswith("maps/") and n.endswith(".html") for n in names)
 
 

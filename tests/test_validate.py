@@ -275,14 +275,14 @@ def test_cli_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     paths = _write_layers(tmp_path, good_layers(), good_claims())
     assert main(["validate", *map(str, paths)]) == 0
     out = capsys.readouterr()
-    assert out.out.strip() == "9 layers, 18 features: ok"
+    assert out.out.strip() == "10 layers, 20 features: ok"  # the nine catalog layers + claims
 
 
 def test_cli_default_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     _write_layers(tmp_path, good_layers(), good_claims())
     monkeypatch.setattr(settings, "LAYERS_DIR", tmp_path)
     assert main(["validate"]) == 0
-    assert "9 layers" in capsys.readouterr().out
+    assert "10 layers" in capsys.readouterr().out
     monkeypatch.setattr(settings, "LAYERS_DIR", tmp_path / "empty")
     assert main(["validate"]) == 2
     assert "no layer files" in capsys.readouterr().err

@@ -52,6 +52,13 @@ def _province(fid: str, name: str, country: str, iso: str, geom: Polygon) -> dic
         "attribution": "Natural Earth", **SRC}, geom)
 
 
+def _admin1(fid: str, name: str, country: str, iso: str, geom: Polygon) -> dict[str, Any]:
+    return io.feature(fid, {
+        "name": name, "name_iso": name, "type_iso": "Province", "country": country, "country_iso": iso,
+        "iso_3166_2": fid, "ne_ids": "NE-" + fid, "area_km2": 100000.0, "edge_derivation": "provinces layer",
+        "source": "NE", "license": "public domain", "attribution": "Natural Earth", **SRC}, geom)
+
+
 def _site(name: str, status: str, dist: float | None) -> dict[str, Any]:
     return {"name": name, "name_pk": "A", "name_ir": "B", "status": status, "status_date": "2024-04",
             "opened_date": None, "agreed_date": "2023-05-18", "district_pk": "Kech", "county_ir": "Rask",
@@ -69,7 +76,7 @@ def _event(date: str, prec: str, basis: str, admin1: str | None, country: str | 
 
 
 def good_layers() -> dict[str, dict[str, Any]]:
-    """A fresh copy of the synthetic layers (all eight)."""
+    """A fresh copy of the synthetic layers (every catalog layer)."""
     pipe_props = {
         "kind": "segment", "name": "IP gas pipeline", "segment": "Iranshahr-border", "status": "construction",
         "status_date": "2024", "status_source": "S4", "status_note": "Iran says complete: a claim, not verified",
@@ -85,6 +92,10 @@ def good_layers() -> dict[str, dict[str, Any]]:
         "provinces": io.collection("provinces", [
             _province("PK-BA", "Balochistan", "Pakistan", "PK", PKBA),
             _province("IR-11", "Sistan and Baluchestan", "Iran", "IR", IR11),
+        ], **META),
+        "admin1": io.collection("admin1", [
+            _admin1("IR-11", "Sistan and Baluchestan", "Iran", "IR", IR11),
+            _admin1("PK-BA", "Balochistan", "Pakistan", "PK", PKBA),
         ], **META),
         "context": io.collection("context", [
             io.feature("IRN", {"name": "Iran", "iso_a3": "IRN", "iso_a2": "IR", "role": "focus", "label_lon": 54.0,

@@ -41,11 +41,9 @@ from geo.check.features import ATLAS_EXTENT, check_collection
 from geo.check.geometry import check_geometry
 from geo.check.problems import problem
 from geo.check.rfc7946 import MAX_DECIMALS
-from geo.check.schema import parse_partial_date
 from geo.check.topology import topology
 
-__all__ = ["ATLAS_EXTENT", "MAX_DECIMALS", "check_geometry", "parse_partial_date", "validate_counted",
-           "validate_layers"]
+__all__ = ["ATLAS_EXTENT", "MAX_DECIMALS", "check_geometry", "validate_counted", "validate_layers"]
 
 
 def _ordered(names: Iterable[str]) -> list[str]:

