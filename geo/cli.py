@@ -33,10 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build every layer in layers/ and the map in maps/ from seeds/",
         description="Read seeds/ only (no network), build every layer, validate them, then write "
-        "layers/*.geojson, layers/frontier.gpkg and maps/*.html atomically. Refuses to replace "
+        "layers/*.geojson, layers/frontier.gpkg, maps/*.html and the still maps (maps/frontier.svg, .pdf, "
+        "-social.png, -square.png) atomically. Refuses to replace "
         "good outputs with failing ones.",
     )
-    b.add_argument("--no-map", action="store_true", help="skip rendering the HTML map")
+    b.add_argument("--no-map", action="store_true", help="skip rendering the maps (HTML story map and still images)")
     b.add_argument("--seeds", metavar="DIR", help="seeds folder (default: seeds/)")
     b.add_argument("--layers", metavar="DIR", help="output folder for layers (default: layers/)")
     b.add_argument("--maps", metavar="DIR", help="output folder for maps (default: maps/)")
@@ -55,6 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     v.add_argument("paths", nargs="*", metavar="PATH",
                    help="GeoJSON layer files or claims.json (default: layers/*.geojson, layers/claims.json)")
+
+    st = sub.add_parser(
+        "static",
+        help="draw a still map (SVG, PDF or PNG) of any extent from layers/",
+        description="Draw a static map from layers/ with the atlas palette: A4 landscape SVG/PDF "
+        "(events numbered, with a key) or a PNG card sized for social posts. Writes one file.",
+    )
+    st.add_argument("--size", metavar="WxH", help="size in pixels (vector: 96 px per inch; default A4 "
+                    "landscape for svg/pdf, 1600x900 for png)")
+    st.add_argument("--bbox", metavar="W,S,E,N", help="extent in degrees (default: the whole frontier)")
+    st.add_argument("--format", metavar="FMT", help="svg | pdf | png (default: from --out, else svg)")
+    st.add_argument("--out", metavar="PATH", help="output file (default: maps/frontier-static.FMT)")
+    st.add_argument("--layers", metavar="DIR", help="layers folder (default: layers/)")
 
     bm = sub.add_parser("basemap", help="basemap extracts under seeds/basemap/")
     bsub = bm.add_subparsers(dest="basemap_command", metavar="ACTION", parser_class=_Parser)
@@ -88,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from geo import validate
 
             return validate.run_cli(args)
+        if args.command == "static":
+            from geo.static import cli as static_cli
+
+            return static_cli.run(args)
         if args.command == "basemap":
             from geo import basemap
 

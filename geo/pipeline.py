@@ -80,6 +80,11 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
             sources=build.sources,
         )
         build.timings["map"] = time.perf_counter() - t0
+        from geo import static
+
+        t0 = time.perf_counter()
+        out.update(static.outputs(build.layers, maps_dir=maps_dir, article=build.article))
+        build.timings["static maps"] = time.perf_counter() - t0
     return out
 
 

@@ -1,0 +1,271 @@
+"""Static maps (geo/static): formats and sizes, legend of what is drawn, labels that never collide,
+colour-vision and contrast checks, byte-identical output, and `geo static` argument errors."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import subprocess
+import sys
+from itertools import combinations
+
+import pytest
+from matplotlib.transforms import Bbox
+from PIL import Image
+
+from geo import catalog, settings, static
+from geo.static import labels, panels, style
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return static.read_layers()
+
+
+@pytest.fixture(scope="module")
+def a4(layers):
+    lay, article = layers
+    return static.figure(lay, fmt="svg", article=article)
+
+
+@pytest.fixture(scope="module")
+def card(layers):
+    lay, article = layers
+    return static.figure(lay, fmt="png", size=(1600, 900), article=article)
+
+
+def _pt(value: str) -> float:
+    return float(re.sub(r"pt$", "", value))
+
+
+def test_svg_and_pdf_are_a4_landscape_vector_with_fonts_embedded(layers) -> None:
+    lay, article = layers
+    svg = static.render(lay, fmt="svg", article=article).decode()
+    w = re.search(r'<svg[^>]* width="([\d.]+pt)"', svg)
+    h = re.search(r'<svg[^>]* height="([\d.]+pt)"', svg)
+    assert w and h
+    assert abs(_pt(w.group(1)) - 297 / 25.4 * 72) < 0.5 and abs(_pt(h.group(1)) - 210 / 25.4 * 72) < 0.5
+    assert "<text" not in svg  # text is outlines: no font needed to view it
+    assert "<image" not in svg  # vector only
+    pdf = static.render(lay, fmt="pdf", article=article)
+    box = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", pdf)
+    assert box and abs(float(box.group(1)) - 841.89) < 0.5 and abs(float(box.group(2)) - 595.28) < 0.5
+    assert b"/FontFile2" in pdf  # TrueType (Type 42) embedded
+    assert b"/CreationDate" not in pdf
+
+
+@pytest.mark.parametrize("size", [(1600, 900), (1080, 1080), (800, 1000)])
+def test_png_has_the_requested_pixel_size(layers, size) -> None:
+    lay, article = layers
+    png = static.render(lay, fmt="png", size=size, article=article)
+    assert Image.open(io.BytesIO(png)).size == size
+
+
+def _legend_text(res) -> list[str]:
+    return [t.get_text() for t in res.legend_texts]
+
+
+@pytest.mark.parametrize("which", ["a4", "card"])
+def test_every_drawn_layer_and_class_is_in_the_legend(which, request) -> None:
+    res = request.getfixturevalue(which)
+    texts = _legend_text(res)
+    assert res.drawn.layers, "nothing drawn"
+    for name in res.drawn.layers:
+        assert catalog.get(name).map_label in texts, name
+    for item in res.drawn.items:
+        if item.label:
+            assert any(t == item.label or t.startswith(item.label[:20]) for t in texts), item.label
+    for must in ("border", "provinces", "pipeline", "markets", "crossings", "places"):
+        assert must in res.drawn.layers
+
+
+def test_legend_shows_only_what_is_drawn(layers) -> None:
+    lay, article = layers
+    lay = copy.deepcopy(lay)
+    lay["markets"]["features"] = []
+    for f in lay["pipeline"]["features"]:
+        f["properties"]["status"] = "operating"
+    res = static.figure(lay, fmt="svg", article=article)
+    texts = _legend_text(res)
+    assert catalog.get("markets").map_label not in texts
+    assert "proposed" not in texts and "operating" in texts
+
+
+def test_an_extent_without_a_layer_has_no_legend_row_for_it(layers) -> None:
+    lay, article = layers
+    # the Strait of Hormuz: no border, no markets, no crossings there
+    res = static.figure(lay, fmt="png", size=(900, 700), bbox=(55.5, 25.6, 57.5, 27.4), article=article)
+    texts = _legend_text(res)
+    for name in ("markets", "crossings", "border"):
+        assert name not in res.drawn.layers
+        assert catalog.get(name).map_label not in texts
+
+
+def _boxes(res):
+    fig = res.fig
+    r = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    out = []
+    for t in fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() in (labels.LABEL_GID, "event-marker")):
+        out.append((t.get_text(), labels.extent(t, r)))
+    return out, r
+
+
+@pytest.mark.parametrize("which", ["a4", "card"])
+def test_map_labels_and_event_markers_never_overlap(which, request) -> None:
+    res = request.getfixturevalue(which)
+    boxes, r = _boxes(res)
+    assert len(boxes) >= 10
+    frame = res.placer.ax.get_window_extent(r)
+    for text, b in boxes:
+        assert frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 and frame.y0 - 1 <= b.y0 and b.y1 <= frame.y1 + 1, text
+    hits = [(a, b) for (a, ba), (b, bb) in combinations(boxes, 2) if ba.overlaps(bb)]
+    assert not hits, hits[:5]
+    # and none sits under the inset locator or the legend
+    inset = [ax for ax in res.fig.axes if ax is not res.placer.ax and ax.get_xticks().size == 0 and ax.patch.get_visible()]
+    for ax in inset:
+        ib: Bbox = ax.get_window_extent(r)
+        assert not any(b.overlaps(ib) for _, b in boxes)
+
+
+def test_events_are_numbered_and_listed_with_dates(a4) -> None:
+    n = len(a4.events)
+    assert n >= 1
+    keys = [t.get_text() for t in a4.fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == panels.KEY_GID)]
+    for ev in a4.events:
+        assert str(ev.number) in keys and ev.date.split(" (")[0] in keys
+    markers = " ".join(t.get_text() for t in a4.fig.findobj(
+        lambda a: getattr(a, "get_gid", lambda: None)() == "event-marker"))
+    shown: set[int] = set()
+    for a, b in re.findall(r"(\d+)(?:–(\d+))?", markers):
+        shown |= set(range(int(a), int(b or a) + 1))
+    assert shown == {e.number for e in a4.events if e.anchors}  # every event inside the frame, once listed
+
+
+def test_drawn_classes_survive_colour_blindness_and_text_has_contrast(a4, card) -> None:
+    for res in (a4, card):
+        assert style.cvd_problems(res.drawn.classes()) == []
+    for fg, bg in ((style.INK, style.HALO), (style.INK_SOFT, style.PANEL), (style.COUNTRY_LABEL, style.HALO)):
+        assert style.contrast(fg, bg) >= style.MIN_CONTRAST
+    from geo import palette
+
+    for col in palette.PROVINCE_COLORS.values():  # province names in their colour, on a white halo
+        assert style.contrast(col, style.HALO) >= style.MIN_CONTRAST
+
+
+def _background(t) -> str:
+    """What a text is drawn on: its halo, its box, else the white page/panel."""
+    from matplotlib.colors import to_hex
+
+    for pe in t.get_path_effects():
+        fg = getattr(pe, "_gc", {}).get("foreground")
+        if fg is not None:
+            return to_hex(fg)
+    patch = t.get_bbox_patch()
+    if patch is not None:
+        return to_hex(patch.get_facecolor(), keep_alpha=False)
+    return style.PANEL
+
+
+@pytest.mark.parametrize("which", ["a4", "card"])
+def test_every_text_reaches_the_contrast_minimum(which, request) -> None:
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Text
+
+    res = request.getfixturevalue(which)
+    texts = [t for t in res.fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    assert len(texts) > 50
+    low = [(t.get_text(), round(style.contrast(to_hex(t.get_color()), _background(t)), 2)) for t in texts
+           if style.contrast(to_hex(t.get_color()), _background(t)) < style.MIN_CONTRAST]
+    assert not low, low[:5]
+
+
+def test_the_colour_check_catches_colour_only_differences() -> None:
+    from geo import palette
+
+    a = style.DrawnClass("crossings", "open", "diamond", palette.CROSSING_STATUS["open"])
+    b = style.DrawnClass("crossings", "closed", "diamond", palette.CROSSING_STATUS["closed"])
+    assert any("deuteranopia" in p for p in style.cvd_problems([a, b]))  # why closed ones carry a cross
+    assert style.contrast("#ffffff", "#ffffff") == 1.0 and round(style.contrast("#000", "#fff")) == 21
+
+
+@pytest.mark.parametrize("fmt,size", [("svg", None), ("pdf", None), ("png", (1080, 1080))])
+def test_bytes_are_identical_across_two_renders(layers, fmt, size) -> None:
+    lay, article = layers
+    one = static.render(lay, fmt=fmt, size=size, article=article)
+    two = static.render(copy.deepcopy(lay), fmt=fmt, size=size, article=article)
+    assert one == two
+
+
+def test_credit_line_names_sources_and_licences(a4) -> None:
+    texts = " ".join(t.get_text() for t in a4.fig.texts)
+    for s in ("© OpenStreetMap contributors", "Natural Earth", "GeoNames", "Global Energy Monitor",
+              "Lambert conformal conic"):
+        assert s in texts.replace("\n", " ")
+
+
+def _geo(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", "static", *args], cwd=settings.ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("args", [
+    ["--size", "big"], ["--size", "10x10"], ["--size", "5000x300"],
+    ["--bbox", "1,2,3"], ["--bbox", "60,20,59,30"], ["--bbox", "a,b,c,d"], ["--bbox", "0,0,10,10"],
+    ["--format", "gif"], ["--format", "png", "--out", "x.pdf"],
+    ["--layers", "/nonexistent/layers"], ["--out", "/proc/geo-static-test.svg"],
+])
+def test_bad_arguments_are_one_line_errors_with_exit_2(args, tmp_path) -> None:
+    out = tmp_path / "never.svg"
+    proc = _geo(*args, *([] if "--out" in args else ["--out", str(out)]))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("geo: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_geo_static_writes_the_extent_asked_for(tmp_path) -> None:
+    out = tmp_path / "markets.png"
+    proc = _geo("--bbox", "60.5,24.8,64,28.5", "--size", "1200x900", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert Image.open(out).size == (1200, 900)
+
+
+def test_geo_build_writes_every_still_image() -> None:
+    from trust_fixtures import build_real
+
+    _, maps = build_real("a")
+    for name, (fmt, size) in static.PRODUCTS.items():
+        path = maps / name
+        assert path.is_file() and path.stat().st_size > 10_000, name
+        if fmt == "png":
+            assert Image.open(path).size == size
+
+
+def test_committed_social_card_is_what_the_build_writes() -> None:
+    """maps/frontier-social.png is the README's picture: committed, so it must be fresh."""
+    from trust_fixtures import build_real
+
+    _, maps = build_real("a")
+    committed = settings.ROOT / "maps" / "frontier-social.png"
+    assert committed.is_file(), "run `geo build` and commit maps/frontier-social.png"
+    assert committed.read_bytes() == (maps / "frontier-social.png").read_bytes(), \
+        "maps/frontier-social.png is stale: run `geo build` and commit it"
+
+
+def test_text_uses_matplotlibs_own_font_files(a4) -> None:
+    """A system DejaVu of another version would change every map's bytes from machine to machine."""
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib import font_manager as fm
+
+    data = Path(matplotlib.get_data_path()).resolve()
+    for weight in ("normal", "bold"):
+        for style_ in ("normal", "italic"):
+            path = fm.findfont(fm.FontProperties(family=static.RC["font.family"], weight=weight, style=style_))
+            assert Path(path).resolve().is_relative_to(data), path
