@@ -33,7 +33,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
      "geo.lengths", "geo.lengths_model", "geo.lengths_sink", "geo.lengths_readers", "geo.lengths_parquet",
      "geo.lengths_wkb", "geo.lengths_curve"),
     ("geo.check", "geo.validate", "geo.export", "geo.formats", "geo.datapackage",  # check / write / render
-     "geo.render", "geo.lengths_cli", "geo.lengths_output"),
+     "geo.render", "geo.static", "geo.lengths_cli", "geo.lengths_output"),
     ("geo.pipeline",),                                                       # orchestrate
     ("geo.cli", "geo.__main__"),                                             # the command line
 )
