@@ -58,6 +58,8 @@ class Layer:
     #: The GeoPackage always holds ``<name>_point``, ``_line`` and ``_area`` tables, even when the
     #: layer has one geometry family (otherwise a layer is split only when it mixes families).
     gpkg_split_always: bool = False
+    #: The story map's first view frames this layer (the frontier: border, provinces, pipeline).
+    map_frame: bool = False
     #: SPDX id of the layer's data licence (a key of :data:`LICENSES`): ``ODbL-1.0`` (share-alike)
     #: for layers holding OpenStreetMap-derived geometry, ``CC-BY-4.0`` for GeoNames- and
     #: GEM-derived data compiled by the atlas, ``PD-NaturalEarth`` for Natural Earth (public domain).
@@ -106,12 +108,12 @@ _OSM_SHARE_ALIKE = ("ODbL share-alike: a database derived from this layer must b
 
 #: Every layer, in build/check/report order. The map draws them by ``map_pane``.
 LAYERS: tuple[Layer, ...] = (
-    Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420,
+    Layer("border", "Iran–Pakistan border", "line", "basemap", "Border", 420, map_frame=True,
           license="ODbL-1.0", attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
           license_note="border-osm and border-bridge-* are derived from OpenStreetMap (ODbL 1.0); border-ne10m "
           f"is Natural Earth (public domain). {_OSM_SHARE_ALIKE}"),
     Layer("provinces", "Balochistan (PK-BA) and Sistan and Baluchestan (IR-11)", "area", "basemap",
-          "Provinces", 360, qgis_labels=True, license="ODbL-1.0", attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
+          "Provinces", 360, qgis_labels=True, map_frame=True, license="ODbL-1.0", attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
           license_note="Border and coast edges derived from OpenStreetMap (ODbL 1.0); inner edges from Natural "
           f"Earth admin-1 (public domain). {_OSM_SHARE_ALIKE}"),
     Layer("admin1", "Provinces and territories of Iran and Pakistan (admin-1)", "area", "basemap",
@@ -122,7 +124,7 @@ LAYERS: tuple[Layer, ...] = (
           "Countries (offline basemap)", 250, in_atlas_extent=False, license="PD-NaturalEarth", attribution=NE_ATTRIBUTION,
           license_note="Natural Earth 1:10m admin-0 countries, public domain."),
     Layer("pipeline", "Iran–Pakistan ('Peace') gas pipeline and the South Pars field", "mixed", "layers",
-          "Gas pipeline", 430, license="CC-BY-4.0",
+          "Gas pipeline", 430, map_frame=True, license="CC-BY-4.0",
           attribution=f"{ATLAS_ATTRIBUTION}; {GEM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
           license_note="Route traced by Global Energy Monitor (P0452, GOIT-GGIT-pipeline-routes; that repository has "
           "no licence file, GEM publishes its tracker data under CC BY 4.0: 'Data: Global Energy Monitor, CC BY 4.0'), "

@@ -11,11 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from map_sample import EVIL, sample_inputs
 
 from geo.render import render_map
-from geo.render.__main__ import assembled_inputs
-from geo.render.browser import CHROMIUM, browser, open_map
-from geo.render.sample import EVIL, sample_inputs
+from tools.map_browser import CHROMIUM, browser, open_map
+from tools.render_map import assembled_inputs
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +75,7 @@ def test_offline_every_layer_drawn_legend_present(request, chromium, which) -> N
         assert page.evaluate("window.atlas.counts()") == _expected_counts(layers)
         legend = page.locator("#atlas-legend")
         assert legend.is_visible()
+        legend.locator("summary").click()  # folded by default: one click away
         for name in _expected_counts(layers):
             if name == "context":
                 continue
@@ -160,18 +161,18 @@ def test_time_control_hides_events_outside_range(chromium, hostile) -> None:
     path, layers = hostile
     n = len(layers["events"]["features"])
     with open_map(path, b=chromium) as page:
-        sel = '.leaflet-pane [data-layer="events"]'
         assert page.evaluate("window.atlas.counts().events") == n
         # slide "from" to 2024-01-17: the 2023 clash and the 16 January strike must go
         lo = page.evaluate("window.atlas.time.bounds()[0]")
         assert lo == "2023-06-01"
+        page.evaluate("document.getElementById('atlas-time').open = true")  # folded by default
         _slide(page, "time-from", "2024-01-17")
-        ids = set(page.eval_on_selector_all(sel, "els => els.map(e => e.dataset.featureId)"))
+        ids = set(page.evaluate("window.atlas.drawnIds('events')"))
         assert ids == {"ev-2024-01-18-pakistan-strike", "ev-2024-04-raisi-visit"}
         assert "2 of 4 events shown" in page.locator("#atlas-time").inner_text()
         # "to" before April 2024 hides the month-precision visit too
         _slide(page, "time-to", "2024-03-31")
-        ids = set(page.eval_on_selector_all(sel, "els => els.map(e => e.dataset.featureId)"))
+        ids = set(page.evaluate("window.atlas.drawnIds('events')"))
         assert ids == {"ev-2024-01-18-pakistan-strike"}
         page.locator("#atlas-time .time-reset").click()
         assert page.evaluate("window.atlas.counts().events") == n
@@ -369,8 +370,7 @@ def test_time_control_steps_over_event_dates_and_presets(chromium, real) -> None
         assert page.evaluate("window.atlas.time.range()[0]") == stops[first_jan] <= "2024-01-16"
         page.locator("#atlas-time .time-preset", has_text="Jan 2024").click()
         jan = {f["id"] for f in events if str(f["properties"].get("event_date", "")).startswith("2024-01")}
-        sel = '.leaflet-pane [data-layer="events"]'
-        assert set(page.eval_on_selector_all(sel, "els => els.map(e => e.dataset.featureId)")) == jan
+        assert set(page.evaluate("window.atlas.drawnIds('events')")) == jan  # drawn as SVG or on canvas
         assert page.evaluate("window.atlas.time.range()") == ["2024-01-01", "2024-01-31"]
         page.locator("#atlas-time .time-preset", has_text="All").click()
         assert page.evaluate("window.atlas.counts().events") == len(events)

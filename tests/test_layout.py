@@ -44,9 +44,6 @@ RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}
 #: lazy, so nothing breaks at import time). To go: the field plan in a module of its own, or the
 #: pipeline calling formats itself. The test fails once a listed loop is gone, so it is removed.
 KNOWN_LOOPS: set[frozenset[str]] = {frozenset({"geo.export", "geo.formats"})}
-#: Upward imports known and scheduled for removal (issue 13, part 3: developer tools move out of
-#: geo/). Each entry must still exist (the test fails when it is gone, so the entry is deleted).
-KNOWN_UPWARD: set[tuple[str, str]] = {("geo.render.__main__", "geo.pipeline")}
 
 
 def _module_name(path: Path) -> str:
@@ -104,14 +101,8 @@ def test_every_module_has_a_stage(graph: dict[str, set[str]]) -> None:
 
 def test_imports_only_go_downward(graph: dict[str, set[str]]) -> None:
     upward = sorted((mod, dep) for mod, deps in graph.items() for dep in deps
-                    if (r := _rank(dep)) is not None and (own := _rank(mod)) is not None and r > own
-                    and (mod, dep) not in KNOWN_UPWARD)
+                    if (r := _rank(dep)) is not None and (own := _rank(mod)) is not None and r > own)
     assert not upward, f"imports from a lower stage to a higher one: {upward}"
-
-
-def test_known_upward_imports_still_exist(graph: dict[str, set[str]]) -> None:
-    gone = sorted(pair for pair in KNOWN_UPWARD if pair[1] not in graph.get(pair[0], set()))
-    assert not gone, f"fixed: remove {gone} from KNOWN_UPWARD"
 
 
 def _loops(graph: dict[str, set[str]]) -> list[list[str]]:

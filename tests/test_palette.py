@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from map_sample import sample_inputs
 from trust_fixtures import good_layers
 
 from geo import catalog, export, palette
 from geo.render import render_map
-from geo.render.sample import sample_inputs
 
 F = palette.QGIS_MM_PER_PX
 RENDER = Path(__file__).resolve().parents[1] / "geo" / "render"
@@ -253,14 +253,15 @@ def test_html_carries_the_palette() -> None:
     assert embedded["events"]["type_colors"] == palette.event_type_colors(types)
     assert embedded["pipeline"]["status"]["operating"]["color"] == "#1a1a1a"
     assert f":root {{ --sea: {palette.SEA}; }}" in html
-    assert html.index('id="atlas-palette"') < html.index("window.atlas = window.atlas")  # read before the script
+    assert html.index('id="atlas-palette"') < html.index("window.atlas.start(")  # there before the map starts
 
 
 def test_atlas_js_has_no_symbology_constants_of_its_own() -> None:
     """Colours of the data layers come only from the palette (what is left: the measure tool's ink)."""
-    js = (RENDER / "atlas.js").read_text(encoding="utf-8")
+    js = "\n".join(p.read_text(encoding="utf-8") for p in sorted(RENDER.glob("*.js")))
     found = set(re.findall(r"'(#[0-9a-fA-F]{3,6}|rgba?\([^']*\))'", js))
-    assert found == {"#000", "#ff0", "#333"}, found
+    # the measure tool's ink and the selection highlight (not data symbology)
+    assert found == {"#000", "#ff0", "#333", "#ffcc00"}, found
     for name in ("PIPE_STATUS = {", "ACCURACY = {", "MARKET_STATUS = {", "CROSSING_STATUS = {", "EVENT_COLORS",
                  "EVENT_TYPE_FIXED", "PROVINCE_COLORS = {"):
         assert name not in js, name
@@ -287,7 +288,7 @@ def test_rgba() -> None:
 @pytest.mark.browser
 def test_browser_draws_the_palette(tmp_path: Path) -> None:
     """In Chromium, the SVG of every border / pipeline / province path has the palette's stroke."""
-    from geo.render.browser import open_map
+    from tools.map_browser import open_map
     inputs = sample_inputs()
     layers = inputs.pop("layers")
     path = tmp_path / "map.html"

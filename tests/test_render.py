@@ -7,12 +7,12 @@ import json
 import re
 
 import pytest
+from map_sample import EVIL, sample_inputs
 
 from geo.render import render_map
-from geo.render.__main__ import assembled_inputs
 from geo.render.display import DISPLAY_TOLERANCE_M, METRES_PER_DEGREE_MAX, display_collection
-from geo.render.sample import EVIL, sample_inputs
 from geo.render.story import build_payload, json_for_script, resolve_passages
+from tools.render_map import assembled_inputs
 
 MAX_HTML_BYTES = 1_500_000
 CDN_HOSTS = (
@@ -71,7 +71,7 @@ def test_folium_defaults_replaced(sample_html: str) -> None:
 def test_deterministic_ids_and_bytes(sample_html: str) -> None:
     assert _render() == sample_html
     assert not re.search(r"[0-9a-f]{32}", sample_html)
-    assert "map_atlas001" in sample_html
+    assert "map_frontier" in sample_html
 
 
 def test_hostile_seed_strings_never_appear_as_markup(hostile_html: str) -> None:
@@ -109,7 +109,7 @@ def test_missing_and_empty_layers_render() -> None:
         article={"title": "t", "publisher": "p", "paragraphs": ["one"]},
         sources={},
     )
-    assert "window.atlas.start(map_atlas001)" in html
+    assert "window.atlas.start(map_frontier, " in html
 
 
 def test_every_layer_and_feature_embedded() -> None:

@@ -24,6 +24,7 @@ HERE: Path = Path(__file__).resolve().parent
 
 #: (npm package, file inside it) for each inlined plugin script, in load order.
 PLUGIN_JS: tuple[tuple[str, str], ...] = (
+    ("topojson-client", "dist/topojson-client.min.js"),
     ("leaflet.fullscreen", "dist/Control.FullScreen.umd.js"),
     ("geographiclib-geodesic", "geographiclib-geodesic.min.js"),
 )
@@ -98,26 +99,35 @@ def leaflet_css() -> str:
     return _inline_css_urls(_strip_source_maps(css), base)
 
 
-@functools.lru_cache(maxsize=1)
-def plugin_js() -> tuple[tuple[str, str], ...]:
-    """(name, code) of every plugin script, in load order."""
+@functools.cache
+def plugin_js(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
+    """(name, code) of every plugin script (or of the packages in ``only``), in load order."""
     return tuple(
-        (pkg, _strip_source_maps(_npm_file(pkg, rel).read_text(encoding="utf-8"))) for pkg, rel in PLUGIN_JS
+        (pkg, _strip_source_maps(_npm_file(pkg, rel).read_text(encoding="utf-8")))
+        for pkg, rel in PLUGIN_JS
+        if only is None or pkg in only
     )
 
 
-@functools.lru_cache(maxsize=1)
-def plugin_css() -> tuple[tuple[str, str], ...]:
+@functools.cache
+def plugin_css(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
     out = []
     for pkg, rel in PLUGIN_CSS:
+        if only is not None and pkg not in only:
+            continue
         path = _npm_file(pkg, rel)
         out.append((pkg, _inline_css_urls(_strip_source_maps(path.read_text(encoding="utf-8")), path.parent)))
     return tuple(out)
 
 
 def own_file(name: str) -> str:
-    """One of our own front-end files (atlas.js, atlas.css) shipped next to this module."""
-    return (HERE / name).read_text(encoding="utf-8")
+    """One of our own front-end files (atlas.js, atlas.css ...) shipped next to this module, as inlined:
+    whole-line ``//`` comments and indentation dropped from scripts (they use no template literals)."""
+    text = (HERE / name).read_text(encoding="utf-8")
+    if name.endswith(".js"):
+        lines = (ln.strip() for ln in text.splitlines())
+        text = "\n".join(ln for ln in lines if ln and not ln.startswith("//"))
+    return text
 
 
 def script_safe(code: str) -> str:

@@ -1,8 +1,12 @@
-/* Iran–Pakistan frontier atlas: the story map's behaviour (our own code, MIT).
+/* Iran–Pakistan frontier atlas: the story map's layers (our own code, MIT).
  *
- * Reads the JSON embedded by geo/render (script#atlas-data), draws every layer on the
- * folium-created Leaflet map, and wires the article panel, claims panel, legend, time
- * control, geodesic measure tool, search and deep links.
+ * The AtlasLayers element of geo/render/elements.py starts this as atlas.start(map): it reads
+ * the JSON embedded by geo/render (script#atlas-data, script#atlas-palette), decodes the
+ * topology (topojson-client), draws every layer the payload lists (data.order, from
+ * geo/catalog.py) on the folium-created Leaflet map, and owns popups, selection and deep links.
+ * The panels, legend, date filter, search and ruler are their own elements (story.js, claims.js,
+ * about.js, legend.js, timefilter.js, search.js, measure.js) that use what this file shares
+ * in atlas._. atlas.finish() applies the deep link and marks the page ready.
  *
  * Safety rule: every string that comes from the data is put into the page with
  * textContent / createTextNode / setAttribute, never with innerHTML. Where Leaflet itself
@@ -13,9 +17,13 @@
 
   var A = (window.atlas = window.atlas || {});
   A.ready = false;
-  A.features = {};        // id -> {id, layerName, feature, layer, group}
-  A.claimsById = {};
+  A.tEval = performance.now();
+  A.features = Object.create(null);   // id -> {id, layerName, feature, layer, group, site}
+  A.records = [];                     // every feature's record, in drawing order
+  A.claimsById = Object.create(null);
   A.selected = null;
+  function has(obj, k) { return typeof k === 'string' && Object.prototype.hasOwnProperty.call(obj, k); }
+  A.has = has;
 
   // ---------------------------------------------------------------- helpers
   function esc(s) {
@@ -58,18 +66,33 @@
   }
   function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
 
+
+  // scroll el into view inside its scrolling container only: the document itself never scrolls
+  // (scrollIntoView would scroll every ancestor, the page too, even when the panel is hidden)
+  function scrollWithin(container, el, where) {
+    if (!container || !el || container.hidden) return;
+    var cr = container.getBoundingClientRect(), er = el.getBoundingClientRect();
+    if (!cr.height) return;
+    if (where === 'nearest' && er.top >= cr.top && er.bottom <= cr.bottom) return;
+    container.scrollTop += er.top - cr.top - (where === 'nearest' ? 8 : Math.max(8, (cr.height - er.height) / 3));
+  }
+
   // ---------------------------------------------------------------- styles
   // Every colour, dash, width and symbol of the data layers comes from geo/palette.py, embedded
   // by geo/render as script#atlas-palette (the QGIS styles are generated from the same palette).
-  var P = JSON.parse(document.getElementById('atlas-palette').textContent);
-  A.palette = P;
-  var PIPE_STATUS = P.pipeline.status;
-  var ACCURACY = P.pipeline.accuracy;
-  var MARKET_STATUS = P.markets.status;
-  var CROSSING_STATUS = P.crossings.status;
-  var PROVINCE_COLORS = P.provinces.country;
-  var LG = P.legend;
-  var eventTypeColor = P.events.type_colors;
+  var P, PIPE_STATUS, ACCURACY, MARKET_STATUS, CROSSING_STATUS, PROVINCE_COLORS, LG, eventTypeColor, EVENT_SHAPE_LABEL;
+  function readPalette() {
+    P = JSON.parse(document.getElementById('atlas-palette').textContent);
+    A.palette = P;
+    PIPE_STATUS = P.pipeline.status;
+    ACCURACY = P.pipeline.accuracy;
+    MARKET_STATUS = P.markets.status;
+    CROSSING_STATUS = P.crossings.status;
+    PROVINCE_COLORS = P.provinces.country;
+    LG = P.legend;
+    eventTypeColor = P.events.type_colors;
+    EVENT_SHAPE_LABEL = P.events.shape_label;
+  }
 
   function merge() {
     var out = {};
@@ -105,32 +128,73 @@
     if (gp === 2) return 'near';
     return 'exact';
   }
-  var EVENT_SHAPE_LABEL = P.events.shape_label;
+
+
+  // Areas an event happened in (a district, a province, a whole country) are a faint tint with no
+  // outline, so that nobody takes them for a boundary, and never take a click: the province or
+  // place beneath answers it. They are reached from the article, the legend and search.
+  function eventAreaStyle(col) {
+    // drawn on a canvas: they take no clicks and need no element of their own
+    return merge(withTypeColor(P.events.area, col), {stroke: false, fillOpacity: 0.1, interactive: false,
+      renderer: A.areaRenderer});
+  }
 
   // ---------------------------------------------------------------- data
-  var data = JSON.parse(document.getElementById('atlas-data').textContent);
-  A.data = data;
-  var LAYER_ORDER = ['context', 'provinces', 'border', 'pipeline', 'events', 'markets', 'crossings', 'places'];
-  var LAYER_LABEL = {
-    context: 'Countries (offline basemap)', provinces: 'Provinces', border: 'Border',
-    pipeline: 'Gas pipeline', markets: 'Border markets', crossings: 'Border crossings',
-    places: 'Places', events: 'Events'
-  };
-  var PANES = {
-    context: 250, provinces: 360, border: 420, pipeline: 430, events: 450, markets: 610, crossings: 620, places: 630
-  };
-
-  // geometries shared by several features are embedded once: {"geometry": null, "geometry_ref": [layer, index]}
-  Object.keys(data.layers).forEach(function (n) {
-    data.layers[n].features.forEach(function (f) {
-      if (f.geometry_ref) { f.geometry = data.layers[f.geometry_ref[0]].features[f.geometry_ref[1]].geometry; delete f.geometry_ref; }
+  var data, claimsByFeature = Object.create(null), ORDER = [], LABEL = Object.create(null);
+  function readData() {
+    data = JSON.parse(document.getElementById('atlas-data').textContent);
+    A.mark('parsed');
+    A.data = data;
+    ORDER = data.order || [];
+    ORDER.forEach(function (o) { LABEL[o.name] = o.label; });
+    // lines and areas come as one TopoJSON topology: shared lines are stored once
+    Object.keys(data.layers).forEach(function (n) {
+      var common = data.layers[n].common || {};
+      var keys = Object.keys(common);
+      data.layers[n].features.forEach(function (f) {
+        f.type = 'Feature';
+        // properties shared by every feature of the layer are embedded once (geo/render/story.py)
+        if (keys.length) {
+          var p = {};
+          keys.forEach(function (k) { p[k] = common[k]; });
+          Object.keys(f.properties || {}).forEach(function (k) { p[k] = f.properties[k]; });
+          f.properties = p;
+        }
+      });
     });
-  });
-  (data.claims || []).forEach(function (c) { A.claimsById[c.id] = c; });
-  var claimsByFeature = {};
-  (data.claims || []).forEach(function (c) {
-    (c.feature_ids || []).forEach(function (fid) { (claimsByFeature[fid] = claimsByFeature[fid] || []).push(c); });
-  });
+    var topo = data.topology;
+    if (topo && topo.arcs_encoding === 'polyline-delta') topo.arcs = topo.arcs.map(decodeArc);
+    A.mark('arcs');
+    if (topo && topo.objects && window.topojson) {
+      Object.keys(topo.objects).forEach(function (name) {
+        var fc = data.layers[name];
+        if (!fc) return;
+        window.topojson.feature(topo, topo.objects[name]).features.forEach(function (g) {
+          var f = fc.features[g.properties.i];
+          if (f) f.geometry = g.geometry;
+        });
+      });
+    }
+    (data.claims || []).forEach(function (c) { A.claimsById[c.id] = c; });
+    (data.claims || []).forEach(function (c) {
+      (c.feature_ids || []).forEach(function (fid) {
+        if (!has(claimsByFeature, fid)) claimsByFeature[fid] = [];
+        claimsByFeature[fid].push(c);
+      });
+    });
+  }
+
+  // an arc's string -> its [dx, dy] integer pairs (geo/render/display.py encode_arc)
+  function decodeArc(str) {
+    var out = [], vals = [], i = 0, n = str.length;
+    while (i < n) {
+      var shift = 0, v = 0, b;
+      do { b = str.charCodeAt(i++) - 63; v |= (b & 0x1f) << shift; shift += 5; } while (b >= 0x20);
+      vals.push(v & 1 ? ~(v >>> 1) : v >>> 1);
+    }
+    for (var k = 0; k + 1 < vals.length; k += 2) out.push([vals[k], vals[k + 1]]);
+    return out;
+  }
 
   function featureTitle(f, layerName) {
     var p = f.properties || {};
@@ -140,85 +204,87 @@
     }
     return p.name || p.location || String(f.id);
   }
+  function layerLabel(name, n, label) {
+    return esc((label || LABEL[name] || name) + ' (' + n + ')');
+  }
 
   // ---------------------------------------------------------------- map set-up
+  var NARROW = 1023;   // below this width the panel is a bottom sheet (phones and tablets)
+  A.narrow = function () { return window.innerWidth <= NARROW; };
+
   function init(map) {
     A.map = map;
+    var mc = map.getContainer();
+    mc.setAttribute('role', 'main');
+    mc.setAttribute('aria-label', 'Map of the Iran–Pakistan frontier');
     map.attributionControl.setPrefix('<span>Leaflet</span>');
-    var bgBase = L.layerGroup();
-    var baseLayers = {};
-    var overlays = {};
+    var overlays = {}, baseLayers = {};
     A.groups = {};
-
-    LAYER_ORDER.concat(Object.keys(data.layers).filter(function (n) { return LAYER_ORDER.indexOf(n) < 0; }))
-      .forEach(function (name) {
-        var fc = data.layers[name];
-        if (!fc || !fc.features || !fc.features.length) return;
-        map.createPane('pane-' + name).style.zIndex = PANES[name] || 440;
-        if (name === 'events') map.createPane('pane-event-areas').style.zIndex = 400;  // areas, bands: under lines
-        if (name === 'border') {
-          // the Natural Earth variant is a separate overlay, off by default
-          var ne = fc.features.filter(function (f) {
-            return (f.properties || {}).variant === 'natural_earth_10m' || /ne10m/.test(f.id);
-          });
-          var main = fc.features.filter(function (f) { return ne.indexOf(f) < 0; });
-          if (main.length) {
-            A.groups.border = makeLayer('border', main);
-            overlays[layerLabel('border', main.length, 'Border (OpenStreetMap, bridged stretches)')] = A.groups.border;
-            A.groups.border.addTo(map);
-          }
-          if (ne.length) {
-            A.groups['border-ne'] = makeLayer('border', ne);
-            overlays[layerLabel('border', ne.length, 'Border (Natural Earth 1:10m)')] = A.groups['border-ne'];
-          }
-          return;
+    A.overlays = overlays;
+    // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice
+    A.initialOn = [];
+    A.contextRenderer = L.canvas({pane: 'pane-context'});
+    // the many admin-1 units are drawn on one canvas (it still answers clicks and hovers)
+    if (ORDER.some(function (o) { return o.name === 'admin1'; })) {
+      map.createPane('pane-admin1').style.zIndex = ORDER.filter(function (o) { return o.name === 'admin1'; })[0].pane;
+      A.admin1Renderer = L.canvas({pane: 'pane-admin1'});
+    }
+    if (ORDER.some(function (o) { return o.name === 'events'; })) {
+      map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
+      A.areaRenderer = L.canvas({pane: 'pane-event-areas'});
+    }
+    map.createPane('pane-highlight').style.zIndex = 600;
+    map.getPane('pane-highlight').style.pointerEvents = 'none';
+    ORDER.forEach(function (o) {
+      var name = o.name, fc = data.layers[name];
+      if (!fc || !fc.features || !fc.features.length) return;
+      (map.getPane('pane-' + name) || map.createPane('pane-' + name)).style.zIndex = o.pane;
+      var md = fc.metadata || {};
+      if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
+      if (name === 'border') {
+        // the Natural Earth variant is a separate overlay, off by default
+        var ne = fc.features.filter(function (f) { return (f.properties || {}).variant === 'natural_earth_10m' || /ne10m/.test(f.id); });
+        var main = fc.features.filter(function (f) { return ne.indexOf(f) < 0; });
+        if (main.length) {
+          A.groups.border = makeLayer('border', main);
+          overlays[layerLabel('border', main.length, 'Border (OpenStreetMap, bridged stretches)')] = A.groups.border;
+          A.initialOn.push(A.groups.border);
         }
-        var g = makeLayer(name, fc.features);
-        A.groups[name] = g;
-        if (name === 'context') {
-          var labels = contextLabels(fc.features);
-          var base = L.layerGroup([g, labels]);
-          baseLayers['Offline basemap: countries (no network)'] = base;
-          base.addTo(map);
-        } else {
-          overlays[layerLabel(name, fc.features.length)] = g;
-          g.addTo(map);
+        if (ne.length) {
+          A.groups['border-ne'] = makeLayer('border', ne);
+          overlays[layerLabel('border', ne.length, 'Border (Natural Earth 1:10m, off by default)')] = A.groups['border-ne'];
         }
-        var md = fc.metadata || {};
-        if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
-      });
-
-    if (!Object.keys(baseLayers).length) baseLayers['Plain background (no network)'] = bgBase.addTo(map);
-    baseLayers['OpenStreetMap (online)'] = L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
-      maxZoom: 19, attribution: '&copy; OpenStreetMap contributors'
+        return;
+      }
+      var g = makeLayer(name, fc.features);
+      A.groups[name] = g;
+      if (name === 'context') {
+        var base = L.layerGroup([g, contextLabels(fc.features)]);
+        baseLayers['Offline basemap: countries'] = base;
+        A.initialOn.push(base);
+      } else {
+        overlays[layerLabel(name, fc.features.length)] = g;
+        A.initialOn.push(g);
+      }
     });
-    baseLayers['Satellite: Esri World Imagery (online)'] = L.tileLayer(
-      'https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}', {
-        maxZoom: 18, attribution: 'Imagery &copy; Esri, Maxar, Earthstar Geographics'
-      });
+    makeSites(map);
     var attr = map.attributionControl.getContainer();
     attr.setAttribute('title', 'Sources of the map data (click to expand)');
     L.DomEvent.on(attr, 'click', function () { attr.classList.toggle('expanded'); });
-    A.layerControl = L.control.layers(baseLayers, overlays, {collapsed: true, position: 'topright'}).addTo(map);
-
+    A.layerControl = L.control.layers(Object.keys(baseLayers).length > 1 ? baseLayers : {}, overlays,
+      {collapsed: true, position: 'topright'}).addTo(map);
+    var lc = A.layerControl.getContainer().querySelector('.leaflet-control-layers-toggle');
+    if (lc) { lc.setAttribute('aria-label', 'Layers'); lc.setAttribute('title', 'Layers'); }
     L.control.scale({metric: true, imperial: true, position: 'bottomleft'}).addTo(map);
-    if (L.Control.FullScreen) {
-      new L.Control.FullScreen({position: 'topleft', title: 'Full screen', titleCancel: 'Exit full screen'}).addTo(map);
-    }
-    addMeasure(map);
-    addSearch(map);
-    addTimeControl(map);
-    addLegend(map);
-    fitInitial(map);
+    A.fitInitial = function () { fitInitial(map); };
     map.on('popupopen', function (e) { fitPopup(map, e.popup); });
-    map.on('popupclose', function () { restorePanels(); });
+    map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
+    map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
   }
 
   // ---------------------------------------------------------------- popups on small screens
   // On a phone the controls cover much of the map: while a popup is open the date and legend
-  // panels fold to their titles, and the popup is kept clear of every control (its × too):
-  // auto-pan padding and the popup's size come from where the controls really are.
-  var NARROW = 760;
+  // panels fold to their titles, and the popup is kept clear of every control (its × too).
   var folded = [];
   function restorePanels() {
     folded.forEach(function (d) { d.open = true; });
@@ -228,12 +294,12 @@
     var mr = map.getContainer().getBoundingClientRect();
     var room = {top: 10, bottom: 10, left: 10, right: 10};
     var els = Array.prototype.slice.call(map.getContainer().querySelectorAll('.leaflet-control'));
-    var tog = document.getElementById('atlas-toggle');
-    if (tog) els.push(tog);
+    var head = document.getElementById('atlas-head');
+    if (head) els.push(head);
     els.forEach(function (el) {
       var r = el.getBoundingClientRect();
       if (!r.width || !r.height || r.bottom <= mr.top || r.top >= mr.bottom || r.right <= mr.left || r.left >= mr.right) return;
-      var inLeftColumn = r.right - mr.left < 60 && r.top - mr.top < mr.height / 2;
+      var inLeftColumn = r.right - mr.left < 70 && r.top - mr.top < mr.height / 2;
       if (inLeftColumn) { room.left = Math.max(room.left, r.right - mr.left + 6); return; }
       if (r.top - mr.top < mr.height / 2) room.top = Math.max(room.top, r.bottom - mr.top + 6);
       else room.bottom = Math.max(room.bottom, mr.bottom - r.top + 6);
@@ -243,56 +309,66 @@
   A.controlRoom = function () { return controlRoom(A.map); };
   function fitPopup(map, popup) {
     var size = map.getSize();
-    if (Math.min(size.x, window.innerWidth) > NARROW) return;
-    ['atlas-time', 'atlas-legend'].forEach(function (id) {
-      var d = document.getElementById(id);
-      if (d && d.open) { d.open = false; folded.push(d); }
-    });
     var room = controlRoom(map);
     var o = popup.options;
     o.autoPan = true;
     o.autoPanPaddingTopLeft = L.point(room.left, room.top);
     o.autoPanPaddingBottomRight = L.point(room.right, room.bottom);
     o.keepInView = false;
-    o.maxWidth = Math.max(160, Math.min(260, size.x - room.left - room.right - 34));
+    if (Math.min(size.x, window.innerWidth) > 760) { popup.update(); return; }
+    ['atlas-time', 'atlas-legend'].forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d && d.open) { d.open = false; folded.push(d); }
+    });
+    room = controlRoom(map);
+    o.autoPanPaddingTopLeft = L.point(room.left, room.top);
+    o.autoPanPaddingBottomRight = L.point(room.right, room.bottom);
+    o.maxWidth = Math.max(160, Math.min(280, size.x - room.left - room.right - 34));
     o.minWidth = Math.min(o.minWidth || 0, o.maxWidth);
-    // the popup's tip and frame take about 40 px besides the content
     o.maxHeight = Math.max(90, size.y - room.top - room.bottom - 44);
     popup.update();
   }
 
-  function layerLabel(name, n, label) {
-    return esc((label || LAYER_LABEL[name] || name) + ' (' + n + ')');
-  }
-
-  function fitInitial(map) {
+  function groupBounds(names) {
     var b = null;
-    ['border', 'provinces', 'pipeline'].forEach(function (n) {
+    names.forEach(function (n) {
       var g = A.groups[n];
-      if (g && g.getLayers().length) b = b ? b.extend(g.getBounds()) : L.latLngBounds(g.getBounds().getSouthWest(), g.getBounds().getNorthEast());
+      if (g && g.getLayers().length) {
+        var gb = g.getBounds();
+        b = b ? b.extend(gb) : L.latLngBounds(gb.getSouthWest(), gb.getNorthEast());
+      }
     });
-    if (!b) {
-      Object.keys(A.groups).forEach(function (n) {
-        var g = A.groups[n];
-        if (n !== 'context' && g.getLayers().length) b = b ? b.extend(g.getBounds()) : L.latLngBounds(g.getBounds().getSouthWest(), g.getBounds().getNorthEast());
-      });
-    }
-    var wide = map.getSize().x > 760;
-    // Keep the view inside the offline basemap, so no edge of its land ever shows: the basemap's
-    // bounds are the pan limit, and the lowest zoom is the one at which the view fits inside them.
-    // Every start-up move is unanimated, so no pan is still running when the page is ready (a
-    // running pan, stopped by the reader's first flight, would cut that flight short).
+    return b;
+  }
+  // The first view shows the whole frontier: the border, both provinces and the pipeline from its
+  // field to its end, inside the room the controls leave.
+  function fitInitial(map) {
+    // the layers the catalog marks as the frame (map_frame), else every layer within the atlas extent
+    var names = function (key) { return ORDER.filter(function (o) { return o[key]; }).map(function (o) { return o.name; }); };
+    var b = groupBounds(names('frame')) || groupBounds(names('extent'));
+    // Keep the view inside the offline basemap, so no edge of its land ever shows.
     var ctx = A.groups.context;
     var cb = ctx && ctx.getLayers().length ? ctx.getBounds() : null;
-    var clamp = function () { map.setMinZoom(Math.max(3, map.getBoundsZoom(cb, true))); };
+    var room = controlRoom(map);
+    var padTL = L.point(room.left + 4, room.top + 4), padBR = L.point(room.right + 4, room.bottom + 4);
+    // the lowest zoom: the view inside the basemap, unless the frontier needs to zoom out further
+    // (a tall phone): then the sea-coloured background shows beyond the basemap's edge
+    var clamp = function () {
+      var z = Math.max(3, map.getBoundsZoom(cb, true));
+      if (b && b.isValid()) z = Math.min(z, map.getBoundsZoom(b, false, padTL.add(padBR)));
+      map.setMinZoom(z);
+    };
     if (cb) clamp();
-    if (b && b.isValid()) map.fitBounds(b, {paddingTopLeft: [20, 60], paddingBottomRight: [wide ? 300 : 20, 20], animate: false});
+    if (b && b.isValid()) {
+      map.fitBounds(b, {paddingTopLeft: padTL, paddingBottomRight: padBR, animate: false});
+    }
     if (cb) {
       map.panInsideBounds(cb, {animate: false});
       map.setMaxBounds(cb);
       map.options.maxBoundsViscosity = 1.0;
       map.on('resize', clamp);
     }
+    A.fitInitial = function () { fitInitial(map); };
     var zc = function () { map.getContainer().classList.toggle('zoom-low', map.getZoom() < 7); };
     map.on('zoomend', zc);
     zc();
@@ -303,7 +379,7 @@
     features.forEach(function (f) {
       var p = f.properties || {};
       if (typeof p.label_lat !== 'number' || typeof p.label_lon !== 'number' || !p.name) return;
-      var lab = h('span', {cls: 'ctx-label' + (p.role === 'focus' ? ' focus' : ''), text: p.name});
+      var lab = h('span', {cls: 'ctx-label' + (p.role === 'focus' ? ' focus' : ''), text: p.name, 'aria-hidden': 'true'});
       L.marker([p.label_lat, p.label_lon], {
         icon: L.divIcon({className: 'ctx-label-icon', html: lab, iconSize: null}),
         interactive: false, keyboard: false, pane: 'pane-context'
@@ -321,19 +397,22 @@
     else layer.on('add', apply);
   }
 
+  function symbolFor(name, p) {
+    var colors = name === 'markets' ? MARKET_STATUS : CROSSING_STATUS;
+    var c = colors[p.status] || P.status_default;
+    var sym = h('span', {cls: 'sym ' + (name === 'markets' ? 'sym-square' : 'sym-diamond') + (p.verified === false ? ' sym-unverified' : '')});
+    sym.style.borderColor = c;
+    sym.style.backgroundColor = p.verified === false ? P.symbol_unverified_fill : c;
+    return sym;
+  }
   function pointLayer(name, f, latlng) {
     var p = f.properties || {};
     var pane = 'pane-' + name;
-    if (name === 'pipeline') {   // the South Pars field
-      return L.circleMarker(latlng, merge({pane: pane}, P.pipeline.gas_field));
-    }
+    if (name === 'pipeline') return L.circleMarker(latlng, merge({pane: pane}, P.pipeline.gas_field));
     if (name === 'markets' || name === 'crossings') {
-      var colors = name === 'markets' ? MARKET_STATUS : CROSSING_STATUS;
-      var c = colors[p.status] || P.status_default;
-      var sym = h('span', {cls: 'sym ' + (name === 'markets' ? 'sym-square' : 'sym-diamond') + (p.verified === false ? ' sym-unverified' : '')});
-      sym.style.borderColor = c;
-      sym.style.backgroundColor = p.verified === false ? P.symbol_unverified_fill : c;
-      return L.marker(latlng, {pane: pane, icon: L.divIcon({className: 'sym-icon', html: sym, iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8]}), title: featureTitle(f, name), alt: featureTitle(f, name)});
+      // the icon is a 44 px touch target around the drawn symbol
+      return L.marker(latlng, {pane: pane, icon: L.divIcon({className: 'sym-icon', html: h('span', {cls: 'sym-hit'}, [symbolFor(name, p)]),
+        iconSize: [44, 44], iconAnchor: [22, 22], popupAnchor: [0, -10]}), title: featureTitle(f, name), alt: featureTitle(f, name)});
     }
     if (name === 'events') {
       var col = eventTypeColor[p.event_type] || P.events.default;
@@ -347,51 +426,167 @@
 
   function pathStyle(name, f) {
     var p = f.properties || {};
-    if (name === 'context') return merge(p.role === 'focus' ? P.context.focus : P.context.other, {interactive: true});
+    if (name === 'context') return merge(p.role === 'focus' ? P.context.focus : P.context.other, {interactive: false});
     if (name === 'provinces') {
       var c = PROVINCE_COLORS[p.country_iso] || P.provinces.default;
       return merge({color: c}, P.provinces.style, {fillColor: c});
+    }
+    if (name === 'admin1') {   // every province of both countries: quiet, under the frontier provinces
+      var c1 = PROVINCE_COLORS[p.country_iso] || P.provinces.default;
+      return {color: c1, weight: 0.8, opacity: 0.55, fillColor: c1, fillOpacity: 0.03};
     }
     if (name === 'border') return borderStyle(p, f.id);
     if (name === 'pipeline') return pipeStyle(p);
     if (name === 'events') {
       var col = eventTypeColor[p.event_type] || P.events.default;
-      return withTypeColor(/LineString/.test(f.geometry.type) ? P.events.line : P.events.area, col);
+      return /LineString/.test(f.geometry.type) ? withTypeColor(P.events.line, col) : eventAreaStyle(col);
     }
     return merge(P.fallback.path);
   }
+  A.pathStyle = pathStyle;
+
+  function popupOptions() {
+    var wide = window.innerWidth > 760;
+    return {maxWidth: wide ? 360 : 280, minWidth: wide ? 240 : 200, autoPanPaddingTopLeft: [50, 60], autoPanPaddingBottomRight: [20, 40]};
+  }
 
   function makeLayer(name, features) {
-    var g = L.geoJSON({type: 'FeatureCollection', features: features}, {
+    var g = L.geoJSON({type: 'FeatureCollection', features: features.filter(function (f) { return f.geometry; })}, {
       pane: name === 'events' ? 'pane-event-areas' : 'pane-' + name,
+      interactive: name !== 'context',
+      renderer: name === 'context' ? A.contextRenderer : (name === 'admin1' ? A.admin1Renderer : undefined),
+      style: function (f) { return pathStyle(name, f); },
       pointToLayer: function (f, latlng) { return pointLayer(name, f, latlng); },
       onEachFeature: function (f, layer) {
-        var isPoint = f.geometry && (f.geometry.type === 'Point' || f.geometry.type === 'MultiPoint');
-        if (!isPoint) {
-          if (layer.setStyle) layer.setStyle(pathStyle(name, f));
-        }
         var id = String(f.id);
-        A.features[id] = {id: id, layerName: name, feature: f, layer: layer};
+        // ids are unique within a layer; where two layers share one (admin1 and provinces both
+        // hold PK-BA) a deep link or passage means the upper layer's; every record is kept
+        var rec = {id: id, layerName: name, feature: f, layer: layer};
+        A.features[id] = rec;
+        A.records.push(rec);
+        layer.atlasRec = rec;
         tag(layer, name, id);
-        if (name === 'places') {
-          var pp = f.properties || {};
-          var major = pp.in_article === true || (typeof pp.population === 'number' && pp.population >= 200000);
-          layer.bindTooltip(h('span', {text: pp.name || id}), {
-            permanent: true, direction: 'right', offset: [6, 0], className: 'place-label' + (major ? '' : ' minor')
-          });
-        } else if (name !== 'context' || true) {
-          layer.bindTooltip(function () { return tooltipContent(name, f); }, {sticky: !isPoint, direction: 'top', className: 'atlas-tip'});
+        if (name === 'context') return;   // the basemap: no tooltip, popup or tab stop
+        var isArea = name === 'events' && /Polygon/.test(f.geometry.type);
+        if (name !== 'places' && !isArea) {
+          layer.bindTooltip(function () { return tooltipContent(name, f); }, {sticky: !f.geometry || !/Point/.test(f.geometry.type), direction: 'top', className: 'atlas-tip'});
         }
-        layer.bindPopup(function () { return popupContent(name, f); }, {maxWidth: window.innerWidth > 760 ? 360 : 260, minWidth: window.innerWidth > 760 ? 240 : 200, autoPanPaddingTopLeft: [50, 60], autoPanPaddingBottomRight: [window.innerWidth > 760 ? 320 : 20, 40]});
+        layer.bindPopup(function () { return popupContent(name, f); }, popupOptions());
         layer.on('click', function () { select(id, {fly: false, from: 'map'}); });
       }
     });
-    g.eachLayer(function (l) {
-      var id = l.feature && String(l.feature.id);
-      if (id && A.features[id]) A.features[id].group = g;
-    });
+    A.records.forEach(function (r) { if (r.layerName === name && !r.group) r.group = g; });
     return g;
   }
+
+  // ---------------------------------------------------------------- co-located sites
+  // A market, a crossing and a place often stand on one point (Mand–Pishin, Gabd–Rimdan,
+  // Chedgi–Kuhak): they become one site marker whose popup lists each of them, so every one of
+  // them opens from a click on the map.
+  function makeSites(map) {
+    var byKey = {};
+    // every point layer of the catalog takes part; a site's symbol shows its marked members
+    ORDER.filter(function (o) { return o.geometry === 'point'; }).forEach(function (o) {
+      var name = o.name;
+      var g = A.groups[name];
+      if (!g) return;
+      g.eachLayer(function (l) {
+        var ll = l.getLatLng();
+        var key = ll.lat.toFixed(5) + ',' + ll.lng.toFixed(5);
+        (byKey[key] = byKey[key] || []).push({name: name, layer: l, rec: l.atlasRec});
+      });
+    });
+    A.sites = [];
+    Object.keys(byKey).sort().forEach(function (key) {
+      var members = byKey[key];
+      // symbols (markers) are shown side by side; a plain point (a place) gives the site its label
+      var place = members.filter(function (m) { return !(m.layer instanceof L.Marker); })[0];
+      var marked = members.filter(function (m) { return m.layer instanceof L.Marker; });
+      if (members.length < 2 || !marked.length) {
+        if (place) placeLabel(place.layer, place.rec.feature);
+        return;
+      }
+      var owner = marked[0];
+      var icon = h('span', {cls: 'sym-hit sym-site'}, marked.map(function (m) { return symbolFor(m.name, m.rec.feature.properties || {}); }));
+      var title = marked.map(function (m) { return featureTitle(m.rec.feature, m.name); }).join(' · ');
+      var site = L.marker(members[0].layer.getLatLng(), {pane: 'pane-' + owner.name, title: title, alt: title,
+        icon: L.divIcon({className: 'sym-icon', html: icon, iconSize: [44, 44], iconAnchor: [22, 22], popupAnchor: [0, -10]})});
+      var ids = members.map(function (m) { return m.rec.id; });
+      site.atlasSite = ids;
+      members.forEach(function (m) {
+        A.groups[m.name].removeLayer(m.layer);
+        m.rec.layer = site;
+        m.rec.site = ids;
+        m.rec.group = A.groups[owner.name];
+      });
+      site.on('add', function () { if (site._icon) { site._icon.setAttribute('data-layer', 'site'); site._icon.setAttribute('data-feature-id', ids.join(' ')); } });
+      site.bindPopup(function () { return sitePopup(ids, site.atlasFirst || ids[0]); }, popupOptions());
+      site.on('click', function () { site.atlasFirst = null; select(ids[0], {fly: false, from: 'map'}); });
+      site.bindTooltip(function () { return h('div', {cls: 'tip'}, [h('strong', {text: title}), h('div', {cls: 'tip-sub', text: ids.length + ' things here'})]); },
+        {direction: 'top', className: 'atlas-tip'});
+      if (place) placeLabel(site, place.rec.feature);
+      A.groups[owner.name].addLayer(site);
+      A.sites.push(site);
+    });
+  }
+  function sitePopup(ids, first) {
+    var box = h('div', {cls: 'popup popup-site', 'data-site': ids.join(' ')}, [h('div', {cls: 'popup-layer', text: ids.length + ' things at this site'})]);
+    var order = [first].concat(ids.filter(function (i) { return i !== first; }));
+    order.forEach(function (id, k) {
+      var r = A.features[id];
+      var part = popupContent(r.layerName, r.feature);
+      if (k > 0) part.classList.add('popup-more');
+      box.appendChild(part);
+    });
+    return box;
+  }
+
+  // ---------------------------------------------------------------- labels without collisions
+  var labels = [];
+  function placeLabel(layer, f) {
+    var p = f.properties || {};
+    var major = p.in_article === true || (typeof p.population === 'number' && p.population >= 200000);
+    var rank = (p.in_article === true ? 2e9 : 0) + (typeof p.population === 'number' ? p.population : 0);
+    var bind = function () {
+      layer.bindTooltip(h('span', {text: p.name || String(f.id)}), {
+        permanent: true, direction: 'right', offset: [layer.atlasSite ? 20 : 6, 0], className: 'place-label' + (major ? '' : ' minor')
+      });
+    };
+    // minor places are labelled from zoom 7 on: their labels are made when first needed
+    if (major) bind(); else minorLabels.push(bind);
+    labels.push({layer: layer, rank: rank, id: String(f.id)});
+  }
+  var minorLabels = [];
+  function labelMinor() {
+    if (!minorLabels.length || A.map.getZoom() < 7) return;
+    var todo = minorLabels;
+    minorLabels = [];
+    todo.forEach(function (b) { b(); });
+  }
+  // Greedy placement, most important first (places in the article, then by population): a label
+  // that would overlap one already placed (or another site's symbol) is hidden at this zoom.
+  function layoutLabels() {
+    var placed = [];
+    function overlaps(r) {
+      for (var i = 0; i < placed.length; i++) {
+        var q = placed[i];
+        if (r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top) return true;
+      }
+      return false;
+    }
+    var items = labels.filter(function (x) { return x.layer.getTooltip() && x.layer.getTooltip().getElement() && A.map.hasLayer(x.layer); });
+    items.forEach(function (x) { x.layer.getTooltip().getElement().classList.remove('label-hidden'); });
+    items.sort(function (a, b) { return b.rank - a.rank || (a.id < b.id ? -1 : 1); });
+    items.forEach(function (x) {
+      var el = x.layer.getTooltip().getElement();
+      if (window.getComputedStyle(el).display === 'none') return;
+      var r = el.getBoundingClientRect();
+      if (!r.width) return;
+      if (overlaps(r)) { el.classList.add('label-hidden'); return; }
+      placed.push({left: r.left - 2, right: r.right + 2, top: r.top - 1, bottom: r.bottom + 1});
+    });
+  }
+  A.layoutLabels = layoutLabels;
 
   // ---------------------------------------------------------------- tooltips and popups
   var FIELDS = {
@@ -442,7 +637,7 @@
   function sourceList(ids) {
     var ul = h('ul', {cls: 'sources'});
     String(ids || '').split(';').map(function (s) { return s.trim(); }).filter(Boolean).forEach(function (sid) {
-      var s = (data.sources || {})[sid];
+      var s = has(data.sources || {}, sid) ? data.sources[sid] : null;
       var li = h('li');
       if (!s) { li.appendChild(document.createTextNode(sid)); ul.appendChild(li); return; }
       var label = (s.title || sid) + (s.publisher ? ', ' + s.publisher : '') + (s.date ? ' (' + s.date + ')' : '');
@@ -459,8 +654,8 @@
     return h('span', {cls: 'verdict verdict-' + String(v || 'unknown').replace(/[^a-z]+/gi, '-').toLowerCase(), text: v || 'no verdict'});
   }
 
-  // A quote is shown between “ ” unless it already is one (“We must …,”); double quotes inside a
-  // wrapped quote become single ones (“… the ‘Peace Pipeline.’”), so quote marks are never doubled.
+  // A quote is shown between “ ” unless it already is one; double quotes inside a wrapped quote
+  // become single ones, so quote marks are never doubled.
   function quoted(q) {
     q = String(q);
     if (/^\s*[“"]/.test(q) && /[”"][\s.,;:!?)…]*$/.test(q)) return q;
@@ -472,47 +667,79 @@
     if (isEmpty(obj.article_quote)) return null;
     var bq = h('blockquote', {cls: 'quote'}, [h('span', {text: quoted(obj.article_quote)})]);
     if (typeof obj.article_paragraph === 'number') {
-      bq.appendChild(h('a', {href: '#', cls: 'to-passage', text: ' ¶' + obj.article_paragraph, onclick: function (e) {
-        e.preventDefault(); showPassage(obj.id || obj._fid, true);
-      }}));
+      bq.appendChild(document.createTextNode(' '));
+      bq.appendChild(h('a', {href: '#', cls: 'to-passage', text: '¶' + obj.article_paragraph,
+        'aria-label': 'Read paragraph ' + obj.article_paragraph + ' of the article', onclick: function (e) {
+          e.preventDefault(); showPassage(obj.id || obj._fid, true);
+        }}));
     }
     return bq;
   }
 
-  function popupContent(name, f) {
-    var p = f.properties || {};
-    var id = String(f.id);
-    var box = h('div', {cls: 'popup', 'data-feature-id': id, 'data-layer': name});
-    box.appendChild(h('div', {cls: 'popup-layer', text: (LAYER_LABEL[name] || name)}));
-    box.appendChild(h('h3', {text: featureTitle(f, name)}));
-    if (p.verified === false) {
-      box.appendChild(h('div', {cls: 'warn', text: name === 'pipeline' && f.geometry && !/Point/.test(f.geometry.type)
-        ? 'Route approximate: not traced from a source that gives it.' : 'Location approximate: no source gives this coordinate.'}));
-    }
+  // A few plain facts lead; ids, vertices, methods and notes go into "data details".
+  var PLAIN = {
+    border: ['length_km', 'published_length_km_factbook'],
+    provinces: ['country', 'capital', 'area_km2'],
+    pipeline: ['status', 'status_note', 'length_known_km', 'capacity_reported', 'start_location', 'end_location'],
+    markets: ['name_pk', 'name_ir', 'status', 'opened_date'],
+    crossings: ['name_pk', 'name_ir', 'status', 'opened_date'],
+    places: ['admin1', 'population'],
+    events: ['display_date', 'event_type', 'location', 'fatalities']
+  };
+  function factRows(p, fields) {
     var tb = h('table', {cls: 'facts'});
-    var fields = FIELDS[name] || Object.keys(p).filter(function (k) { return !SKIP[k]; }).map(function (k) { return [k, k]; });
     fields.forEach(function (fl) {
       var v = p[fl[0]];
       if (isEmpty(v) || typeof v === 'object') return;
       tb.appendChild(h('tr', null, [h('th', {text: fl[1]}), h('td', {text: fmt(v)})]));
     });
-    box.appendChild(tb);
+    return tb.firstChild ? tb : null;
+  }
+  function popupContent(name, f) {
+    var p = f.properties || {};
+    var id = String(f.id);
+    var box = h('div', {cls: 'popup', 'data-feature-id': id, 'data-layer': name});
+    box.appendChild(h('div', {cls: 'popup-layer', text: (LABEL[name] || name)}));
+    box.appendChild(h('h3', {text: featureTitle(f, name)}));
+    // 1. the article's words, with a link to their paragraph
     var q = quoteBlock({article_quote: p.article_quote, article_paragraph: p.article_paragraph, _fid: id});
-    if (q) box.appendChild(h('div', {cls: 'popup-sec'}, [h('div', {cls: 'sec-h', text: 'The article says'}), q]));
-    var cls = claimsByFeature[id] || [];
+    if (q) box.appendChild(q);
+    // 2. the verdicts of the claims about it, each labelled by what was claimed
+    var cls = has(claimsByFeature, id) ? claimsByFeature[id] : [];
     if (cls.length) {
-      var sec = h('div', {cls: 'popup-sec'}, [h('div', {cls: 'sec-h', text: 'Claims checked'})]);
+      var sec = h('ul', {cls: 'popup-claims', 'aria-label': 'Claims checked'});
       cls.forEach(function (c) {
-        sec.appendChild(h('div', {cls: 'popup-claim'}, [verdictBadge(c.verdict), ' ',
-          h('a', {href: '#claim=' + encodeURIComponent(c.id), text: c.topic || c.claim || c.id, onclick: function (e) {
+        sec.appendChild(h('li', {cls: 'popup-claim'}, [verdictBadge(c.verdict), ' ',
+          h('a', {href: '#claim=' + encodeURIComponent(c.id), text: c.claim || c.topic || c.id, onclick: function (e) {
             e.preventDefault(); showClaim(c.id, true);
           }})]));
       });
       box.appendChild(sec);
     }
-    if (p.sources) box.appendChild(h('div', {cls: 'popup-sec'}, [h('div', {cls: 'sec-h', text: 'Sources'}), sourceList(p.sources)]));
-    box.appendChild(h('div', {cls: 'popup-id'}, [h('span', {text: 'id: '}), h('code', {text: id}), ' ',
-      h('a', {href: '#feature=' + encodeURIComponent(id), text: 'link'})]));
+    if (p.verified === false) {
+      box.appendChild(h('div', {cls: 'warn', text: name === 'pipeline' && f.geometry && !/Point/.test(f.geometry.type)
+        ? 'Route approximate: not traced from a source that gives it.' : 'Location approximate: no source gives this coordinate.'}));
+    }
+    // 3. a few plain facts
+    var all = FIELDS[name] || Object.keys(p).filter(function (k) { return !SKIP[k]; }).map(function (k) { return [k, k]; });
+    var plain = PLAIN[name] || [];
+    var lab = {};
+    all.forEach(function (fl) { lab[fl[0]] = fl[1]; });
+    var pt = factRows(p, plain.filter(function (k) { return lab[k]; }).map(function (k) { return [k, lab[k]]; }));
+    if (pt) box.appendChild(pt);
+    // 4. the technical fields, folded
+    var det = h('details', {cls: 'data-details'}, [h('summary', {text: 'Data details'})]);
+    // fields this page has no label for (a new layer, new pipeline fields) are listed by name
+    var known = {};
+    all.forEach(function (fl) { known[fl[0]] = 1; });
+    var extra = Object.keys(p).filter(function (k) { return !known[k] && !SKIP[k] && k !== 'sources'; })
+      .map(function (k) { return [k, k.replace(/_/g, ' ')]; });
+    var rest = factRows(p, all.filter(function (fl) { return plain.indexOf(fl[0]) < 0; }).concat(FIELDS[name] ? extra : []));
+    if (rest) det.appendChild(rest);
+    if (p.sources) det.appendChild(h('div', {cls: 'popup-sec'}, [h('div', {cls: 'sec-h', text: 'Sources'}), sourceList(p.sources)]));
+    det.appendChild(h('div', {cls: 'popup-id'}, [h('span', {text: 'id: '}), h('code', {text: id}), ' ',
+      h('a', {href: '#feature=' + encodeURIComponent(id), text: 'link to this'})]));
+    box.appendChild(det);
     return box;
   }
 
@@ -533,7 +760,7 @@
   function ensureVisible(rec) {
     var map = A.map;
     if (rec.group && !map.hasLayer(rec.group)) rec.group.addTo(map);
-    if (rec.layerName === 'events' && !map.hasLayer(rec.layer)) A.time.include(rec.feature);
+    if (rec.layerName === 'events' && A.time && A.time.include) A.time.include(rec.feature);
   }
 
   function setHash(h2) {
@@ -541,22 +768,55 @@
     catch (e) { A._ignoreHash = true; location.hash = h2; }
   }
 
+  // the selected geometry is drawn again, thick and bright, under the symbols
+  var hl = null;
+  function clearHighlight() {
+    if (hl) { A.map.removeLayer(hl); hl = null; }
+    A.highlighted = null;
+    A.highlightFor = null;
+  }
+  function highlight(id) {
+    clearHighlight();
+    var rec = has(A.features, id) ? A.features[id] : null;
+    if (!rec || !rec.feature.geometry) return;
+    hl = L.geoJSON(rec.feature, {
+      pane: 'pane-highlight', interactive: false,
+      style: function () { return {color: '#ffcc00', weight: 9, opacity: 0.9, fill: /Polygon/.test(rec.feature.geometry.type), fillColor: '#ffcc00', fillOpacity: 0.12, lineCap: 'round', lineJoin: 'round'}; },
+      pointToLayer: function (ff, ll) { return L.circleMarker(ll, {radius: 22, color: '#ffcc00', weight: 5, opacity: 0.95, fill: false, interactive: false, pane: 'pane-highlight'}); }
+    }).addTo(A.map);
+    hl.eachLayer(function (l) { if (l._path) l._path.setAttribute('data-highlight', id); });
+    A.highlighted = id;
+  }
+  A.highlight = highlight;
+
   var flySeq = 0;
+  function openFor(rec, target) {
+    var layer = rec.layer;
+    if (!A.map.hasLayer(layer)) return;
+    if (rec.site) layer.atlasFirst = rec.id;
+    layer.openPopup(target);
+    A.highlightFor = layer.getPopup();
+    A.lastOpened = rec.id;
+  }
   function select(id, opts) {
     opts = opts || {};
-    var rec = A.features[id];
-    if (!rec) { if (A.claimsById[id]) return showClaim(id, opts.fly !== false); return false; }
+    var rec = has(A.features, id) ? A.features[id] : null;
+    if (!rec) { if (has(A.claimsById, id)) return showClaim(id, opts.fly !== false); notFound('feature', id); return false; }
     var map = A.map;
     A.selected = id;
     setHash('feature=' + encodeURIComponent(id));
     highlightPassage(id, opts.from !== 'article');
-    if (opts.fly === false) { flySeq++; return true; }
     ensureVisible(rec);
+    highlight(id);
+    if (opts.fly === false) {
+      flySeq++;
+      if (rec.site) rec.layer.atlasFirst = id;
+      A.highlightFor = rec.layer.getPopup && rec.layer.getPopup();
+      return true;
+    }
     var layer = rec.layer;
     var target = anchorFor(layer);
-    var open = function () { if (map.hasLayer(layer)) layer.openPopup(target); A.lastOpened = id; };
-    // only the latest selection opens its popup: a stale one (the reader clicked on) must not
-    // open during the next flight, which would close the popup Leaflet is placing
+    var open = function () { openFor(rec, target); };
     if (layer.getLatLng) flyThen(layer.getLatLng(), null, Math.max(map.getZoom(), 8), open);
     else flyThen(null, layer.getBounds(), 9, open);
     return true;
@@ -600,14 +860,27 @@
   }
   A.select = select;
 
+  // "not found" on the page (an unknown or hostile id in the address never stops the map)
+  function notFound(kind, id) {
+    var box = document.getElementById('atlas-notice');
+    if (!box) return;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    box.appendChild(h('span', {text: 'Not found: no ' + kind + ' has the id “' + String(id).slice(0, 80) + '”. The map shows everything instead.'}));
+    box.appendChild(h('button', {type: 'button', cls: 'notice-close', text: 'OK', onclick: function () { box.hidden = true; }}));
+    box.hidden = false;
+    A.notFound = String(id);
+  }
+  A.showNotFound = notFound;
+
   function highlightPassage(id, scroll) {
     var all = document.querySelectorAll('.passage.hl');
     for (var i = 0; i < all.length; i++) all[i].classList.remove('hl');
     var hits = document.querySelectorAll('.passage[data-refs~="' + CSS.escape(id) + '"]');
     for (var j = 0; j < hits.length; j++) hits[j].classList.add('hl');
-    if (scroll && hits.length) {
+    // only scroll a passage that the reader can see: never while the sheet is closed
+    if (scroll && hits.length && !document.body.classList.contains('panel-closed')) {
       showTab('article');
-      hits[0].scrollIntoView({block: 'center', behavior: 'auto'});
+      scrollWithin(document.getElementById('tab-article'), hits[0], 'center');
     }
     return hits.length;
   }
@@ -615,26 +888,26 @@
   function showPassage(id, scroll) { openPanel(); highlightPassage(id, scroll); }
 
   function showClaim(id, fly) {
-    var c = A.claimsById[id];
-    if (!c) return false;
+    var c = has(A.claimsById, id) ? A.claimsById[id] : null;
+    if (!c) { notFound('claim', id); return false; }
     openPanel();
     showTab('claims');
     var all = document.querySelectorAll('.claim.hl');
     for (var i = 0; i < all.length; i++) all[i].classList.remove('hl');
     var card = document.getElementById('claim-' + id);
-    if (card) { card.hidden = false; card.classList.add('hl'); card.scrollIntoView({block: 'nearest'}); }
+    if (card) { card.hidden = false; card.classList.add('hl'); scrollWithin(document.getElementById('tab-claims'), card, 'nearest'); }
     setHash('claim=' + encodeURIComponent(id));
     A.selected = id;
-    var ids = (c.feature_ids || []).filter(function (f) { return A.features[f]; });
+    var ids = (c.feature_ids || []).filter(function (f) { return has(A.features, f); });
     if (!ids.length) {
-      // nothing on the map: no popup or highlight of an unrelated feature may stay open
       flySeq++;
       A.map.closePopup();
+      clearHighlight();
       A.lastOpened = null;
       highlightPassage(id, false);
       return true;
     }
-    if (fly && ids.length) {
+    if (fly) {
       var rec = A.features[ids[0]];
       ids.forEach(function (f) { ensureVisible(A.features[f]); });
       var b = null;
@@ -643,39 +916,66 @@
         var lb = l.getBounds ? l.getBounds() : L.latLngBounds(l.getLatLng(), l.getLatLng());
         b = b ? b.extend(lb) : L.latLngBounds(lb.getSouthWest(), lb.getNorthEast());
       });
-      flyThen(null, b, 8, function () { rec.layer.openPopup(anchorFor(rec.layer)); A.lastOpened = ids[0]; });
+      highlight(ids[0]);
+      flyThen(null, b, 8, function () { openFor(rec, anchorFor(rec.layer)); });
     }
     return true;
   }
   A.showClaim = showClaim;
 
+  // #feature=<id> or #claim=<id>; anything else (unknown ids, __proto__, bad percent-encoding)
+  // says "not found" on the page and leaves the map as it is
   function applyHash() {
     if (A._ignoreHash) { A._ignoreHash = false; return; }
-    var m = /^#(feature|claim)=(.+)$/.exec(location.hash || '');
+    var m = /^#(feature|claim)=(.*)$/.exec(location.hash || '');
     if (!m) return;
-    var id = decodeURIComponent(m[2]);
+    var id;
+    try { id = decodeURIComponent(m[2]); } catch (e) { notFound(m[1], m[2]); return; }
     if (m[1] === 'feature') select(id, {fly: true, from: 'hash'});
     else showClaim(id, true);
   }
 
-  // ---------------------------------------------------------------- panels
-  function openPanel() { document.body.classList.remove('panel-closed'); setTimeout(function () { A.map.invalidateSize(); }, 0); }
+  // ---------------------------------------------------------------- panel (tabs filled by the panel elements)
+  function openPanel() {
+    if (!document.body.classList.contains('panel-closed')) return;
+    document.body.classList.remove('panel-closed');
+    var t = document.getElementById('atlas-toggle');
+    if (t) t.setAttribute('aria-expanded', 'true');
+    if (A.layoutHead) A.layoutHead(); else A.map.invalidateSize();
+  }
   function showTab(name) {
     var tabs = document.querySelectorAll('#atlas-panel .tab');
     for (var i = 0; i < tabs.length; i++) {
       var on = tabs[i].getAttribute('data-tab') === name;
       tabs[i].classList.toggle('active', on);
       tabs[i].setAttribute('aria-selected', on ? 'true' : 'false');
+      tabs[i].setAttribute('tabindex', on ? '0' : '-1');
     }
     var secs = document.querySelectorAll('#atlas-panel .tab-body');
     for (var j = 0; j < secs.length; j++) secs[j].hidden = secs[j].id !== 'tab-' + name;
+    // a tab's content is built the first time it is shown (hidden tabs cost nothing at start-up)
+    if (has(builders, name)) { var b = builders[name]; delete builders[name]; b(); }
   }
+  var builders = Object.create(null);
+  // a panel element adds its tab: returns the tab's body
+  A.addTab = function (name, label, build) {
+    var tabs = document.getElementById('atlas-tabs'), body = document.getElementById('atlas-panel-body');
+    if (!tabs || !body) return null;
+    var btn = h('button', {cls: 'tab', role: 'tab', 'data-tab': name, type: 'button', id: 'tab-' + name + '-label',
+      'aria-controls': 'tab-' + name, text: label, onclick: function () { showTab(name); }});
+    tabs.appendChild(btn);
+    var sec = h('section', {cls: 'tab-body', id: 'tab-' + name, role: 'tabpanel', 'aria-labelledby': 'tab-' + name + '-label', hidden: 'hidden'});
+    body.appendChild(sec);
+    if (build) builders[name] = function () { build(sec); };
+    if (tabs.children.length === 1) showTab(name);
+    return sec;
+  };
 
   function refKind(id) {
-    return A.claimsById[id] && !A.features[id] ? 'claim' : ((A.features[id] || {}).layerName || 'missing');
+    return has(A.claimsById, id) && !has(A.features, id) ? 'claim' : (has(A.features, id) ? A.features[id].layerName : 'missing');
   }
   function refLabel(id) {
-    var r = A.features[id], c = A.claimsById[id];
+    var r = has(A.features, id) ? A.features[id] : null, c = has(A.claimsById, id) ? A.claimsById[id] : null;
     if (r) return featureTitle(r.feature, r.layerName);
     if (c) return c.topic || c.claim || id;
     return id;
@@ -683,638 +983,20 @@
   var KIND_LABEL = {claim: 'Claim', events: 'Event', places: 'Place', pipeline: 'Pipeline', markets: 'Border market',
     crossings: 'Crossing', border: 'Border', provinces: 'Province', context: 'Country', missing: 'Missing'};
 
-  // follow one annotation of a passage: a feature flies the map, a claim shows its card
-  function followRef(id, passage) {
-    if (refKind(id) === 'claim') { showClaim(id, true); highlightPassage(id, false); }
-    else select(id, {fly: true, from: 'article'});
-    A.lastPassage = passage || null;
-    if (passage) keepPassageInView(passage);
-  }
-
-  // The passage the reader clicked stays in view (on a phone the sheet opens, the map flies and
-  // a popup opens after the click): checked again once those have settled, unless the reader has
-  // scrolled the article or clicked something else since.
-  var keepTimers = [];
-  function keepPassageInView(a) {
-    keepTimers.forEach(clearTimeout);
-    keepTimers = [];
-    var body = document.getElementById('tab-article');
-    var fix = function () {
-      if (!a.isConnected || body.hidden) return;
-      var br = body.getBoundingClientRect(), ar = a.getBoundingClientRect();
-      if (ar.top < br.top || ar.bottom > br.bottom) body.scrollTop += ar.top - br.top - Math.max(8, (br.height - ar.height) / 3);
-    };
-    fix();
-    [0, 700, 1700].forEach(function (ms) { keepTimers.push(setTimeout(fix, ms)); });
-  }
-  function stopKeeping() { keepTimers.forEach(clearTimeout); keepTimers = []; }
-
-  function hideChooser() {
-    var old = document.getElementById('passage-chooser');
-    if (old) old.parentNode.removeChild(old);
-    var open = document.querySelectorAll('a.passage[aria-expanded]');
-    for (var i = 0; i < open.length; i++) open[i].removeAttribute('aria-expanded');
-  }
-  // a small menu listing every feature and claim a passage annotates
-  function showChooser(a, refs, current) {
-    hideChooser();
-    var box = h('div', {id: 'passage-chooser', cls: 'passage-chooser', role: 'menu', 'aria-label': 'This passage is about'});
-    var head = h('div', {cls: 'chooser-h'}, [h('span', {text: 'This passage is about ' + refs.length + ' items:'}),
-      h('button', {type: 'button', cls: 'chooser-close', 'aria-label': 'Close', title: 'Close', text: '×', onclick: function () { hideChooser(); a.focus(); }})]);
-    box.appendChild(head);
-    refs.forEach(function (id) {
-      var kind = refKind(id);
-      var r = A.features[id], c = A.claimsById[id];
-      var q = r ? (r.feature.properties || {}).article_quote : (c ? c.article_quote : null);
-      var item = h('button', {type: 'button', role: 'menuitem', cls: 'chooser-item passage-' + kind, 'data-id': id,
-        'aria-current': id === current ? 'true' : null}, [
-        h('span', {cls: 'kind', text: KIND_LABEL[kind] || kind}), ' ',
-        c && !r ? verdictBadge(c.verdict) : null, c && !r ? ' ' : null,
-        h('span', {cls: 'chooser-label', text: refLabel(id)}),
-        isEmpty(q) ? null : h('span', {cls: 'chooser-quote', text: quoted(q)})]);
-      item.addEventListener('click', function () {
-        var items = box.querySelectorAll('.chooser-item');
-        for (var i = 0; i < items.length; i++) items[i].removeAttribute('aria-current');
-        item.setAttribute('aria-current', 'true');
-        followRef(id, a);
-      });
-      box.appendChild(item);
-    });
-    box.addEventListener('keydown', function (e) { if (e.key === 'Escape') { hideChooser(); a.focus(); } });
-    // at the foot of the panel, so it stays visible when a claim's card is shown in the Claims tab
-    document.getElementById('atlas-panel').appendChild(box);
-    a.setAttribute('aria-expanded', 'true');
-    keepPassageInView(a);
-    return box;
-  }
-  A.hideChooser = hideChooser;
-
-  function buildPanel() {
-    var art = data.article || {};
-    document.getElementById('atlas-title').textContent = art.title || 'Iran–Pakistan frontier atlas';
-    document.getElementById('atlas-publisher').textContent = art.publisher ? 'Article: ' + art.publisher : '';
-    var body = document.getElementById('tab-article');
-    var nlinks = 0;
-    body.appendChild(h('div', {cls: 'passage-key'}, ['Click a highlighted passage to see it on the map: ',
-      h('span', {cls: 'passage passage-events', text: 'event'}), ' ', h('span', {cls: 'passage passage-places', text: 'place'}), ' ',
-      h('span', {cls: 'passage passage-claim', text: 'checked claim'}), ' ', h('span', {cls: 'passage', text: 'other feature'}), ' ',
-      h('span', {cls: 'passage passage-multi', text: 'several (a list opens)'})]));
-    (art.paragraphs || []).forEach(function (segs, i) {
-      var plain = segs.map(function (sg) { return sg[0]; }).join('');
-      var subhead = plain.length < 90 && !/[.!?:;”"’')]\s*$/.test(plain);
-      var para = h('p', {id: 'para-' + (i + 1), 'data-paragraph': i + 1, cls: subhead ? 'subhead' : null}, [h('span', {cls: 'pnum', text: '¶' + (i + 1)})]);
-      segs.forEach(function (seg) {
-        var text = seg[0], refs = seg[1] || [];
-        if (!refs.length) { para.appendChild(document.createTextNode(text)); return; }
-        nlinks++;
-        var primary = refs[0];
-        var kind = refKind(primary);
-        var a = h('a', {cls: 'passage passage-' + kind + (refs.length > 1 ? ' passage-multi' : ''),
-          href: (kind === 'claim' ? '#claim=' : '#feature=') + encodeURIComponent(primary),
-          'data-refs': refs.join(' '), 'data-ref': primary,
-          title: refs.length > 1 ? refs.length + ' annotations (click to choose): ' + refs.map(refLabel).join('; ') : refLabel(primary),
-          'aria-haspopup': refs.length > 1 ? 'menu' : null, text: text});
-        a.addEventListener('click', function (e) {
-          e.preventDefault();
-          // the first annotation acts at once; a passage with several also lists them all
-          followRef(primary, a);
-          if (refs.length > 1) showChooser(a, refs, primary); else hideChooser();
-        });
-        para.appendChild(a);
-      });
-      body.appendChild(para);
-    });
-    if ((data.unlinked || []).length) {
-      var ul = h('ul');
-      data.unlinked.forEach(function (u) { ul.appendChild(h('li', {text: u})); });
-      body.appendChild(h('div', {cls: 'unlinked'}, [h('div', {cls: 'sec-h', text: 'Annotations whose quote was not found in the article'}), ul]));
-    }
-    A.passageCount = nlinks;
-    ['wheel', 'touchstart', 'keydown'].forEach(function (ev) { body.addEventListener(ev, stopKeeping, {passive: true}); });
-
-    var cl = document.getElementById('tab-claims');
-    var claims = data.claims || [];
-    var counts = {};
-    claims.forEach(function (c) { counts[c.verdict] = (counts[c.verdict] || 0) + 1; });
-    var summary = h('div', {cls: 'claims-summary'}, [h('strong', {text: plural(claims.length, 'claim') + ' checked: '})]);
-    var activeVerdict = null;
-    function filterClaims(v) {
-      activeVerdict = activeVerdict === v ? null : v;
-      var cards = cl.querySelectorAll('.claim');
-      for (var i = 0; i < cards.length; i++) cards[i].hidden = !!activeVerdict && cards[i].getAttribute('data-verdict') !== activeVerdict;
-      var btns = summary.querySelectorAll('button.vfilter');
-      for (var j = 0; j < btns.length; j++) btns[j].setAttribute('aria-pressed', btns[j].getAttribute('data-verdict') === activeVerdict ? 'true' : 'false');
-    }
-    Object.keys(counts).sort().forEach(function (v) {
-      summary.appendChild(h('button', {type: 'button', cls: 'vfilter', 'data-verdict': v, 'aria-pressed': 'false',
-        title: 'Show only claims judged ' + v + ' (click again for all)', onclick: function () { filterClaims(v); }},
-        [verdictBadge(v), ' ' + counts[v]]));
-    });
-    cl.appendChild(summary);
-    claims.forEach(function (c) {
-      var card = h('div', {cls: 'claim', id: 'claim-' + c.id, 'data-claim-id': c.id, 'data-verdict': c.verdict || ''}, [
-        h('div', {cls: 'claim-head'}, [verdictBadge(c.verdict), ' ', h('strong', {text: c.topic || c.id})]),
-        h('div', {cls: 'claim-text'}, [h('span', {cls: 'lbl', text: 'Claim: '}), c.claim || '']),
-        quoteBlock(c),
-        isEmpty(c.what_sources_say) ? null : h('div', {cls: 'claim-text'}, [h('span', {cls: 'lbl', text: 'What sources say: '}), c.what_sources_say])
-      ]);
-      if (!isEmpty(c.measured_value)) {
-        card.appendChild(h('div', {cls: 'measured'}, [h('span', {cls: 'lbl', text: 'Measured: '}),
-          h('strong', {text: fmt(c.measured_value) + (c.measured_unit ? ' ' + c.measured_unit : '')}),
-          isEmpty(c.measured_note) ? null : h('span', {cls: 'note', text: ' — ' + c.measured_note})]));
-      }
-      var fids = (c.feature_ids || []);
-      if (fids.length) {
-        var fl = h('div', {cls: 'claim-features'}, [h('span', {cls: 'lbl', text: 'On the map: '})]);
-        fids.forEach(function (fid) {
-          var rec = A.features[fid];
-          fl.appendChild(h('a', {href: '#feature=' + encodeURIComponent(fid), cls: 'feat-link', text: rec ? featureTitle(rec.feature, rec.layerName) : fid,
-            onclick: function (e) { e.preventDefault(); select(fid, {fly: true, from: 'claims'}); }}));
-          fl.appendChild(document.createTextNode(' '));
-        });
-        card.appendChild(fl);
-      }
-      if (c.sources) card.appendChild(sourceList(c.sources));
-      cl.appendChild(card);
-    });
-    document.getElementById('tab-claims-label').textContent = 'Claims (' + claims.length + ')';
-
-    var ab = document.getElementById('tab-about');
-    ab.appendChild(h('p', {text: 'Click a highlighted passage to fly to what it talks about; click a feature to find its passage. ' +
-      'The layer switcher (top right) turns layers on and off and offers online base maps; the default base map is drawn from the ' +
-      'atlas’s own country layer and needs no network. Lengths measured with the ruler are geodesics on the WGS84 ellipsoid.'}));
-    var ll = h('ul', {cls: 'layer-meta'});
-    Object.keys(data.layers).forEach(function (n) {
-      var md = (data.layers[n] || {}).metadata || {};
-      var li = h('li', null, [h('strong', {text: md.title || n}), ' ', h('span', {text: '(' + (data.layers[n].features || []).length + ' features, layers/' + n + '.geojson)'})]);
-      if (md.description) li.appendChild(h('div', {text: md.description}));
-      if (md.license) li.appendChild(h('div', {cls: 'note', text: 'Licence: ' + md.license}));
-      if (md.attribution) li.appendChild(h('div', {cls: 'note', text: 'Attribution: ' + md.attribution}));
-      ll.appendChild(li);
-    });
-    ab.appendChild(h('div', {cls: 'sec-h', text: 'Layers'}));
-    ab.appendChild(ll);
-    var sids = Object.keys(data.sources || {});
-    if (sids.length) {
-      ab.appendChild(h('div', {cls: 'sec-h', text: 'Sources'}));
-      ab.appendChild(sourceList(sids.join(';')));
-    }
-    ab.appendChild(h('p', {cls: 'note', text: 'Boundaries are drawn as mapped in the sources named above (de facto); they imply no position on any claim.'}));
-
-    var tabs = document.querySelectorAll('#atlas-panel .tab');
-    for (var i = 0; i < tabs.length; i++) {
-      tabs[i].addEventListener('click', function () { showTab(this.getAttribute('data-tab')); });
-    }
-    document.getElementById('atlas-toggle').addEventListener('click', function () {
-      document.body.classList.toggle('panel-closed');
-      this.setAttribute('aria-expanded', document.body.classList.contains('panel-closed') ? 'false' : 'true');
-      setTimeout(function () { A.map.invalidateSize(); }, 0);
-    });
-    showTab('article');
-  }
-
-  // ---------------------------------------------------------------- legend
-  function swatchLine(style) {
-    var s = svg('svg', {width: 34, height: 14, 'aria-hidden': 'true'});
-    s.appendChild(svg('line', {x1: 2, y1: 7, x2: 32, y2: 7, stroke: style.color, 'stroke-width': Math.min(style.weight || 2, 7),
-      'stroke-opacity': style.opacity === undefined ? 1 : style.opacity, 'stroke-dasharray': style.dashArray || 'none',
-      'stroke-linecap': style.lineCap || 'butt'}));
-    return s;
-  }
-  function swatchArea(style) {
-    var s = svg('svg', {width: 34, height: 14, 'aria-hidden': 'true'});
-    s.appendChild(svg('rect', {x: 2, y: 1, width: 30, height: 12, fill: style.fillColor, 'fill-opacity': Math.max(style.fillOpacity || 0, 0.2),
-      stroke: style.color, 'stroke-width': 1.5, 'stroke-dasharray': style.dashArray || 'none'}));
-    return s;
-  }
-  function swatchCircle(o) {
-    var s = svg('svg', {width: 34, height: 24, 'aria-hidden': 'true'});
-    s.appendChild(svg('circle', {cx: 17, cy: 12, r: Math.min(o.radius || 6, 10), fill: o.fill === false ? 'none' : (o.fillColor || o.color),
-      'fill-opacity': o.fillOpacity === undefined ? 1 : o.fillOpacity, stroke: o.color, 'stroke-width': o.weight || 1, 'stroke-dasharray': o.dashArray || 'none'}));
-    return s;
-  }
-  function swatchSym(shape, color, hollow) {
-    var sp = h('span', {cls: 'sym ' + shape + (hollow ? ' sym-unverified' : '')});
-    sp.style.borderColor = color;
-    sp.style.backgroundColor = hollow ? P.symbol_unverified_fill : color;
-    return h('span', {cls: 'sym-wrap'}, [sp]);
-  }
-  function legendRow(sw, label, n) {
-    return h('div', {cls: 'lg-row'}, [h('span', {cls: 'lg-sw'}, [sw]), h('span', {cls: 'lg-label', text: label}),
-      n === null || n === undefined ? null : h('span', {cls: 'lg-n', text: String(n)})]);
-  }
-  function countBy(features, fn) {
-    var out = {}, order = [];
-    features.forEach(function (f) { var k = fn(f); if (!(k in out)) { out[k] = 0; order.push(k); } out[k]++; });
-    return {counts: out, order: order};
-  }
-
-  function addLegend(map) {
-    var ctl = L.control({position: 'bottomright'});
-    ctl.onAdd = function () {
-      var det = h('details', {cls: 'atlas-legend leaflet-bar', id: 'atlas-legend', open: window.innerWidth > 760 ? 'open' : null});
-      det.appendChild(h('summary', {text: 'Legend'}));
-      var box = h('div', {cls: 'lg-body'});
-      det.appendChild(box);
-      var L_ = data.layers;
-      function section(title) { box.appendChild(h('div', {cls: 'lg-h', text: title})); }
-      var fs;
-      if (L_.border && (fs = L_.border.features).length) {
-        section('Border');
-        var cb = countBy(fs, function (f) {
-          var p = f.properties || {};
-          return p.kind === 'bridged_stretch' || p.variant === 'bridge' ? 'bridge' : (p.variant === 'natural_earth_10m' || /ne10m/.test(f.id) ? 'ne' : 'osm');
-        });
-        var lab = {osm: 'OpenStreetMap-derived border (~10 m)', ne: 'Natural Earth 1:10m (off by default)', bridge: 'bridged stretch (gap in the source, bridged)'};
-        var sty = {osm: borderStyle({}, 'x'), ne: borderStyle({variant: 'natural_earth_10m'}, ''), bridge: borderStyle({kind: 'bridged_stretch'}, '')};
-        cb.order.forEach(function (k) { box.appendChild(legendRow(swatchLine(sty[k]), lab[k], cb.counts[k])); });
-      }
-      if (L_.pipeline && (fs = L_.pipeline.features).length) {
-        section('Gas pipeline: colour and dash = status');
-        var lines = fs.filter(function (f) { return f.geometry && f.geometry.type !== 'Point'; });
-        var bs = countBy(lines, function (f) { return f.properties.status; });
-        bs.order.forEach(function (k) { var st = PIPE_STATUS[k] || P.pipeline.status_default; box.appendChild(legendRow(swatchLine({color: st.color, dashArray: st.dash, weight: LG.pipeline_status_weight}), k, bs.counts[k])); });
-        box.appendChild(h('div', {cls: 'lg-h2', text: 'width and opacity = route accuracy (GEM)'}));
-        var ba = countBy(lines, function (f) { return f.properties.route_accuracy; });
-        Object.keys(ACCURACY).forEach(function (k) { if (ba.counts[k]) box.appendChild(legendRow(swatchLine({color: LG.accuracy_color, weight: ACCURACY[k].weight, opacity: ACCURACY[k].opacity}), ACCURACY[k].label, ba.counts[k])); });
-        ba.order.forEach(function (k) { if (!ACCURACY[k]) box.appendChild(legendRow(swatchLine(LG.accuracy_unknown), String(k), ba.counts[k])); });
-        var fields = fs.filter(function (f) { return f.geometry && f.geometry.type === 'Point'; });
-        if (fields.length) box.appendChild(legendRow(swatchCircle(merge(P.pipeline.gas_field, {radius: LG.gas_field_radius})), 'gas field (South Pars)', fields.length));
-      }
-      if (L_.events && (fs = L_.events.features).length) {
-        section('Events: colour = type');
-        var bt = countBy(fs, function (f) { return f.properties.event_type; });
-        bt.order.forEach(function (k) { box.appendChild(legendRow(swatchCircle(merge(LG.event_type, {fillColor: eventTypeColor[k]})), String(k), bt.counts[k])); });
-        box.appendChild(h('div', {cls: 'lg-h2', text: 'symbol = location precision (ACLED)'}));
-        var bp = countBy(fs, eventShape);
-        var shapeSw = {
-          exact: swatchCircle(LG.event_shape.exact),
-          near: swatchCircle(LG.event_shape.near),
-          hollow: swatchCircle(LG.event_shape.hollow),
-          area: swatchArea(LG.event_shape.area),
-          line: swatchLine(LG.event_shape.line)
-        };
-        ['exact', 'near', 'hollow', 'area', 'line'].forEach(function (k) { if (bp.counts[k]) box.appendChild(legendRow(shapeSw[k], EVENT_SHAPE_LABEL[k], bp.counts[k])); });
-      }
-      [['markets', 'Border markets (■)', MARKET_STATUS, 'sym-square'], ['crossings', 'Border crossings (◆)', CROSSING_STATUS, 'sym-diamond']].forEach(function (d) {
-        if (!L_[d[0]] || !(fs = L_[d[0]].features).length) return;
-        section(d[1]);
-        var bs2 = countBy(fs, function (f) { return f.properties.status; });
-        bs2.order.forEach(function (k) { box.appendChild(legendRow(swatchSym(d[3], d[2][k] || P.status_default, false), String(k), bs2.counts[k])); });
-        var nu = fs.filter(function (f) { return f.properties.verified === false; }).length;
-        if (nu) box.appendChild(legendRow(swatchSym(d[3], P.status_default, true), 'hollow: location approximate (unverified)', nu));
-      });
-      if (L_.provinces && (fs = L_.provinces.features).length) {
-        section('Provinces');
-        fs.forEach(function (f) { box.appendChild(legendRow(swatchArea(pathStyle('provinces', f)), (f.properties.name || f.id) + (f.properties.country ? ', ' + f.properties.country : ''), 1)); });
-      }
-      if (L_.places && (fs = L_.places.features).length) {
-        section('Places');
-        var plc = P.places.style;
-        box.appendChild(legendRow(swatchCircle({radius: plc.radius, color: plc.color, weight: plc.weight, fillColor: plc.fillColor}), 'place', fs.filter(function (f) { return f.properties.verified !== false; }).length));
-        var pu = fs.filter(function (f) { return f.properties.verified === false; }).length;
-        if (pu) box.appendChild(legendRow(swatchCircle({radius: plc.radius, color: plc.color, weight: plc.weight, fillColor: P.places.unverified_fill}), 'place, location approximate', pu));
-      }
-      if (L_.context && (fs = L_.context.features).length) {
-        section('Base map (offline)');
-        box.appendChild(legendRow(swatchArea(LG.context_focus), 'Iran and Pakistan', fs.filter(function (f) { return f.properties.role === 'focus'; }).length));
-        box.appendChild(legendRow(swatchArea(LG.context_other), 'neighbouring countries', fs.filter(function (f) { return f.properties.role !== 'focus'; }).length));
-        box.appendChild(legendRow(swatchArea({color: P.context.sea, fillColor: P.context.sea, fillOpacity: 1}), 'sea', null));
-      }
-      box.appendChild(h('div', {cls: 'lg-h2', text: 'Numbers are feature counts.'}));
-      L.DomEvent.disableClickPropagation(det);
-      L.DomEvent.disableScrollPropagation(det);
-      return det;
-    };
-    ctl.addTo(map);
-  }
-
-  // ---------------------------------------------------------------- time control
-  function parseDate(s, end) {
-    if (typeof s !== 'string') return null;
-    var m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(s);
-    if (!m) return null;
-    var y = +m[1], mo = m[2] ? +m[2] - 1 : (end ? 11 : 0);
-    var d = m[3] ? +m[3] : (end ? new Date(Date.UTC(y, mo + 1, 0)).getUTCDate() : 1);
-    return Date.UTC(y, mo, d) / 86400000;
-  }
-  function dayToIso(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
-  function eventSpan(f) {
-    var p = f.properties || {};
-    var s = parseDate(p.event_date, false);
-    var e = parseDate(p.event_date_end || p.event_date, true);
-    return s === null ? null : [s, e === null ? s : e];
-  }
-
-  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-  // Presets from the data: all dates; the years before the busiest year; each month of the busiest
-  // year that has events; the years after it.
-  function timePresets(spans, lo, hi) {
-    var byYear = {};
-    spans.forEach(function (sp) { var y = new Date(sp[0] * 86400000).getUTCFullYear(); byYear[y] = (byYear[y] || 0) + 1; });
-    var years = Object.keys(byYear).map(Number).sort(function (x, y) { return x - y; });
-    var busy = years.reduce(function (best, y) { return byYear[y] > byYear[best] ? y : best; }, years[0]);
-    var out = [{label: 'All', from: lo, to: hi}];
-    if (byYear[busy] < 2) return out;
-    var yearLabel = function (y0, y1) { return y0 === y1 ? String(y0) : y0 + '–' + y1; };
-    var before = years.filter(function (y) { return y < busy; }), after = years.filter(function (y) { return y > busy; });
-    if (before.length) out.push({label: yearLabel(before[0], busy - 1), from: lo, to: Date.UTC(busy, 0, 1) / 86400000 - 1});
-    var months = {};
-    spans.forEach(function (sp) {
-      var d = new Date(sp[0] * 86400000);
-      if (d.getUTCFullYear() === busy) months[d.getUTCMonth()] = 1;
-    });
-    Object.keys(months).map(Number).sort(function (x, y) { return x - y; }).forEach(function (m) {
-      out.push({label: MONTHS[m] + ' ' + busy, from: Date.UTC(busy, m, 1) / 86400000, to: Date.UTC(busy, m + 1, 1) / 86400000 - 1});
-    });
-    if (after.length) out.push({label: yearLabel(busy + 1, after[after.length - 1]), from: Date.UTC(busy + 1, 0, 1) / 86400000, to: hi});
-    return out;
-  }
-
-  function addTimeControl(map) {
-    var g = A.groups.events;
-    var evs = g ? g.getLayers() : [];
-    var spans = evs.map(function (l) { return eventSpan(l.feature); }).filter(Boolean);
-    A.time = {include: function () {}, set: function () {}};
-    if (!spans.length) return;
-    var lo = Math.min.apply(null, spans.map(function (s) { return s[0]; }));
-    var hi = Math.max.apply(null, spans.map(function (s) { return s[1]; }));
-    // The sliders step over the dates at which events begin or end, in order (not over days):
-    // 25 events over 30 years with most in four months would leave one day per pixel otherwise.
-    var seen = {};
-    var stops = [];
-    spans.forEach(function (sp) { [sp[0], sp[1]].forEach(function (d) { if (!seen[d]) { seen[d] = 1; stops.push(d); } }); });
-    stops.sort(function (x, y) { return x - y; });
-    var last = stops.length - 1;
-    function firstStopFrom(day) { for (var i = 0; i <= last; i++) if (stops[i] >= day) return i; return last; }
-    function lastStopUntil(day) { for (var i = last; i >= 0; i--) if (stops[i] <= day) return i; return 0; }
-    var state = {lo: lo, hi: hi, from: lo, to: hi};
-    var presets = timePresets(spans, lo, hi);
-    var ctl = L.control({position: 'bottomleft'});
-    var inFrom, inTo, label, countEl, ctlSummary, presetBtns = [];
-    function apply() {
-      var shown = 0;
-      evs.forEach(function (l) {
-        var sp = eventSpan(l.feature);
-        var vis = !sp || (sp[0] <= state.to && sp[1] >= state.from);
-        if (vis && !g.hasLayer(l)) g.addLayer(l);
-        if (!vis && g.hasLayer(l)) { if (l.isPopupOpen && l.isPopupOpen()) l.closePopup(); g.removeLayer(l); }
-        if (vis) shown++;
-      });
-      label.textContent = dayToIso(state.from) + ' – ' + dayToIso(state.to);
-      ctlSummary.textContent = 'Events by date (' + shown + '/' + evs.length + ')';
-      countEl.textContent = shown + ' of ' + evs.length + ' events shown';
-      inFrom.value = String(firstStopFrom(state.from));
-      inTo.value = String(lastStopUntil(state.to));
-      inFrom.setAttribute('aria-valuetext', dayToIso(state.from));
-      inTo.setAttribute('aria-valuetext', dayToIso(state.to));
-      presetBtns.forEach(function (b) {
-        b.setAttribute('aria-pressed', b._from === state.from && b._to === state.to ? 'true' : 'false');
-      });
-      A.time.shown = shown;
-    }
-    function setRange(from, to) { state.from = from; state.to = to; apply(); }
-    ctl.onAdd = function () {
-      var det = h('details', {cls: 'atlas-time leaflet-bar', id: 'atlas-time', open: window.innerWidth > 760 ? 'open' : null});
-      var sum = ctlSummary = h('summary', {cls: 'time-h', text: 'Events by date'});
-      det.appendChild(sum);
-      var box = h('div', {cls: 'time-body'});
-      det.appendChild(box);
-      label = h('div', {cls: 'time-label'});
-      inFrom = h('input', {type: 'range', min: 0, max: last, step: 1, value: 0, cls: 'time-from', 'aria-label': 'Show events from',
-        title: 'Steps from one event date to the next'});
-      inTo = h('input', {type: 'range', min: 0, max: last, step: 1, value: last, cls: 'time-to', 'aria-label': 'Show events until',
-        title: 'Steps from one event date to the next'});
-      inFrom.setAttribute('data-stops', stops.map(dayToIso).join(' '));
-      inTo.setAttribute('data-stops', stops.map(dayToIso).join(' '));
-      countEl = h('div', {cls: 'time-count'});
-      inFrom.addEventListener('input', function () { state.from = stops[+inFrom.value]; if (state.from > state.to) state.to = state.from; apply(); });
-      inTo.addEventListener('input', function () { state.to = stops[+inTo.value]; if (state.to < state.from) state.from = state.to; apply(); });
-      var reset = h('button', {type: 'button', cls: 'time-reset', text: 'all dates', onclick: function () { setRange(lo, hi); }});
-      if (presets.length > 1) {
-        var pr = h('div', {cls: 'time-presets', role: 'group', 'aria-label': 'Date presets'});
-        presets.forEach(function (p) {
-          var from = Math.max(lo, p.from), to = Math.min(hi, p.to);
-          var b = h('button', {type: 'button', cls: 'time-preset', text: p.label, 'aria-pressed': 'false',
-            title: dayToIso(from) + ' – ' + dayToIso(to), onclick: function () { setRange(from, to); }});
-          b._from = from; b._to = to;
-          presetBtns.push(b);
-          pr.appendChild(b);
-        });
-        box.appendChild(pr);
-      }
-      box.appendChild(label);
-      // one tick per event, coloured by type, placed on the sliders' steps so they line up with them
-      var W = 1000, strip = svg('svg', {viewBox: '0 0 ' + W + ' 12', preserveAspectRatio: 'none', cls: 'time-strip', 'aria-hidden': 'true'});
-      strip.setAttribute('class', 'time-strip');
-      var xOf = function (day) { return last ? stops.indexOf(day) / last * W : W / 2; };
-      evs.forEach(function (l) {
-        var sp = eventSpan(l.feature);
-        if (!sp) return;
-        var x0 = xOf(sp[0]), x1 = xOf(sp[1]);
-        strip.appendChild(svg('rect', {x: Math.min(x0, W - 6).toFixed(1), y: 1, width: Math.max(6, x1 - x0).toFixed(1), height: 10,
-          fill: eventTypeColor[l.feature.properties.event_type] || P.events.strip_default, 'fill-opacity': 0.7}));
-      });
-      box.appendChild(h('div', {cls: 'time-row'}, [h('span'), strip]));
-      box.appendChild(h('div', {cls: 'time-row'}, [h('span', {text: 'from'}), inFrom]));
-      box.appendChild(h('div', {cls: 'time-row'}, [h('span', {text: 'to'}), inTo]));
-      box.appendChild(h('div', {cls: 'time-foot'}, [countEl, reset]));
-      L.DomEvent.disableClickPropagation(det);
-      L.DomEvent.disableScrollPropagation(det);
-      return det;
-    };
-    ctl.addTo(map);
-    apply();
-    A.time = {
-      range: function () { return [dayToIso(state.from), dayToIso(state.to)]; },
-      bounds: function () { return [dayToIso(lo), dayToIso(hi)]; },
-      stops: function () { return stops.map(dayToIso); },
-      presets: function () { return presets.map(function (p) { return p.label; }); },
-      set: function (a, b) {
-        state.from = Math.max(lo, Math.min(hi, parseDate(a, false)));
-        state.to = Math.max(state.from, Math.min(hi, parseDate(b, true)));
-        apply();
-      },
-      include: function (f) {
-        var sp = eventSpan(f);
-        if (!sp) return;
-        state.from = Math.min(state.from, sp[0]);
-        state.to = Math.max(state.to, sp[1]);
-        apply();
-      },
-      shown: A.time.shown
-    };
-    apply();
-  }
-
-  // ---------------------------------------------------------------- geodesic measure tool
-  function addMeasure(map) {
-    var G = window.geodesic && window.geodesic.Geodesic ? window.geodesic.Geodesic.WGS84 : null;
-    var state = {on: false, pts: [], layer: L.featureGroup()};
-    A.measure = state;
-    function geodesicPath(a, b) {
-      var line = G.InverseLine(a.lat, a.lng, b.lat, b.lng);
-      var n = Math.max(1, Math.ceil(line.s13 / 5000));
-      var out = [];
-      for (var i = 0; i <= n; i++) {
-        var r = line.Position(line.s13 * i / n, window.geodesic.Geodesic.STANDARD | window.geodesic.Geodesic.LONG_UNROLL);
-        out.push([r.lat2, r.lon2]);
-      }
-      return {s: line.s13, pts: out};
-    }
-    function redraw() {
-      state.layer.clearLayers();
-      var total = 0, path = [];
-      for (var i = 1; i < state.pts.length; i++) {
-        var seg = geodesicPath(state.pts[i - 1], state.pts[i]);
-        total += seg.s;
-        path = path.concat(seg.pts);
-      }
-      if (path.length) L.polyline(path, {color: '#000', weight: 2.5, dashArray: '6 4', interactive: false}).addTo(state.layer);
-      state.pts.forEach(function (p) { L.circleMarker(p, {radius: 4, color: '#000', weight: 2, fillColor: '#ff0', fillOpacity: 1, interactive: false}).addTo(state.layer); });
-      state.distance_m = total;
-      out.textContent = state.pts.length < 2 ? (state.on ? 'Click points on the map' : '') :
-        (total / 1000).toFixed(total < 10000 ? 2 : 1) + ' km · ' + (total / 1852).toFixed(1) + ' nmi (WGS84 geodesic)';
-    }
-    function onClick(e) { state.pts.push(e.latlng); redraw(); }
-    var out, btn;
-    function toggle() {
-      state.on = !state.on;
-      btn.classList.toggle('on', state.on);
-      btn.setAttribute('aria-pressed', state.on ? 'true' : 'false');
-      if (state.on) {
-        state.pts = [];
-        map.closePopup();
-        map.on('click', onClick);
-        map.doubleClickZoom.disable();
-        map.getContainer().classList.add('measuring');
-        state.layer.addTo(map);
-      } else {
-        map.off('click', onClick);
-        map.doubleClickZoom.enable();
-        map.getContainer().classList.remove('measuring');
-      }
-      redraw();
-    }
-    var ctl = L.control({position: 'topleft'});
-    ctl.onAdd = function () {
-      var box = h('div', {cls: 'atlas-measure leaflet-bar'});
-      btn = h('a', {href: '#', role: 'button', title: 'Measure a geodesic distance (WGS84): click points, click the ruler again to stop',
-        'aria-label': 'Measure distance', cls: 'measure-btn'});
-      var ic = svg('svg', {width: 18, height: 18, viewBox: '0 0 24 24', 'aria-hidden': 'true'});
-      ic.appendChild(svg('path', {d: 'M2 16.5 16.5 2 22 7.5 7.5 22z', fill: 'none', stroke: '#333', 'stroke-width': 2, 'stroke-linejoin': 'round'}));
-      ic.appendChild(svg('path', {d: 'M6 13l2 2M9 10l3 3M12 7l2 2M15 4l3 3', stroke: '#333', 'stroke-width': 1.6}));
-      btn.appendChild(ic);
-      btn.addEventListener('click', function (e) { e.preventDefault(); toggle(); });
-      var clear = h('a', {href: '#', role: 'button', title: 'Clear the measurement', cls: 'measure-clear', text: '✕'});
-      clear.addEventListener('click', function (e) { e.preventDefault(); state.pts = []; redraw(); });
-      out = h('div', {cls: 'measure-out'});
-      box.appendChild(btn); box.appendChild(clear); box.appendChild(out);
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    };
-    if (!G) return;
-    ctl.addTo(map);
-    state.toggle = toggle;
-    state.addPoint = function (lat, lng) { state.pts.push(L.latLng(lat, lng)); redraw(); return state.distance_m; };
-  }
-
-  // ---------------------------------------------------------------- search
-  function addSearch(map) {
-    // Each entry is searched in two tiers: its names (title, names, id) first, then its text
-    // (a claim's claim, quote and what the sources say; a feature's quote, notes and other values).
-    // A hit in the text shows the words around it, so the reader sees why it matched.
-    var NOT_TEXT = {sources: 1, source_urls: 1, license: 1, attribution: 1, article_paragraph: 1, article_start: 1, article_end: 1};
-    var index = [];
-    function tier(parts) { return parts.filter(function (v) { return !isEmpty(v); }).map(String).join(' \u2016 '); }
-    Object.keys(A.features).forEach(function (id) {
-      var r = A.features[id];
-      var p = r.feature.properties || {};
-      var title = featureTitle(r.feature, r.layerName);
-      var names = tier([title, p.name, p.name_alt, p.name_pk, p.name_ir, p.name_local, p.location, id]);
-      var text = tier(Object.keys(p).sort().filter(function (k) {
-        return !NOT_TEXT[k] && (typeof p[k] === 'string' || typeof p[k] === 'number');
-      }).map(function (k) { return p[k]; }));
-      index.push({id: id, label: title, kind: LAYER_LABEL[r.layerName] || r.layerName, names: names, text: text});
-    });
-    (data.claims || []).forEach(function (c) {
-      index.push({id: c.id, label: c.topic || c.claim || c.id, kind: 'Claim', claim: true,
-        names: tier([c.topic, c.id]), text: tier([c.claim, c.article_quote, c.what_sources_say, c.measured_note,
-          isEmpty(c.measured_value) ? null : c.measured_value + (c.measured_unit ? ' ' + c.measured_unit : '')])});
-    });
-    index.forEach(function (it) { it.namesL = it.names.toLowerCase(); it.textL = it.text.toLowerCase(); });
-    function snippet(text, at, n) {
-      var a = Math.max(0, at - 30), b = Math.min(text.length, at + n + 30);
-      var s = text.slice(a, b).split(' \u2016 ').join(' · ');
-      return (a > 0 ? '…' : '') + s + (b < text.length ? '…' : '');
-    }
-    A.search = function (q) {
-      q = String(q || '').trim().toLowerCase();
-      if (!q) return [];
-      var hits = [];
-      index.forEach(function (it, i) {
-        if (it.namesL.indexOf(q) >= 0) hits.push({it: it, rank: 0, i: i});
-        else {
-          var at = it.textL.indexOf(q);
-          if (at >= 0) hits.push({it: it, rank: 1, i: i, at: at});
-        }
-      });
-      hits.sort(function (x, y) { return x.rank - y.rank || x.i - y.i; });
-      return hits.map(function (x) {
-        return {id: x.it.id, label: x.it.label, kind: x.it.kind, claim: !!x.it.claim,
-          context: x.rank ? snippet(x.it.text, x.at, q.length) : null};
-      });
-    };
-    var ctl = L.control({position: 'topright'});
-    ctl.onAdd = function () {
-      var box = h('div', {cls: 'atlas-search leaflet-bar', role: 'search'});
-      var inp = h('input', {type: 'search', placeholder: 'Search places, events, claims…', 'aria-label': 'Search features by name', id: 'atlas-search-input'});
-      var list = h('ul', {cls: 'search-results', role: 'listbox'});
-      function run() {
-        while (list.firstChild) list.removeChild(list.firstChild);
-        var q = inp.value.trim().toLowerCase();
-        if (!q) return;
-        A.search(q).slice(0, 12).forEach(function (it) {
-          var li = h('li', {role: 'option', tabindex: 0, 'data-id': it.id}, [h('span', {cls: 'kind', text: it.kind}), ' ', h('span', {text: it.label}),
-            it.context ? h('div', {cls: 'hit-context', text: it.context}) : null]);
-          var go = function () {
-            while (list.firstChild) list.removeChild(list.firstChild);
-            inp.value = it.label;
-            if (it.claim) showClaim(it.id, true); else select(it.id, {fly: true, from: 'search'});
-          };
-          li.addEventListener('click', go);
-          li.addEventListener('keydown', function (e) { if (e.key === 'Enter') go(); });
-          list.appendChild(li);
-        });
-        if (!list.firstChild) list.appendChild(h('li', {cls: 'none', text: 'no match'}));
-      }
-      inp.addEventListener('input', run);
-      inp.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter') { var first = list.querySelector('li[data-id]'); if (first) first.click(); }
-      });
-      box.appendChild(inp);
-      box.appendChild(list);
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    ctl.addTo(map);
-  }
-
   // ---------------------------------------------------------------- counts (what Leaflet really drew)
+  function isDrawn(l) {
+    var onCanvas = function (x) { return x._renderer && x._renderer instanceof L.Canvas && A.map.hasLayer(x); };
+    return A.map.hasLayer(l) && !!(l._path || l._icon || onCanvas(l) ||
+      (l.getLayers && l.getLayers().some(function (x) { return x._path || onCanvas(x); })));
+  }
+  // ids of the features of a layer that are on the map now (SVG, canvas or marker)
+  A.drawnIds = function (layerName) {
+    return A.records.filter(function (r) { return r.layerName === layerName && isDrawn(r.layer); })
+      .map(function (r) { return r.id; });
+  };
   A.counts = function () {
     var out = {};
-    var nodes = document.querySelectorAll('.leaflet-pane [data-layer][data-feature-id]');
-    var seen = {};
-    for (var i = 0; i < nodes.length; i++) {
-      var n = nodes[i];
-      if (!document.body.contains(n)) continue;
-      var ln = n.getAttribute('data-layer'), fid = n.getAttribute('data-feature-id');
-      seen[ln] = seen[ln] || {};
-      seen[ln][fid] = 1;
-    }
-    Object.keys(seen).forEach(function (ln) { out[ln] = Object.keys(seen[ln]).length; });
+    A.records.forEach(function (r) { if (isDrawn(r.layer)) out[r.layerName] = (out[r.layerName] || 0) + 1; });
     return out;
   };
   A.showAllOverlays = function () {
@@ -1322,18 +1004,56 @@
     if (A.time && A.time.bounds) A.time.set(A.time.bounds()[0], A.time.bounds()[1]);
   };
 
-  // ---------------------------------------------------------------- start
+  // the document never scrolls: everything scrolls inside its own box
+  function pinDocument() {
+    var fix = function () { if (window.scrollY || window.scrollX) window.scrollTo(0, 0); };
+    window.addEventListener('scroll', fix, {passive: true});
+  }
+
+  // full screen shows the whole page (the article with the map), not the map alone
+  A.fullscreen = function (map) {
+    if (!L.Control.FullScreen) return;
+    A.fullscreenElement = document.documentElement;
+    new L.Control.FullScreen({position: 'topleft', title: 'Full screen', titleCancel: 'Exit full screen',
+      fullscreenElement: A.fullscreenElement}).addTo(map);
+  };
+
+  // ---------------------------------------------------------------- start / finish
+  A.marks = {};
+  A.mark = function (k) { A.marks[k] = Math.round(performance.now()); };
   A.start = function (map) {
-    var t0 = performance.now();
-    // on a phone the article starts folded away; decide before the map measures itself
-    if (window.matchMedia && window.matchMedia('(max-width: 760px)').matches) document.body.classList.add('panel-closed');
+    A.t0 = performance.now();
+    readPalette();
+    readData();
+    A.mark('data');
+    A._ = {esc: esc, h: h, svg: svg, safeUrl: safeUrl, isEmpty: isEmpty, fmt: fmt, plural: plural, merge: merge,
+      withTypeColor: withTypeColor, pipeStyle: pipeStyle, borderStyle: borderStyle, eventShape: eventShape,
+      featureTitle: featureTitle, pathStyle: pathStyle, sourceList: sourceList, verdictBadge: verdictBadge, quoted: quoted,
+      quoteBlock: quoteBlock, select: select, showClaim: showClaim, highlightPassage: highlightPassage, showPassage: showPassage,
+      openPanel: openPanel, showTab: showTab, refKind: refKind, refLabel: refLabel, flyThen: flyThen, layerLabel: layerLabel,
+      scrollWithin: scrollWithin, claimsByFeature: claimsByFeature, P: P, PIPE_STATUS: PIPE_STATUS, ACCURACY: ACCURACY,
+      MARKET_STATUS: MARKET_STATUS, CROSSING_STATUS: CROSSING_STATUS, PROVINCE_COLORS: PROVINCE_COLORS, LG: LG,
+      eventTypeColor: eventTypeColor, EVENT_SHAPE_LABEL: EVENT_SHAPE_LABEL, data: data, KIND_LABEL: KIND_LABEL, has: has,
+      eventAreaStyle: eventAreaStyle, LABEL: LABEL};
+    // on phones and tablets the article starts folded away; decide before the map measures itself
+    if (A.narrow()) document.body.classList.add('panel-closed');
+    pinDocument();
     map.invalidateSize({animate: false});
     init(map);
-    buildPanel();
+    A.mark('layers');
+  };
+  A.finish = function (map) {
+    A.mark('elements');
+    if (A.fitInitial) A.fitInitial();
+    A.mark('fit');
+    (A.initialOn || []).forEach(function (g) { g.addTo(map); });
+    A.mark('drawn');
+    layoutLabels();
+    A.mark('labels');
     window.addEventListener('hashchange', applyHash);
-    applyHash();
+    try { applyHash(); } catch (e) { notFound('feature', location.hash.slice(1)); }
     A.readyMs = performance.now();
-    A.initMs = A.readyMs - t0;
+    A.initMs = A.readyMs - A.t0;
     A.ready = true;
     document.body.setAttribute('data-atlas-ready', 'true');
   };

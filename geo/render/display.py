@@ -76,3 +76,121 @@ def display_collection(fc: dict[str, Any], *, tolerance_m: float = DISPLAY_TOLER
         for f in fc.get("features") or []
     ]
     return out
+
+
+#: Grid of the map's topology: coordinates are quantized to this many steps across its bounding box.
+TOPOLOGY_QUANTIZATION: int = 300_000
+
+
+def _bbox(geoms: list[Any]) -> tuple[float, float, float, float]:
+    import shapely
+
+    b = shapely.total_bounds(geoms)
+    return float(b[0]), float(b[1]), float(b[2]), float(b[3])
+
+
+def quantization_shift_m(bbox: tuple[float, float, float, float], q: int = TOPOLOGY_QUANTIZATION) -> float:
+    """Worst-case shift, in metres, of a point snapped to the topology's grid."""
+    sx = (bbox[2] - bbox[0]) / (q - 1)
+    sy = (bbox[3] - bbox[1]) / (q - 1)
+    return 0.5 * (sx * sx + sy * sy) ** 0.5 * METRES_PER_DEGREE_MAX
+
+
+def topology(layers: dict[str, dict[str, Any]], *, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict[str, Any]:
+    """One TopoJSON topology of every line and area of ``layers`` (points are left out).
+
+    Each object is named after its layer; each geometry carries ``properties.i``, the index of its
+    feature in the layer. Lines shared by several features (the border, which both provinces and
+    some events follow) become one arc, simplified once (Douglas-Peucker on arcs, so shared edges
+    stay shared) and the whole is quantized and delta-encoded. Simplification plus quantization
+    keep every drawn vertex and segment within ``tolerance_m`` of the layer's geometry.
+    """
+    import geopandas as gpd  # type: ignore[import-untyped]
+    import topojson as tp
+    from shapely.geometry import shape
+
+    frames, names, all_geoms = [], [], []
+    for name, fc in layers.items():
+        idx, geoms = [], []
+        for i, f in enumerate(fc.get("features") or []):
+            g = f.get("geometry")
+            if g is None or g.get("type") in ("Point", "MultiPoint", "GeometryCollection"):
+                continue
+            idx.append(i)
+            geoms.append(shape(g))
+        if geoms:
+            frames.append(gpd.GeoDataFrame({"i": idx}, geometry=geoms, crs="EPSG:4326"))
+            names.append(name)
+            all_geoms += geoms
+    if not frames:
+        return {"type": "Topology", "objects": {}, "arcs": []}
+    shift = quantization_shift_m(_bbox(all_geoms))
+    tol_deg = (tolerance_m - shift - 0.5) / METRES_PER_DEGREE_MAX
+    topo = tp.Topology(
+        frames,
+        object_name=names,
+        prequantize=False,
+        topology=True,
+        toposimplify=tol_deg,
+        simplify_with="shapely",
+        simplify_algorithm="dp",
+        prevent_oversimplify=True,
+        topoquantize=TOPOLOGY_QUANTIZATION,
+    )
+    out = _merge_equal_arcs(topo.to_dict())
+    out.pop("bbox", None)
+    # each arc's delta-encoded integers as one string (the encoded-polyline scheme: zigzag, 5-bit
+    # groups, chr(63 + group)): about 5 characters a vertex instead of 11; decoded in the page
+    out["arcs"] = [encode_arc(a) for a in out["arcs"]]
+    out["arcs_encoding"] = "polyline-delta"
+    return out
+
+
+def _encode_int(v: int) -> str:
+    v = ~(v << 1) if v < 0 else v << 1
+    chars = []
+    while v >= 0x20:
+        chars.append(chr((0x20 | (v & 0x1F)) + 63))
+        v >>= 5
+    chars.append(chr(v + 63))
+    return "".join(chars)
+
+
+def encode_arc(arc: list[list[int]]) -> str:
+    """One arc's [dx, dy] integer pairs as an encoded-polyline string (x then y for each vertex)."""
+    return "".join(_encode_int(int(dx)) + _encode_int(int(dy)) for dx, dy in arc)
+
+
+def _merge_equal_arcs(topo: dict[str, Any]) -> dict[str, Any]:
+    """Store once the arcs that simplification and quantization made equal (either way round)."""
+    first: dict[tuple[tuple[int, int], ...], int] = {}
+    remap: dict[int, int] = {}
+    kept: list[Any] = []
+    for i, arc in enumerate(topo["arcs"]):
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            pts.append((x, y))
+        key, rev = tuple(pts), tuple(reversed(pts))
+        if key in first:
+            remap[i] = first[key]
+        elif rev in first:
+            remap[i] = ~first[rev]
+        else:
+            first[key] = len(kept)
+            remap[i] = len(kept)
+            kept.append(arc)
+
+    def ref(a: int) -> int:
+        return remap[a] if a >= 0 else ~remap[~a]
+
+    def walk(a: Any) -> Any:
+        return [walk(x) for x in a] if isinstance(a, list) else ref(a)
+
+    for obj in topo["objects"].values():
+        for g in obj.get("geometries", []):
+            if "arcs" in g:
+                g["arcs"] = walk(g["arcs"])
+    topo["arcs"] = kept
+    return topo

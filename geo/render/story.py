@@ -1,54 +1,20 @@
-"""Render the layers, claims and article into one self-contained, deterministic story-map HTML."""
+"""The story map: ``story_map()`` (a folium.Map for notebooks) and ``render_map()`` (the HTML the pipeline writes)."""
 
 from __future__ import annotations
 
-import contextlib
-import html
-import itertools
 import json
-import re
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from geo import palette
-from geo.render import assets
-from geo.render.display import display_collection
+from geo import catalog, palette
+from geo.render import display
 
-#: Layers drawn, in the order they are embedded (others that appear are drawn after these).
-LAYER_NAMES: tuple[str, ...] = (
-    "context",
-    "provinces",
-    "border",
-    "pipeline",
-    "markets",
-    "crossings",
-    "places",
-    "events",
-)
 #: Where the map opens if no layer gives a frame: lat, lon (the Taftan-Mirjaveh area).
 DEFAULT_CENTER: tuple[float, float] = (28.5, 61.5)
 DEFAULT_ZOOM: int = 6
-
-_ID_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def stable_element_ids(prefix: str = "atlas") -> Iterator[None]:
-    """Replace branca's random element ids (hexlify(urandom(16))) with a counter while rendering.
-
-    branca 0.8.2 makes ``Element._generate_id`` an overridable classmethod (branca PR #203).
-    """
-    from branca.element import Element
-
-    counter = itertools.count(1)
-    with _ID_LOCK:
-        original = Element.__dict__["_generate_id"]
-        Element._generate_id = classmethod(lambda cls: f"{prefix}{next(counter):03d}")  # type: ignore[method-assign]
-        try:
-            yield
-        finally:
-            Element._generate_id = original  # type: ignore[method-assign]
+#: Pane of a layer the catalog does not know (drawn above the areas, below the points).
+UNKNOWN_PANE: int = 440
 
 
 def json_for_script(obj: Any) -> str:
@@ -139,26 +105,23 @@ def resolve_passages(
 
 
 # --------------------------------------------------------------------------- payload
-#: Geometries whose JSON is at least this long are embedded once and referenced by later features.
-SHARE_GEOMETRY_MIN_CHARS: int = 1000
+#: Properties never shown on the map (URLs are resolved from the sources table instead).
+DROPPED_PROPERTIES: frozenset[str] = frozenset({"source_urls"})
 
 
-def _share_geometries(shown: dict[str, dict[str, Any]]) -> None:
-    """Replace repeated display geometries (e.g. events drawn along the border) by references."""
-    seen: dict[str, list[Any]] = {}
-    for name, fc in shown.items():
-        for i, f in enumerate(fc["features"]):
-            g = f.get("geometry")
-            if g is None:
-                continue
-            key = json.dumps(g, separators=(",", ":"))
-            if len(key) < SHARE_GEOMETRY_MIN_CHARS:
-                continue
-            if key in seen:
-                f["geometry"] = None
-                f["geometry_ref"] = seen[key]
-            else:
-                seen[key] = [name, i]
+def layer_order(layers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The layers to draw, bottom to top: catalog layers by map pane, then any layer it does not know."""
+    known = set(catalog.names())
+    out = []
+    for name in catalog.map_order():
+        if name in layers:
+            lyr = catalog.get(name)
+            out.append({"name": name, "label": lyr.map_label, "pane": lyr.map_pane, "geometry": lyr.geometry,
+                        "frame": lyr.map_frame, "extent": lyr.in_atlas_extent})
+    for name in sorted(n for n in layers if n not in known):
+        out.append({"name": name, "label": name, "pane": UNKNOWN_PANE, "geometry": "mixed", "frame": False,
+                    "extent": True})
+    return out
 
 
 def build_payload(
@@ -168,32 +131,62 @@ def build_payload(
     article: Mapping[str, Any],
     sources: Mapping[str, dict],
 ) -> dict[str, Any]:
-    """Everything the page's script needs, as one JSON-able dict (display geometry, not the layers')."""
-    names = [n for n in LAYER_NAMES if n in layers] + sorted(n for n in layers if n not in LAYER_NAMES)
-    shown = {
-        n: display_collection(layers[n])
-        for n in names
-        if isinstance(layers[n], Mapping) and (layers[n].get("features") or [])
-    }
-    _share_geometries(shown)
-    for fc in shown.values():
-        md = fc.get("metadata")
-        fc["metadata"] = (
-            {k: md.get(k) for k in ("title", "description", "license", "attribution")}
-            if isinstance(md, Mapping)
-            else {}
-        )
-        fc.pop("name", None)
+    """Everything the page's script needs, as one JSON-able dict.
+
+    Points are embedded as rounded coordinates; every line and area goes into one TopoJSON
+    topology (display.topology): each shared line (the border, which both provinces and several
+    events follow) is stored once, simplified within display.DISPLAY_TOLERANCE_M of the layer,
+    quantized and delta-encoded; the page decodes it with topojson-client.
+    """
+    order = [o for o in layer_order(layers) if (layers[o["name"]] or {}).get("features")]
+    shown: dict[str, dict[str, Any]] = {}
+    for o in order:
+        fc = layers[o["name"]]
+        md = fc.get("metadata") if isinstance(fc.get("metadata"), Mapping) else {}
+        feats = []
+        for f in fc.get("features") or []:
+            g = f.get("geometry")
+            # a licence or attribution equal to the layer's is said once, in the layer's metadata
+            props = {
+                k: v
+                for k, v in (f.get("properties") or {}).items()
+                if k not in DROPPED_PROPERTIES and not (k in ("license", "attribution") and v == (md or {}).get(k))
+            }
+            out: dict[str, Any] = {"id": f.get("id"), "properties": props}
+            if g is not None and g.get("type") in ("Point", "MultiPoint"):
+                out["geometry"] = display.display_geometry(g)
+            feats.append(out)
+        # a property with one value in every feature is stored once, in "common" (restored in the page)
+        common: dict[str, Any] = {}
+        if len(feats) > 1:
+            first = feats[0]["properties"]
+            for k, v in first.items():
+                if all(k in f["properties"] and f["properties"][k] == v for f in feats[1:]):
+                    common[k] = v
+            for f in feats:
+                f["properties"] = {k: v for k, v in f["properties"].items() if k not in common}
+        shown[o["name"]] = {
+            "metadata": {k: (md or {}).get(k) for k in ("title", "description", "license", "attribution")},
+            "common": common,
+            "features": feats,
+        }
+    topo = display.topology({o["name"]: layers[o["name"]] for o in order})
     claim_list = list((claims or {}).get("claims") or [])
+    for c in claim_list:
+        c.pop("source_urls", None)
     paragraphs = [str(p) for p in (article or {}).get("paragraphs") or []]
     segs, unplaced = resolve_passages(paragraphs, _annotations(layers, claim_list))
     return {
+        "order": order,
         "layers": shown,
+        "topology": topo,
         "claims": claim_list,
         "sources": {str(k): dict(v) for k, v in sorted((sources or {}).items())},
         "article": {
             "title": (article or {}).get("title") or "",
             "publisher": (article or {}).get("publisher") or "",
+            "date": (article or {}).get("date") or "",
+            "note": (article or {}).get("note") or "",
             "paragraphs": segs,
         },
         "unlinked": unplaced,
@@ -206,46 +199,104 @@ def page_palette(payload: Mapping[str, Any]) -> dict[str, Any]:
     return palette.web_palette((f.get("properties") or {}).get("event_type") for f in events)
 
 
-# --------------------------------------------------------------------------- page
-_PANEL_HTML = """
-<button id="atlas-toggle" type="button" aria-controls="atlas-panel" aria-expanded="true">
-  <span class="close-l">&#9664; Hide article</span><span class="open-l">&#9654; Article &amp; claims</span>
-</button>
-<aside id="atlas-panel" aria-label="Article and claims">
-  <div class="panel-head">
-    <h1 id="atlas-title"></h1>
-    <div class="pub" id="atlas-publisher"></div>
-    <div class="tabs" role="tablist">
-      <button class="tab active" role="tab" data-tab="article" type="button">Article</button>
-      <button class="tab" role="tab" data-tab="claims" type="button" id="tab-claims-label">Claims</button>
-      <button class="tab" role="tab" data-tab="about" type="button">About &amp; sources</button>
-    </div>
-  </div>
-  <section class="tab-body" id="tab-article" role="tabpanel"></section>
-  <section class="tab-body" id="tab-claims" role="tabpanel" hidden></section>
-  <section class="tab-body" id="tab-about" role="tabpanel" hidden></section>
-</aside>
-<noscript><p style="position:absolute;z-index:2000;top:40%;left:0;right:0;text-align:center">
-This story map needs JavaScript. The data are in layers/*.geojson.</p></noscript>
-"""
+def data_version() -> str | None:
+    """``geo.version.DATA_VERSION`` (the release's data version)."""
+    from geo import version
+
+    return str(version.DATA_VERSION)
 
 
-def _head_assets() -> str:
-    parts = ['<meta name="generator" content="geo.render (Iran-Pakistan frontier atlas)" />']
-    parts.append(
-        f"<style>/* Leaflet 1.9.4 (BSD-2-Clause) */\n{assets.style_safe(assets.leaflet_css())}</style>"
+# --------------------------------------------------------------------------- the map
+def build_map(
+    layers: Mapping[str, dict],
+    *,
+    claims: Mapping[str, Any],
+    article: Mapping[str, Any],
+    sources: Mapping[str, dict],
+    csp: bool = True,
+) -> Any:
+    """The story map as a folium.Map made of the atlas's elements (see geo/render/elements.py)."""
+    import folium
+
+    from geo.render import elements as el
+
+    claims = json.loads(json.dumps(claims or {}))  # build_payload trims the copy, never the caller's
+    payload = build_payload(layers, claims=claims, article=article, sources=sources)
+    title = str((article or {}).get("title") or "Iran–Pakistan frontier atlas")
+
+    m = folium.Map(
+        location=list(DEFAULT_CENTER),
+        zoom_start=DEFAULT_ZOOM,
+        tiles=None,
+        control_scale=False,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+        world_copy_jump=False,
+        minZoom=3,
     )
-    for name, css in assets.plugin_css():
-        parts.append(f"<style>/* {name} */\n{assets.style_safe(css)}</style>")
-    # the sea (the map's background) is part of the palette: atlas.css reads it as var(--sea)
-    parts.append(f"<style>:root {{ --sea: {palette.SEA}; }}</style>")
-    parts.append(f"<style>{assets.style_safe(assets.own_file('atlas.css'))}</style>")
-    parts.append(
-        f"<script>/* Leaflet 1.9.4 (BSD-2-Clause) */\n{assets.script_safe(assets.leaflet_js())}</script>"
+    m._id = "frontier"  # a fixed id (branca reads Element._id): deterministic, no patching
+    # no CDN files (jQuery, Bootstrap, fonts): everything the page needs is inlined
+    m.default_js = []
+    m.default_css = []
+    import html
+
+    fig = el.AtlasFigure(title=html.escape(title, quote=True), csp=csp)
+    fig.add_child(m)
+    fig.header.add_child(
+        el.Raw('<meta name="generator" content="geo.render (Iran-Pakistan frontier atlas)" />',
+               element_id="generator"),
+        name="generator",
     )
-    for name, js in assets.plugin_js():
-        parts.append(f"<script>/* {name} */\n{assets.script_safe(js)}</script>")
-    return "\n".join(parts)
+    fig.header.add_child(el.Raw(f"<style>:root {{ --sea: {palette.SEA}; }}</style>", element_id="sea"), name="sea")
+    m.add_child(el.AtlasLayers(json_for_script(payload), json_for_script(page_palette(payload))))
+    m.add_child(el.StoryPanel())
+    m.add_child(el.ClaimsPanel())
+    m.add_child(el.AboutPanel(data_version()))
+    m.add_child(el.Fullscreen())
+    m.add_child(el.Measure())
+    m.add_child(el.Search())
+    m.add_child(el.DateFilter())
+    m.add_child(el.Legend())
+    m.add_child(el.Finish())
+    return m
+
+
+def load_inputs(layers_dir: Path | None = None, seeds_dir: Path | None = None) -> dict[str, Any]:
+    """build_map's arguments from files: layers/*.geojson (every catalog layer on the map),
+    layers/claims.json, seeds/article.txt and seeds/sources.csv."""
+    from geo import seeds, settings
+    from geo.article import load_article
+
+    ldir = Path(layers_dir or settings.LAYERS_DIR)
+    sdir = Path(seeds_dir or settings.SEEDS_DIR)
+    layers = {}
+    for name in catalog.map_order():
+        path = catalog.get(name).path(ldir)
+        if path.is_file():
+            layers[name] = json.loads(path.read_text(encoding="utf-8"))
+    cpath = ldir / catalog.CLAIMS_FILE
+    claims = json.loads(cpath.read_text(encoding="utf-8")) if cpath.is_file() else {"claims": []}
+    return {"layers": layers, "claims": claims, "article": load_article(sdir), "sources": seeds.read_sources(sdir)}
+
+
+def story_map(layers_dir: str | Path | None = None, *, csp: bool = True) -> Any:
+    """The atlas's story map as a :class:`folium.Map`, read from the built layers.
+
+    ``layers_dir`` defaults to the checkout's ``layers/`` (run ``geo build`` first). The article
+    and sources are read from ``seeds/``. Add your own folium layers to the result and display it
+    in a notebook or ``save()`` it: the page inlines Leaflet, its plugins and the data, so it works
+    offline. ``csp=True`` (the default) adds a Content-Security-Policy that allows no network at all
+    (no tiles, no CDN scripts) and only the page's own scripts, computed when the page is rendered;
+    pass ``csp=False`` to add online tile layers or plugins that load files from a CDN.
+
+    >>> import folium, geo.render
+    >>> m = geo.render.story_map()
+    >>> folium.Marker([25.13, 62.33], tooltip="Gwadar").add_to(m)   # doctest: +SKIP
+    >>> m.save("my_map.html")                                      # doctest: +SKIP
+    """
+    inputs = load_inputs(Path(layers_dir) if layers_dir is not None else None)
+    layers = inputs.pop("layers")
+    return build_map(layers, csp=csp, **inputs)
 
 
 def render_map(
@@ -260,8 +311,8 @@ def render_map(
     Parameters
     ----------
     layers
-        Layer name -> GeoJSON FeatureCollection dict, exactly as written to layers/ (context,
-        provinces, border, pipeline, markets, crossings, places, events; any may be missing).
+        Layer name -> GeoJSON FeatureCollection dict, exactly as written to layers/ (any catalog
+        layer; any may be missing; layers the catalog marks ``on_map=False`` are not drawn).
     claims
         The claims ledger, ``{"claims": [...]}``.
     article
@@ -273,73 +324,9 @@ def render_map(
     Returns
     -------
     str
-        The HTML. It inlines Leaflet, its plugins and the data; it requests nothing from the
-        network unless the reader picks an online base map. Two calls with equal inputs give
-        equal strings.
+        The HTML. It inlines Leaflet, its plugins and the data and requests nothing from the
+        network (its Content-Security-Policy forbids it). Two calls with equal inputs give equal
+        strings.
     """
-    import folium
-    from branca.element import Element, MacroElement
-    from jinja2 import Template
-
-    payload = build_payload(layers, claims=claims, article=article, sources=sources)
-    data_json = json_for_script(payload)
-    palette_json = json_for_script(page_palette(payload))
-    title = (article or {}).get("title") or "Iran–Pakistan frontier atlas"
-
-    class AtlasApp(MacroElement):
-        """The page's own panel, data and start-up call, attached to the folium map."""
-
-        _template = Template(
-            """
-            {% macro html(this, kwargs) %}@@ATLAS_PANEL@@
-            <script type="application/json" id="atlas-palette">@@ATLAS_PALETTE@@</script>
-            <script type="application/json" id="atlas-data">@@ATLAS_DATA@@</script>
-            <script>@@ATLAS_JS@@</script>
-            {% endmacro %}
-            {% macro script(this, kwargs) %}
-            window.atlas.start({{ this._parent.get_name() }});
-            {% endmacro %}
-            """
-        )
-
-        def __init__(self) -> None:
-            super().__init__()
-            self._name = "AtlasApp"
-
-    with stable_element_ids():
-        m = folium.Map(
-            location=list(DEFAULT_CENTER),
-            zoom_start=DEFAULT_ZOOM,
-            tiles=None,
-            control_scale=False,
-            prefer_canvas=False,
-            zoom_snap=0.25,
-            world_copy_jump=False,
-            minZoom=3,
-        )
-        # Replace, not supplement, folium's CDN lists (jQuery, Bootstrap, awesome-markers, fonts):
-        # instance attributes shadow the class lists that JSCSSMixin.render() would link.
-        m.default_js = []
-        m.default_css = []
-        fig = m.get_root()
-        fig.title = html.escape(str(title), quote=True)
-        fig.header.add_child(Element("@@ATLAS_ASSETS@@"), name="atlas_assets")
-        m.add_child(AtlasApp(), name="atlas_app")
-        out = fig.render()
-    # Large blobs are spliced in after rendering: branca compiles rendered macro output as a
-    # Jinja template again, so "{{", "{%" or "{#" inside data or third-party code must never pass
-    # through it (folium #1640 / geopandas #2657).
-    blobs = {
-        "@@ATLAS_ASSETS@@": _head_assets(),
-        "@@ATLAS_PANEL@@": _PANEL_HTML,
-        "@@ATLAS_PALETTE@@": palette_json,
-        "@@ATLAS_DATA@@": data_json,
-        "@@ATLAS_JS@@": assets.script_safe(assets.own_file("atlas.js")),
-    }
-    for key in blobs:
-        if out.count(key) != 1:
-            msg = f"story map template: placeholder {key} found {out.count(key)} times, expected once"
-            raise RuntimeError(msg)
-    pattern = re.compile("|".join(re.escape(k) for k in blobs))
-    out = pattern.sub(lambda mt: blobs[mt.group(0)], out)
-    return out.replace("<html>", '<html lang="en">', 1)
+    m = build_map(layers, claims=claims, article=article, sources=sources)
+    return str(m.get_root().render())

@@ -1,6 +1,7 @@
 """Open a rendered map in headless Debian Chromium with every network request blocked.
 
-Used by tests/test_browser.py and ``python -m geo.render --measure``. Needs the test extra
+Used by the browser tests, ``python tools/render_map.py --measure`` and benchmarks/bench_map.py
+(a developer's tool: not part of the ``geo`` package). Needs the test extra
 (playwright) and Debian's chromium; Playwright never downloads a browser here.
 """
 
@@ -69,16 +70,31 @@ def watch_page(page: Any, url: str) -> Any:
 
 @contextlib.contextmanager
 def open_map(
-    html_path: Path, *, viewport: tuple[int, int] = (1280, 800), hash_: str = "", b: Any = None
+    html_path: Path, *, viewport: tuple[int, int] = (1280, 800), hash_: str = "", b: Any = None,
+    phone: bool = False,
 ) -> Iterator[Any]:
     """A Playwright page showing ``html_path`` once ``window.atlas.ready`` is true."""
     url = Path(html_path).resolve().as_uri()
     with contextlib.ExitStack() as stack:
         if b is None:
             b = stack.enter_context(browser())
-        ctx = b.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        extra = {"is_mobile": True, "has_touch": True} if phone else {}
+        ctx = b.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **extra)
         stack.callback(ctx.close)
         page = watch_page(ctx.new_page(), url)
         page.goto(url + hash_)
-        page.wait_for_function("window.atlas && window.atlas.ready === true", timeout=20_000)
+        wait_ready(page)
         yield page
+
+
+def wait_ready(page: Any, timeout_s: float = 20.0, expr: str = "window.atlas && window.atlas.ready === true") -> None:
+    """Poll ``expr`` with page.evaluate (which the page's Content-Security-Policy allows, unlike
+    wait_for_function's string predicates, which need eval)."""
+    import time
+
+    end = time.monotonic() + timeout_s
+    while not page.evaluate(f"!!({expr})"):
+        if time.monotonic() > end:
+            msg = f"page not ready after {timeout_s} s: {getattr(page, 'atlas_errors', [])}"
+            raise TimeoutError(msg)
+        page.wait_for_timeout(20)

@@ -1,6 +1,6 @@
 """Render the story map from files on disk, without the rest of the pipeline (a developer's tool).
 
-    python -m geo.render [--out maps/frontier.html] [--screenshot docs/screenshot.png] [--measure]
+    python tools/render_map.py [--out maps/frontier.html] [--screenshot docs/map-desktop.png] [--measure]
 
 Reads layers/*.geojson, layers/claims.json, seeds/article.txt and seeds/sources.csv (or, with
 --assemble, builds every layer in memory from seeds/). ``geo build`` remains the way to make the map; this only re-renders it.
@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from geo import settings
+if __package__ in (None, ""):  # run as a script: the checkout's root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-LAYER_FILES = ("context", "provinces", "border", "pipeline", "markets", "crossings", "places", "events")
+from geo import settings
 
 
 def assembled_inputs() -> dict[str, Any]:
@@ -35,19 +36,10 @@ def assembled_inputs() -> dict[str, Any]:
 
 def load_inputs(root: Path | None = None) -> dict[str, Any]:
     """render_map's arguments from a repository checkout's layers/ and seeds/."""
-    from geo import seeds
-    from geo.article import load_article
+    from geo.render.story import load_inputs as load
 
     root = root or settings.ROOT
-    layers_dir, seeds_dir = root / "layers", root / "seeds"
-    layers = {
-        name: json.loads((layers_dir / f"{name}.geojson").read_text(encoding="utf-8"))
-        for name in LAYER_FILES
-        if (layers_dir / f"{name}.geojson").exists()
-    }
-    claims = json.loads((layers_dir / "claims.json").read_text(encoding="utf-8"))
-    return {"layers": layers, "claims": claims, "article": load_article(seeds_dir),
-            "sources": seeds.read_sources(seeds_dir)}
+    return load(root / "layers", root / "seeds")
 
 
 def browser_metrics(html_path: Path, screenshot: Path | None = None, *, runs: int = 5) -> dict[str, Any]:
@@ -58,7 +50,7 @@ def browser_metrics(html_path: Path, screenshot: Path | None = None, *, runs: in
     """
     import statistics
 
-    from geo.render.browser import browser, open_map
+    from tools.map_browser import browser, open_map
 
     tti, init = [], []
     out: dict[str, Any] = {}
@@ -83,7 +75,7 @@ def browser_metrics(html_path: Path, screenshot: Path | None = None, *, runs: in
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m geo.render", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python tools/render_map.py", description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=settings.MAPS_DIR / "frontier.html")
     ap.add_argument(
         "--assemble",

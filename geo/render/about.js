@@ -1,0 +1,47 @@
+/* Iran–Pakistan frontier atlas: the about panel (our own code, MIT).
+ * A folium element of geo/render/elements.py; started by its script as atlas.aboutPanel(map, options)
+ * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
+ */
+(function (A) {
+  'use strict';
+  A.aboutPanel = function (map, opts) {
+    opts = opts || {};
+    var _ = A._;
+    var esc = _.esc, h = _.h, svg = _.svg, safeUrl = _.safeUrl, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, merge = _.merge, withTypeColor = _.withTypeColor, pipeStyle = _.pipeStyle, borderStyle = _.borderStyle, eventShape = _.eventShape, featureTitle = _.featureTitle, pathStyle = _.pathStyle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoted = _.quoted, quoteBlock = _.quoteBlock, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, showPassage = _.showPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, flyThen = _.flyThen, layerLabel = _.layerLabel, scrollWithin = _.scrollWithin, claimsByFeature = _.claimsByFeature, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, PROVINCE_COLORS = _.PROVINCE_COLORS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data, KIND_LABEL = _.KIND_LABEL, has = _.has;
+
+  function buildAbout() {
+    A.addTab('about', 'About & sources', fill);
+  }
+  function fill(ab) {
+    if (opts.data_version) ab.appendChild(h('p', {cls: 'data-version'}, [h('strong', {text: 'Data version '}), h('span', {id: 'atlas-data-version', text: String(opts.data_version)})]));
+    var art = data.article || {};
+    ab.appendChild(h('p', {cls: 'article-meta'}, [h('strong', {text: 'The article: '}),
+      (art.title || '') + (art.publisher ? ', ' + art.publisher : '') + ', ' + (art.date || 'undated') +
+      (art.note ? '. ' + art.note : '')]));
+    ab.appendChild(h('p', {text: 'Click a highlighted passage to fly to what it talks about; click a feature to find its passage. ' +
+      'The layer switcher (top right) turns layers on and off; the base map is drawn from the ' +
+      'atlas’s own country layer: the page needs no network and asks for nothing from it. Lengths measured with the ruler are geodesics on the WGS84 ellipsoid.'}));
+    var ll = h('ul', {cls: 'layer-meta'});
+    Object.keys(data.layers).forEach(function (n) {
+      var md = (data.layers[n] || {}).metadata || {};
+      var li = h('li', null, [h('strong', {text: md.title || n}), ' ', h('span', {text: '(' + (data.layers[n].features || []).length + ' features, layers/' + n + '.geojson)'})]);
+      if (md.description) li.appendChild(h('div', {text: md.description}));
+      if (md.license) li.appendChild(h('div', {cls: 'note', text: 'Licence: ' + md.license}));
+      if (md.attribution) li.appendChild(h('div', {cls: 'note', text: 'Attribution: ' + md.attribution}));
+      ll.appendChild(li);
+    });
+    ab.appendChild(h('div', {cls: 'sec-h', text: 'Layers'}));
+    ab.appendChild(ll);
+    var sids = Object.keys(data.sources || {});
+    if (sids.length) {
+      ab.appendChild(h('div', {cls: 'sec-h', text: 'Sources'}));
+      ab.appendChild(sourceList(sids.join(';')));
+    }
+    ab.appendChild(h('p', {cls: 'note', text: 'Boundaries are drawn as mapped in the sources named above (de facto); they imply no position on any claim.'}));
+
+
+  }
+    buildAbout();
+    A.mark && A.mark('about');
+  };
+})(window.atlas = window.atlas || {});

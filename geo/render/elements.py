@@ -1,0 +1,284 @@
+"""The story map's parts as folium elements, written the way folium's own plugins are.
+
+Each part is a :class:`branca.element.MacroElement` subclass with its own small Jinja template
+(the ``script`` macro that starts it on the map) and its own small front-end file(s), which it
+inlines into the page header once, the way folium's ``JSCSSMixin`` links its CDN files:
+
+============== ======================= ===========================================
+element        front-end files         what it does
+============== ======================= ===========================================
+AtlasLayers    atlas.js, atlas.css     data (topology + points), layers, popups, selection, deep links
+StoryPanel     story.js                the article with its passages, the panel and skip link
+ClaimsPanel    claims.js               the claims ledger with verdict filters
+AboutPanel     about.js                how to read the map, data version, layers, sources
+Legend         legend.js               the legend (counts follow the date filter), folded by default
+DateFilter     timefilter.js           the events' date filter
+Search         search.js               search over features and claims
+Measure        measure.js              geodesic (WGS84) ruler, geographiclib
+============== ======================= ===========================================
+
+Large content (data, third-party code) never passes through Jinja: it is added as :class:`Raw`
+elements, whose text is written verbatim (branca compiles the output of a ``MacroElement``'s
+macros as a template again, so ``{{`` inside data would otherwise be evaluated).
+
+Ids are deterministic without touching branca: every element here is given an explicit ``_id``
+(``Element._id`` is a plain attribute that ``get_name()`` reads).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from typing import Any
+
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from geo.render import assets
+
+
+class Raw(Element):
+    """Text written into the page exactly as given (no Jinja)."""
+
+    def __init__(self, text: str, *, element_id: str = "raw") -> None:
+        super().__init__()
+        self._name = "Raw"
+        self._id = element_id
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def inline_script(code: str) -> str:
+    return f"<script>{assets.script_safe(code)}</script>"
+
+
+def inline_style(css: str) -> str:
+    return f"<style>{assets.style_safe(css)}</style>"
+
+
+class AtlasElement(MacroElement):
+    """Base of the map's parts: explicit id, own front-end files inlined once into the header."""
+
+    #: Our own files next to this module (geo/render/*.js, *.css) this part needs.
+    own_js: tuple[str, ...] = ()
+    own_css: tuple[str, ...] = ()
+    #: Header blocks (name, html) from third-party packages (see assets.py).
+    vendor_head: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, name: str, **options: Any) -> None:
+        super().__init__()
+        self._name = name
+        self._id = name.lower()
+        self.options = options
+
+    def html_blocks(self) -> list[tuple[str, str, bool]]:
+        """(name, html, first) blocks this part adds to <body>; ``first`` puts it before the map."""
+        return []
+
+    def render(self, **kwargs: Any) -> Any:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        for name, text in self.vendor_head:
+            figure.header.add_child(Raw(text, element_id=name), name=name)
+        for fname in self.own_css:
+            figure.header.add_child(Raw(inline_style(assets.own_file(fname)), element_id=fname), name=fname)
+        for fname in self.own_js:
+            figure.header.add_child(Raw(inline_script(assets.own_file(fname)), element_id=fname), name=fname)
+        for name, text, first in self.html_blocks():
+            el = Raw(text, element_id=name)
+            if first:
+                figure.html.add_child(el, name=name, index=0)
+            else:
+                figure.html.add_child(el, name=name)
+        return super().render(**kwargs)
+
+
+_START = Template(
+    """
+    {% macro script(this, kwargs) %}
+    window.atlas.{{ this.js_call }}({{ this._parent.get_name() }}, {{ this.options|tojson }});
+    {% endmacro %}
+    """
+)
+
+
+class AtlasLayers(AtlasElement):
+    """The atlas's data and layers on the map (must be added first)."""
+
+    _template = _START
+    js_call = "start"
+    own_css = ("atlas.css",)
+    own_js = ("atlas.js",)
+
+    def __init__(self, data_json: str, palette_json: str) -> None:
+        super().__init__("AtlasLayers")
+        self.data_json = data_json
+        self.palette_json = palette_json
+
+    @property
+    def vendor_head(self) -> tuple[tuple[str, str], ...]:  # type: ignore[override]
+        out = [("leaflet_css", inline_style(assets.leaflet_css())), ("leaflet_js", inline_script(assets.leaflet_js()))]
+        for name, code in assets.plugin_js(("topojson-client",)):
+            out.append((name, inline_script(code)))
+        return tuple(out)
+
+    def html_blocks(self) -> list[tuple[str, str, bool]]:
+        return [
+            ("atlas_palette", f'<script type="application/json" id="atlas-palette">{self.palette_json}</script>',
+             False),
+            ("atlas_data", f'<script type="application/json" id="atlas-data">{self.data_json}</script>', False),
+        ]
+
+
+_PANEL_HTML = """<a class="skip-link" href="#atlas-panel-body">Skip to the article</a>
+<header id="atlas-head"><button id="atlas-toggle" type="button" aria-controls="atlas-panel" aria-expanded="true">
+<span class="close-l">Hide article</span><span class="open-l">Article &amp; claims</span></button>
+<h1 id="atlas-title"></h1><p id="atlas-sub"></p></header>
+<aside id="atlas-panel" aria-label="Article, claims and sources">
+  <div class="tabs" role="tablist" id="atlas-tabs"></div>
+  <div id="atlas-panel-body" tabindex="-1"></div>
+</aside>
+<noscript><p class="noscript">This story map needs JavaScript. The data are in layers/*.geojson.</p></noscript>"""
+
+
+class StoryPanel(AtlasElement):
+    """The panel (a side column on wide screens, a bottom sheet below 1024 px) with the article."""
+
+    _template = _START
+    js_call = "storyPanel"
+    own_js = ("story.js",)
+
+    def __init__(self) -> None:
+        super().__init__("StoryPanel")
+
+    def html_blocks(self) -> list[tuple[str, str, bool]]:
+        # first in <body>: the skip link and the panel come before the map in keyboard order
+        return [("atlas_panel", _PANEL_HTML, True)]
+
+
+class ClaimsPanel(AtlasElement):
+    _template = _START
+    js_call = "claimsPanel"
+    own_js = ("claims.js",)
+
+    def __init__(self) -> None:
+        super().__init__("ClaimsPanel")
+
+
+class AboutPanel(AtlasElement):
+    _template = _START
+    js_call = "aboutPanel"
+    own_js = ("about.js",)
+
+    def __init__(self, data_version: str | None) -> None:
+        super().__init__("AboutPanel", data_version=data_version)
+
+
+class Legend(AtlasElement):
+    _template = _START
+    js_call = "legend"
+    own_js = ("legend.js",)
+
+    def __init__(self) -> None:
+        super().__init__("Legend")
+
+
+class DateFilter(AtlasElement):
+    _template = _START
+    js_call = "dateFilter"
+    own_js = ("timefilter.js",)
+
+    def __init__(self) -> None:
+        super().__init__("DateFilter")
+
+
+class Search(AtlasElement):
+    _template = _START
+    js_call = "search"
+    own_js = ("search.js",)
+
+    def __init__(self) -> None:
+        super().__init__("Search")
+
+
+class Measure(AtlasElement):
+    _template = _START
+    js_call = "measure"
+    own_js = ("measure.js",)
+
+    def __init__(self) -> None:
+        super().__init__("Measure")
+
+    @property
+    def vendor_head(self) -> tuple[tuple[str, str], ...]:  # type: ignore[override]
+        return tuple((n, inline_script(c)) for n, c in assets.plugin_js(("geographiclib-geodesic",)))
+
+
+class Fullscreen(AtlasElement):
+    """leaflet.fullscreen on the whole page (map and article), not the map alone."""
+
+    _template = _START
+    js_call = "fullscreen"
+
+    def __init__(self) -> None:
+        super().__init__("Fullscreen")
+
+    @property
+    def vendor_head(self) -> tuple[tuple[str, str], ...]:  # type: ignore[override]
+        out = [(n, inline_style(c)) for n, c in assets.plugin_css(("leaflet.fullscreen",))]
+        out += [(n + "_js", inline_script(c)) for n, c in assets.plugin_js(("leaflet.fullscreen",))]
+        return tuple(out)
+
+
+class Finish(AtlasElement):
+    """Applies the deep link and marks the page ready, after every other part has started."""
+
+    _template = _START
+    js_call = "finish"
+
+    def __init__(self) -> None:
+        super().__init__("Finish")
+
+
+# --------------------------------------------------------------------------- the page
+_SCRIPT = re.compile(r"<script(?![^>]*\btype=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL)
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+def csp_for(page: str) -> str:
+    """A Content-Security-Policy allowing only this page's own inline scripts (by hash) and styles."""
+    hashes = sorted(
+        {"'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode() + "'"
+         for m in _SCRIPT.finditer(page)}
+    )
+    return (
+        "default-src 'none'; script-src " + " ".join(hashes) + "; style-src 'unsafe-inline'; "
+        "img-src data:; font-src data:; connect-src 'none'; frame-src 'none'; object-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+class AtlasFigure(Figure):
+    """folium's page (branca Figure) with pinch zoom allowed, a language and a Content-Security-Policy.
+
+    The policy is computed when the page is rendered (``save()``, notebook display), so it also
+    covers folium layers a user adds: it allows no network at all; pass ``csp=False`` to
+    :func:`geo.render.story_map` to show online tiles.
+    """
+
+    def __init__(self, *, title: str, csp: bool = True) -> None:
+        super().__init__(title=title)
+        self._id = "page"
+        self.csp = csp
+
+    def render(self, **kwargs: Any) -> str:
+        out = super().render(**kwargs)
+        out = _VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1" />', out, count=1)
+        out = out.replace("<html>", '<html lang="en">', 1)
+        if self.csp:
+            meta = f'<meta http-equiv="Content-Security-Policy" content="{csp_for(out)}" />'
+            out = out.replace("<head>", "<head>\n" + meta, 1)
+        return out

@@ -1,0 +1,330 @@
+"""The story map as a reader uses it (issue 9), in headless Debian Chromium with the network blocked.
+
+Every test opens the real map (rendered from layers/ and seeds/) with its Content-Security-Policy
+in force, at the five screens a reader has: 1440x900, 1280x800, 1024x768, 768x1024 and a 390x844
+touch phone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.render import assets
+from geo.render.story import load_inputs, render_map, story_map
+from tools.map_browser import browser, open_map, wait_ready
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = [(1440, 900, False), (1280, 800, False), (1024, 768, False), (768, 1024, True), (390, 844, True)]
+IDS = [f"{w}x{h}" for w, h, _ in VIEWPORTS]
+
+
+@pytest.fixture(scope="module")
+def real_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    inputs = load_inputs()
+    layers = inputs.pop("layers")
+    path = tmp_path_factory.mktemp("map") / "frontier.html"
+    path.write_text(render_map(layers, **inputs), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+def _open(chromium, path: Path, vp, hash_: str = ""):
+    w, h, phone = vp
+    return open_map(path, viewport=(w, h), b=chromium, hash_=hash_, phone=phone and w < 500)
+
+
+def _scroll(page) -> list[float]:
+    return page.evaluate("[window.scrollX, window.scrollY, document.scrollingElement.scrollTop]")
+
+
+# --------------------------------------------------------------------------- first view, every screen
+FIRST_VIEW = """(() => {
+  const A = window.atlas, map = A.map, mr = map.getContainer().getBoundingClientRect();
+  const ctl = [...document.querySelectorAll('.leaflet-control, #atlas-head')]
+    .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height);
+  const out = {outside: 0, covered: 0, n: 0};
+  const check = (ll) => {
+    const p = map.latLngToContainerPoint(ll), x = p.x + mr.left, y = p.y + mr.top;
+    out.n++;
+    if (x < mr.left || x > mr.right || y < mr.top || y > mr.bottom) { out.outside++; return; }
+    if (ctl.some(r => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom)) out.covered++;
+  };
+  const walk = (a) => a.forEach(x => Array.isArray(x) ? walk(x) : check(x));
+  ['border', 'pipeline', 'provinces'].forEach(n => A.groups[n].eachLayer(l => {
+    if (l.getLatLngs) walk(l.getLatLngs()); else if (l.getLatLng) check(l.getLatLng());
+  }));
+  return out;
+})()"""
+
+
+@pytest.mark.parametrize("vp", VIEWPORTS, ids=IDS)
+def test_first_view_shows_the_whole_frontier_uncovered(chromium, real_map: Path, vp) -> None:
+    with _open(chromium, real_map, vp) as page:
+        r = page.evaluate(FIRST_VIEW)
+        assert r["n"] > 100
+        assert r["outside"] == 0, r
+        assert r["covered"] == 0, r
+        # the legend is one click away, folded; tablets and phones get the sheet layout
+        assert page.evaluate("document.getElementById('atlas-legend').open") is False
+        sheet = page.evaluate("document.body.classList.contains('panel-closed')")
+        assert sheet == (vp[0] < 1024)
+        # the headline and what the map is are on screen
+        for sel in ("#atlas-title", "#atlas-sub"):
+            box = page.locator(sel).bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= vp[1] and box["width"] > 50
+        assert page.atlas_errors == [] and page.atlas_blocked == []
+
+
+@pytest.mark.parametrize("vp", VIEWPORTS, ids=IDS)
+def test_no_label_collisions_at_the_default_view(chromium, real_map: Path, vp) -> None:
+    with _open(chromium, real_map, vp) as page:
+        rects = page.evaluate("""[...document.querySelectorAll('.place-label')].filter(e =>
+            !e.classList.contains('label-hidden') && getComputedStyle(e).display !== 'none')
+            .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent]; })
+            .filter(r => r[2] > r[0])""")
+        assert len(rects) >= 5
+        for i, a in enumerate(rects):
+            for b in rects[i + 1:]:
+                assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a[4], b[4])
+
+
+# --------------------------------------------------------------------------- phone taps never scroll the page
+def test_phone_taps_on_every_feature_never_scroll_the_document(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (390, 844, True)) as page:
+        ids = page.evaluate("""Object.keys(window.atlas.features).filter(id => {
+            const r = window.atlas.features[id]; return r.layerName !== 'context'; })""")
+        assert len(ids) > 50
+        for fid in ids:
+            # what a tap on the map does: the feature is selected (popup, passage), the map flies
+            page.evaluate("(id) => { const r = window.atlas.features[id]; window.atlas.map.setView("
+                          "r.layer.getLatLng ? r.layer.getLatLng() : r.layer.getBounds().getCenter(), 8, {animate:false});"
+                          " r.layer.fire('click', {latlng: window.atlas.map.getCenter()}); }", fid)
+            assert _scroll(page) == [0, 0, 0], fid
+        # and real taps on every marker symbol on screen
+        page.evaluate("window.atlas.fitInitial()")
+        for box in page.locator(".sym-icon").all():
+            bb = box.bounding_box()
+            if bb and 0 < bb["y"] < 800 and 0 < bb["x"] < 380:
+                page.touchscreen.tap(bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2)
+                page.wait_for_timeout(150)
+                assert _scroll(page) == [0, 0, 0]
+        assert page.atlas_errors == []
+
+
+def test_phone_reader_taps_through_every_passage_without_the_page_breaking(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (390, 844, True)) as page:
+        page.locator("#atlas-toggle").tap()
+        page.wait_for_timeout(200)
+        n = page.locator("a.passage[data-ref]").count()
+        assert n >= 30
+        for i in range(n):
+            if page.evaluate("document.getElementById('tab-article').hidden"):
+                page.locator("#tab-article-label").tap()  # a claim's passage shows the Claims tab
+            a = page.locator("a.passage[data-ref]").nth(i)
+            a.scroll_into_view_if_needed()  # scrolls the article box, which may scroll
+            page.evaluate("window.scrollTo(0, 0)")
+            a.tap()
+            page.wait_for_timeout(120)
+            assert _scroll(page) == [0, 0, 0], i
+            assert page.evaluate("window.atlas.selected") is not None
+        assert page.atlas_errors == []
+
+
+def test_labels_do_not_collide_at_zoom_7_and_full_screen_keeps_the_article(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (1440, 900, False)) as page:
+        page.evaluate("window.atlas.map.setView([27.5, 62.0], 7, {animate: false})")
+        page.wait_for_timeout(200)
+        rects = page.evaluate("""[...document.querySelectorAll('.place-label')].filter(e =>
+            !e.classList.contains('label-hidden') && getComputedStyle(e).display !== 'none')
+            .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent]; })
+            .filter(r => r[2] > r[0])""")
+        assert len(rects) >= 8
+        for i, a in enumerate(rects):
+            for b in rects[i + 1:]:
+                assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a[4], b[4])
+        # full screen takes the whole page (the article too), not the map's box alone
+        assert page.evaluate("(() => { let c = null; window.atlas.map.eachLayer(() => {});"
+                             " document.querySelectorAll('.leaflet-control-zoom-fullscreen').forEach(() => {});"
+                             " return window.atlas.fullscreenElement === document.documentElement; })()")
+        assert page.locator("#atlas-data-version").count() == 0  # the About tab is built when opened
+        page.locator("#tab-about-label").click()
+        from geo import version
+
+        assert page.locator("#atlas-data-version").inner_text() == version.DATA_VERSION
+
+
+# --------------------------------------------------------------------------- click targets
+def test_click_on_open_land_in_balochistan_opens_balochistan(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (1440, 900, False)) as page:
+        pt = page.evaluate("""(() => { const m = window.atlas.map, r = m.getContainer().getBoundingClientRect();
+            const p = m.latLngToContainerPoint([28.3, 65.6]); return [p.x + r.left, p.y + r.top]; })()""")
+        page.mouse.click(pt[0], pt[1])
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.querySelector('.leaflet-popup .popup').getAttribute('data-feature-id')") == "PK-BA"
+
+
+def test_every_market_and_crossing_opens_from_a_click_on_the_map(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (1280, 800, False)) as page:
+        ids = page.evaluate("""Object.keys(window.atlas.features).filter(id =>
+            ['markets', 'crossings'].includes(window.atlas.features[id].layerName))""")
+        assert len(ids) == 7
+        for fid in ids:
+            page.evaluate("(id) => { window.atlas.map.closePopup(); const l = window.atlas.features[id].layer;"
+                          " window.atlas.map.setView(l.getLatLng(), 10, {animate: false}); }", fid)
+            page.wait_for_timeout(100)
+            c = page.evaluate("""(id) => { const l = window.atlas.features[id].layer, m = window.atlas.map,
+                r = m.getContainer().getBoundingClientRect(), p = m.latLngToContainerPoint(l.getLatLng());
+                return [p.x + r.left, p.y + r.top]; }""", fid)
+            page.mouse.click(c[0], c[1])
+            page.wait_for_timeout(250)
+            shown = page.evaluate("[...document.querySelectorAll('.leaflet-popup .popup[data-feature-id]')]"
+                                  ".map(e => e.getAttribute('data-feature-id'))")
+            assert fid in shown, (fid, shown)
+            # the selected thing is highlighted on the map
+            assert page.evaluate("document.querySelectorAll('[data-highlight]').length") >= 1
+
+
+def test_event_areas_never_take_clicks_and_do_not_look_like_borders(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (1440, 900, False)) as page:
+        areas = page.evaluate("""Object.values(window.atlas.features).filter(r => r.layerName === 'events'
+            && /Polygon/.test(r.feature.geometry.type)).map(r => [r.id, r.layer.options.interactive,
+            r.layer.options.stroke, !!r.layer._path, window.atlas.map.hasLayer(r.layer)])""")
+        assert areas, "the events layer has area events"
+        for fid, interactive, stroke, has_element, drawn in areas:
+            assert drawn and interactive is False and stroke is False and not has_element, fid
+        # a click on Pakistani land under the nationwide election area opens what lies beneath
+        pt = page.evaluate("""(() => { const m = window.atlas.map, r = m.getContainer().getBoundingClientRect();
+            const p = m.latLngToContainerPoint([29.5, 66.5]); return [p.x + r.left, p.y + r.top]; })()""")
+        page.mouse.click(pt[0], pt[1])
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.querySelector('.leaflet-popup .popup').getAttribute('data-layer')") != "events"
+        # reachable from search all the same
+        assert page.evaluate("window.atlas.search('election').length") >= 1
+
+
+# --------------------------------------------------------------------------- deep links, CSP
+@pytest.mark.parametrize("frag", ["#feature=no-such-thing", "#feature=__proto__", "#feature=toString",
+                                  "#feature=%E0%A4%A", "#claim=constructor", "#claim=%", "#feature="])
+def test_hostile_fragments_say_not_found(chromium, real_map: Path, frag: str) -> None:
+    with _open(chromium, real_map, (1024, 768, False), hash_=frag) as page:
+        assert page.atlas_errors == []
+        if frag.endswith("="):
+            return
+        assert page.locator("#atlas-notice").is_visible()
+        assert "Not found" in page.locator("#atlas-notice").inner_text()
+
+
+def test_csp_allows_nothing_beyond_the_page_and_every_feature_works(chromium, real_map: Path) -> None:
+    html = real_map.read_text(encoding="utf-8")
+    m = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert m and html.index(m.group(0)) < html.index("<script")
+    csp = m.group(1)
+    assert "default-src 'none'" in csp and "unsafe-eval" not in csp and "http" not in csp
+    assert re.search(r"script-src ('sha256-[A-Za-z0-9+/=]+' ?)+;", csp)
+    with _open(chromium, real_map, (1280, 800, False), hash_="#feature=mkt-mand-pishin") as page:
+        page.wait_for_timeout(1500)
+        assert page.evaluate("document.querySelectorAll('.leaflet-popup').length") == 1
+        assert page.evaluate("window.atlas.search('gwadar')[0].label") == "Gwadar"
+        assert page.evaluate("window.atlas.search('gwadar port').length") >= 1
+        assert page.evaluate("window.atlas.measure.toggle(), window.atlas.measure.addPoint(25.1, 62.3),"
+                             " window.atlas.measure.addPoint(29.0, 61.5)") > 400_000
+        assert page.atlas_errors == [] and page.atlas_blocked == []
+
+
+def test_legend_counts_follow_the_date_filter(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (1440, 900, False)) as page:
+        page.evaluate("window.atlas.time.set('2024-01-01', '2024-01-31')")
+        shown = page.evaluate("window.atlas.time.shown")
+        total = page.evaluate("window.atlas.data.layers.events.features.length")
+        assert 0 < shown < total
+        page.evaluate("document.getElementById('atlas-legend').open = true")
+        text = page.locator("#atlas-legend").inner_text()
+        assert "2024-01-01" in text
+
+
+# --------------------------------------------------------------------------- popups
+def test_popups_lead_with_the_article_then_verdict_and_fold_the_data(chromium, real_map: Path) -> None:
+    with _open(chromium, real_map, (1440, 900, False), hash_="#feature=ev-2024-04-22-arrival-islamabad") as page:
+        page.wait_for_timeout(1500)
+        first = page.evaluate("""(() => { const p = document.querySelector('.leaflet-popup .popup[data-feature-id]');
+            const kids = [...p.children].map(e => e.tagName.toLowerCase() + '.' + e.className);
+            return {kids, det: p.querySelector('details.data-details').open,
+                    para: !!p.querySelector('blockquote a.to-passage')}; })()""")
+        assert first["kids"][:3] == ["div.popup-layer", "h3.", "blockquote.quote"], first
+        assert first["para"] and first["det"] is False
+
+
+# --------------------------------------------------------------------------- accessibility
+AXE = "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+
+
+@pytest.mark.parametrize("vp", [VIEWPORTS[0], VIEWPORTS[4]], ids=[IDS[0], IDS[4]])
+def test_axe_core_finds_no_serious_violation(chromium, real_map: Path, vp) -> None:
+    axe = (assets.NODE_MODULES / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    with _open(chromium, real_map, vp) as page:
+        page.evaluate(axe)  # through the DevTools protocol, which the page's policy does not govern
+        bad = page.evaluate(AXE)  # none at all (the bar: no critical or serious)
+        assert bad == [], json.dumps(bad, indent=1)
+        # open the panels too
+        page.evaluate("window.atlas._.openPanel(); window.atlas._.showTab('claims')")
+        page.evaluate("document.getElementById('atlas-legend').open = true")
+        bad = page.evaluate(AXE)  # none at all (the bar: no critical or serious)
+        assert bad == [], json.dumps(bad, indent=1)
+
+
+def test_touch_targets_pinch_zoom_and_keyboard_order(chromium, real_map: Path) -> None:
+    html = real_map.read_text(encoding="utf-8")
+    vm = re.search(r'<meta name="viewport" content="([^"]+)"', html)
+    assert vm and "maximum-scale" not in vm.group(1) and "user-scalable" not in vm.group(1)
+    with _open(chromium, real_map, (390, 844, True)) as page:
+        small = page.evaluate("""[...document.querySelectorAll('button, summary, input, .leaflet-bar a, .leaflet-control-layers-toggle')]
+            .filter(e => { const r = e.getBoundingClientRect(); return r.width && r.height && getComputedStyle(e).visibility !== 'hidden'; })
+            .map(e => { const r = e.getBoundingClientRect(); return [e.className || e.tagName, Math.round(r.width), Math.round(r.height)]; })
+            .filter(x => x[1] < 44 || x[2] < 44)""")
+        assert small == []
+        # the skip link comes first; the panel before the map; basemap shapes are never focusable
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        order = []
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            order.append(page.evaluate("!!document.activeElement.closest('.folium-map')"))
+            # focus is always visible: an outline of at least 2 px
+            # (a map shape shows it with a thick blue stroke instead of a box around it)
+            ring = page.evaluate("(() => { const e = document.activeElement, s = getComputedStyle(e);"
+                                 " return e.tagName === 'path' ? ['stroke', parseFloat(s.strokeWidth)]"
+                                 " : [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+            assert ring[0] != "none" and ring[1] >= 2, ring
+            if ring[0] == "stroke":
+                assert ring[1] >= 4, ring
+        assert order[0] is False
+        assert page.evaluate("[...document.querySelectorAll('path[data-layer=context]')].every(p =>"
+                             " !p.classList.contains('leaflet-interactive') && p.getAttribute('tabindex') === null)")
+        assert page.evaluate("document.querySelectorAll('.leaflet-tooltip[data-layer=context]').length") == 0
+
+
+# --------------------------------------------------------------------------- folium users
+def test_story_map_is_a_folium_map_a_notebook_user_can_extend(chromium, tmp_path: Path) -> None:
+    import folium
+
+    m = story_map()
+    assert isinstance(m, folium.Map)
+    folium.CircleMarker([25.12, 62.32], radius=9, tooltip="mine", color="#000").add_to(m)
+    out = tmp_path / "mine.html"
+    m.save(str(out))
+    with open_map(out, viewport=(1280, 800), b=chromium) as page:
+        assert page.atlas_errors == [] and page.atlas_blocked == []
+        wait_ready(page)
+        n = page.evaluate("[...document.querySelectorAll('path.leaflet-interactive')].filter(p =>"
+                          " !p.hasAttribute('data-layer')).length")
+        assert n == 1
