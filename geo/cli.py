@@ -1,4 +1,5 @@
-"""Command line: `geo build | lengths | validate | basemap refresh`; exit codes 0 ok, 1 check failed, 2 bad input.
+"""Command line: `geo build | lengths | validate | basemap refresh`; exit codes 0 ok, 1 check failed,
+2 bad input, 3 internal error (a bug: the one line asks for a report). Never a traceback.
 
 Each subcommand's module is imported only when that subcommand runs, so `geo lengths`
 never pays for folium or geopandas.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from geo.errors import GeoError, ValidationFailed
 
@@ -23,7 +26,9 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     from geo.version import DATA_VERSION
 
-    p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.")
+    p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.",
+                epilog="exit status: 0 ok, 1 a check or validation failed, 2 bad input (one line naming it), "
+                "3 internal error (a bug: please report it)")
     p.add_argument("--version", action="version", version=f"geo (Iran-Pakistan frontier atlas) {DATA_VERSION}",
                    help="print the data release version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -86,42 +91,130 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _subject(args: argparse.Namespace) -> str:
+    """The input a command works on, named in an error that no check anticipated."""
+    from geo import files, settings
+
+    if args.command == "build":
+        return files.display(args.seeds or settings.SEEDS_DIR)
+    if args.command in ("lengths", "validate"):
+        paths = getattr(args, "paths", None) or []
+        if paths:
+            return ", ".join(files.display(p) for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+        return files.display(getattr(args, "layers_dir", None) or settings.LAYERS_DIR)
+    if args.command == "basemap":
+        return files.display(args.out or settings.BASEMAP_DIR)
+    return "geo"
+
+
+def _state_dirs(args: argparse.Namespace) -> list[Path]:
+    """Where an interrupted output switch may have left a journal: the default outputs' folder and
+    the folders of any outputs named on the command line."""
+    from geo import settings
+
+    dirs = [settings.LAYERS_DIR.parent]
+    for attr in ("layers", "maps", "layers_dir"):
+        value = getattr(args, attr, None)
+        if value:
+            dirs.append(Path(value).absolute().parent)
+    if args.command == "basemap":
+        out = Path(args.out).absolute() if args.out else settings.BASEMAP_DIR
+        dirs.append(out.parent)
+    return list(dict.fromkeys(d.absolute() for d in dirs))
+
+
+def _recover(args: argparse.Namespace) -> None:
+    """Before anything else: complete (or undo) an output switch that a killed build left."""
+    from geo import io
+
+    for d in _state_dirs(args):
+        if d.is_dir():
+            io.recover(d)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        from geo import pipeline
+
+        pipeline.build_cli(args)
+        return 0
+    if args.command == "lengths":
+        from geo import lengths_cli
+
+        return lengths_cli.run(args)
+    if args.command == "validate":
+        from geo import validate
+
+        return validate.run_cli(args)
+    if args.command == "static":
+        from geo.static import cli as static_cli
+
+        return static_cli.run(args)
+    if args.command == "basemap":
+        from geo import refresh
+
+        refresh.refresh_cli(args)
+        return 0
+    return 2
+
+
+#: Exceptions that mean the input (not the code) is at fault when no check caught them first.
+_INPUT_FAULTS: tuple[type[BaseException], ...] = (RecursionError, MemoryError, UnicodeError, OSError,
+                                                  OverflowError)
+REPORT_HINT = "this is a bug in geo; please report it with the command you ran and the input"
+
+
+#: Longest message printed whole; longer ones (a message quoting a huge value) are cut in the middle.
+MAX_MESSAGE_CHARS = 1000
+
+
+def _line(message: object) -> str:
+    """``message`` as one printable line of bounded length."""
+    from geo.files import escape
+
+    text = escape(message)
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = f"{text[:600]} ...({len(text) - 900:,} characters cut)... {text[-300:]}"
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Whatever happens, the user sees no traceback: a problem with the input is
+    one line naming it (exit 2), a bug is one line asking for a report (exit 3)."""
+    from geo.files import escape
+
     args = _parser().parse_args(argv)
+    # numpy's floating-point warnings (overflow on 1e308 coordinates...) would add stderr lines that
+    # say nothing to a user; the checks that follow report such values as one line each
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy\.|shapely\.|pyproj\.")
     try:
-        if args.command == "build":
-            from geo import pipeline
-
-            pipeline.build_cli(args)
-            return 0
-        if args.command == "lengths":
-            from geo import lengths_cli
-
-            return lengths_cli.run(args)
-        if args.command == "validate":
-            from geo import validate
-
-            return validate.run_cli(args)
-        if args.command == "static":
-            from geo.static import cli as static_cli
-
-            return static_cli.run(args)
-        if args.command == "basemap":
-            from geo import basemap
-
-            basemap.refresh_cli(args)
-            return 0
+        _recover(args)
+        return _dispatch(args)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"geo: {exc}", file=sys.stderr)
+            print(_line(problem), file=sys.stderr)
+        print(f"geo: {escape(exc)}", file=sys.stderr)
         return exc.exit_code
     except GeoError as exc:
-        print(f"geo: error: {exc}", file=sys.stderr)
+        print(f"geo: error: {_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    return 2
+    except BrokenPipeError:
+        return 0
+    except _INPUT_FAULTS as exc:
+        where = escape(exc.filename) if isinstance(exc, OSError) and exc.filename else _subject(args)
+        what = escape(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
+        if isinstance(exc, RecursionError):
+            what = "nested too deeply to process"
+        elif isinstance(exc, MemoryError):
+            what = "too large to process in memory"
+        print(f"geo: error: {where}: {what[:300]} ({type(exc).__name__})", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into one line
+        print(f"geo: internal error while reading {_subject(args)}: {type(exc).__name__}: {escape(exc)[:300]}; "
+              f"{REPORT_HINT}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

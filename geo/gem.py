@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from shapely.geometry import LineString, Point
 
-from geo import settings
+from geo import files, settings
 from geo.errors import GeoError, SourceError
 from geo.geodesy import GEOD
 
@@ -31,6 +31,8 @@ GEM_DIR: Path = settings.SEEDS_DIR / "gem"
 PROVENANCE = "PROVENANCE.json"
 #: Spacing (km) of the probe points used to find where a waypoint projects onto a route.
 PROBE_STEP_KM: float = 0.1
+#: Largest GEM file read (the committed route extracts are a few kB).
+MAX_GEM_BYTES: int = 16_000_000
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -39,12 +41,7 @@ def sha256_bytes(data: bytes) -> str:
 
 def provenance(gem_dir: Path | None = None) -> dict[str, Any]:
     path = Path(gem_dir or GEM_DIR) / PROVENANCE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GeoError(f"{path}: cannot read the GEM provenance ({exc.strerror})") from None
-    except ValueError as exc:
-        raise GeoError(f"{path}: not valid JSON ({exc})") from None
+    return files.load_json(path, max_bytes=MAX_GEM_BYTES, what="GEM provenance", error=GeoError)
 
 
 def load_route(project_id: str, gem_dir: Path | None = None) -> list[tuple[float, float]]:
@@ -57,10 +54,7 @@ def load_route(project_id: str, gem_dir: Path | None = None) -> list[tuple[float
     if rec is None:
         raise GeoError(f"{gdir / PROVENANCE}: no record for {fname}")
     path = gdir / fname
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GeoError(f"{path}: cannot read ({exc.strerror})") from None
+    data = files.read_bytes(path, max_bytes=MAX_GEM_BYTES, what="GEM route extract", error=GeoError)
     if sha256_bytes(data) != rec["sha256"]:
         raise SourceError(f"{path}: sha256 {sha256_bytes(data)} differs from the recorded {rec['sha256']}")
     feats = json.loads(data)["features"]

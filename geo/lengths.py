@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo import measure, settings
+from geo import files, measure, settings
 from geo.errors import InputError
 from geo.lengths_curve import (  # noqa: F401 - re-exported
     CURVE_EXPLANATION,
@@ -57,15 +57,6 @@ from geo.lengths_wkb import (  # noqa: F401 - re-exported
     wkb_parts,
 )
 
-
-def display_path(p: Path) -> str:
-    """A layer path as people type it from the repository root (layers/border.geojson)."""
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
-
-
 #: The layers whose lengths mean something: the border (and its variants) and the pipeline.
 #: Other layers (events) draw lines that repeat these geometries; measure them by path.
 LENGTH_LAYERS: tuple[str, ...] = ("border.geojson", "pipeline.geojson")
@@ -80,10 +71,10 @@ def read_layers(layers_dir: Path = settings.LAYERS_DIR, *, keep_coords: bool = T
     paths = layer_paths(layers_dir)
     if not paths:
         names = " or ".join(LENGTH_LAYERS)
-        raise InputError(f"{display_path(layers_dir)}: no {names} found; run `geo build` first")
+        raise InputError(f"{files.relative(layers_dir)}: no {names} found; run `geo build` first")
     out = []
     for p in paths:
-        src = read_geojson(display_path(p), keep_coords=keep_coords)
+        src = read_geojson(files.relative(p), keep_coords=keep_coords)
         src.features = [f for f in src.features if f.geometry_type in LINE_TYPES]
         if src.features:
             out.append(src)
@@ -104,7 +95,7 @@ def load_frontier(layers_dir: Path = settings.LAYERS_DIR) -> Frontier:
     for p in (border_path, context_path):
         if not p.exists():
             raise InputError(f"{p}: missing; the per-country split needs it (run `geo build`)")
-    src = read_geojson(display_path(border_path), keep_coords=True)
+    src = read_geojson(files.relative(border_path), keep_coords=True)
     osm = [f for f in src.features if f.fid == "border-osm"]
     if not osm or not osm[0].coords:
         raise InputError(f"{border_path}: no feature 'border-osm' to split lines at")

@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from geo import files
 from geo.errors import GeoError, InputError
+from geo.files import escape
 from geo.lengths_output import (
     _align,
     _csv,
@@ -183,7 +185,7 @@ def _warn_swapped(sources: list[Any]) -> None:
 
     for s in sources:
         if s.bbox is not None and measure.looks_swapped(s.bbox):
-            print(f"geo: warning: {s.path}: coordinates look like lat/lon swapped (swapped, they would "
+            print(f"geo: warning: {escape(s.path)}: coordinates look like lat/lon swapped (swapped, they would "
                   "fall in the Iran-Pakistan frontier area); GeoJSON order is lon, lat", file=sys.stderr)
 
 
@@ -195,11 +197,11 @@ def _warn_sources(sources: list[Any]) -> None:
     """What reading left for stderr: stated lengths that cannot be used, fields renamed."""
     for s in sources:
         for line in s.warnings[:MAX_WARNINGS_PER_SOURCE]:
-            print(f"geo: warning: {line}", file=sys.stderr)
+            print(f"geo: warning: {escape(line)}", file=sys.stderr)
         more = len(s.warnings) - MAX_WARNINGS_PER_SOURCE
         if more > 0:
             where = s.path if s.layer == Path(s.path).stem else f"{s.path}: layer {s.layer}"
-            print(f"geo: warning: {where}: {more:,} more such warnings", file=sys.stderr)
+            print(f"geo: warning: {escape(where)}: {more:,} more such warnings", file=sys.stderr)
 
 
 def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
@@ -209,7 +211,7 @@ def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
         return 0
     if chk["failed"]:
         for line in chk["failures"]:
-            print(f"geo: check failed: {line}", file=sys.stderr)
+            print(f"geo: check failed: {escape(line)}", file=sys.stderr)
         print(f"geo: check: {chk['failed']} of {chk['compared']} stated lengths outside "
               f"±{report['tolerance_pct']:g}% or impossible", file=sys.stderr)
         return 1
@@ -234,8 +236,8 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
     else:
         path = layers_dir / "border.geojson"
         if not path.exists():
-            raise InputError(f"{lengths.display_path(path)}: missing; run `geo build` first")
-        src = lengths.read_geojson(lengths.display_path(path), keep_coords=True)
+            raise InputError(f"{files.relative(path)}: missing; run `geo build` first")
+        src = lengths.read_geojson(files.relative(path), keep_coords=True)
         by_id = {f.fid: f for f in src.features}
         if "border-osm" not in by_id:
             raise InputError(f"{path}: no feature 'border-osm'")
@@ -264,9 +266,9 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
                 w.writerow([r["line"], _csv(r["tolerance_m"]), r["vertices"], r["length_m"], r[f"length_{u}"]])
     else:
         out = sys.stdout
-        out.write(f"Resolution curve of {target.fid} ({target.path}"
-                  + (f" [{target.layer}]" if target.layer != Path(target.path).stem else "")
-                  + f"), geodesic WGS84, {u}.\n\n")
+        out.write(escape(f"Resolution curve of {target.fid} ({target.path}"
+                         + (f" [{target.layer}]" if target.layer != Path(target.path).stem else "")
+                         + f"), geodesic WGS84, {u}.") + "\n\n")
         base = points[0].length_m
         rows = [["line", "vertices", f"length {u}", "vs source"]]
         for p in points:

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from geo.files import escape
+
 
 def _in(value_m: float | None, unit: str) -> float | None:
     from geo import measure
@@ -120,6 +122,7 @@ def _fmt(v: Any, nd: int = 3) -> str:
 
 def _align(rows: list[list[str]], right: set[int], out: TextIO) -> None:
     """Aligned columns under a dashed rule; columns empty in every data row are dropped."""
+    rows = [[escape(c) for c in r] for r in rows]  # ids and names may hold ESC, CR, LF
     keep = [i for i in range(len(rows[0])) if any(r[i] for r in rows[1:])]
     rows = [[r[i] for i in keep] for r in rows]
     right = {keep.index(i) for i in right if i in keep}
@@ -135,8 +138,8 @@ def _write_table(report: dict[str, Any], out: TextIO, unit: str) -> None:
     u = unit
     out.write(f"Lengths in {u}, {report['method']}.\n")
     for s in report["sources"]:
-        out.write(f"\n{s['path']}" + (f" [{s['layer']}]" if s["layer"] != Path(s["path"]).stem else ""))
-        out.write(f"  (CRS: {s['crs']})\n")
+        out.write("\n" + escape(f"{s['path']}" + (f" [{s['layer']}]" if s["layer"] != Path(s["path"]).stem else "")))
+        out.write(escape(f"  (CRS: {s['crs']})") + "\n")
         if not s["features"]:  # a point layer: nothing measured, only what was skipped
             out.write(_skipped_line(s["skipped"]))
             continue

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from geo import measure
+from geo import files, measure
 from geo.errors import InputError
 from geo.lengths_model import GEOJSON_SUFFIXES, NONFINITE, OGR_SUFFIXES, PARQUET_SUFFIXES, Source
 from geo.lengths_sink import MeasureSink, _crs_transformer, _Feature, _finish, _legacy_crs, _line_parts
@@ -25,11 +25,7 @@ def check_path(path: str) -> Path:
     if _URL.match(path) or path.startswith("/vsi") or path.lower().startswith(("vsi", "zip:")):
         raise InputError(f"{path}: URLs and GDAL virtual paths are refused (geo lengths never "
                          "touches the network); download the file and pass its local path")
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory, expected a file")
+    p = files.check_regular(path)  # no FIFO, device or symlink loop: each would hang or loop
     suffix = p.suffix.lower()
     if suffix not in GEOJSON_SUFFIXES + OGR_SUFFIXES + PARQUET_SUFFIXES:
         kinds = ", ".join(GEOJSON_SUFFIXES + OGR_SUFFIXES + PARQUET_SUFFIXES)
@@ -50,8 +46,17 @@ def _read_errors(path: str) -> Iterator[None]:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
+def _check_json_file(path: str) -> None:
+    """What `geo validate` refuses is refused here too: not a regular file, not UTF-8 (RFC 8259)."""
+    files.check_regular(path)
+    with _read_errors(path), open(path, "rb") as fh:
+        head = fh.read(4)
+    files.check_json_start(head, files.display(path))
+
+
 def read_geojson(path: str, *, keep_coords: bool = False, crs: Any = None) -> Source:
     """Stream a GeoJSON file and measure every line (and polygon perimeter) in it."""
+    _check_json_file(path)
     if not keep_coords and crs is None:
         try:
             small = Path(path).stat().st_size <= SMALL_FILE_BYTES
@@ -110,8 +115,9 @@ def _geojson_features(obj: Any, path: str) -> list[dict[str, Any]]:
 def read_geojson_small(path: str) -> Source:
     """A small GeoJSON file: json.loads + pyproj on lists (no numpy, fast start-up)."""
     try:
-        with _read_errors(path), open(path, "rb") as fh:
-            obj = json.loads(fh.read())
+        with _read_errors(path):
+            text = files.decode_json_text(files.read_bytes(path, max_bytes=SMALL_FILE_BYTES * 2), files.display(path))
+            obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     crs = _legacy_crs(obj.get("crs"), path) if isinstance(obj, dict) else None

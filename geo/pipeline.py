@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, io, settings
-from geo.errors import ValidationFailed
+from geo import catalog, files, io, settings
+from geo.errors import GeoError, ValidationFailed
 
 MAP_NAME = "frontier.html"
 
@@ -104,24 +104,43 @@ def build(
     """The whole build. Writes nothing unless every layer was built and validated."""
     ldir = layers_dir or settings.LAYERS_DIR
     mdir = maps_dir or settings.MAPS_DIR
+    state = state_dir(ldir)
+    try:
+        lock = io.write_lock(state)
+        lock.__enter__()
+    except io.Busy:
+        raise GeoError(f"{files.display(ldir)}: another `geo build` is writing these outputs; wait for it "
+                       "to finish, then run again") from None
+    try:
+        return _build(seeds_dir, ldir, mdir, state, render)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def state_dir(layers_dir: Path) -> Path:
+    """Where a build's lock and write journal live: the folder holding layers/ (and maps/)."""
+    return Path(layers_dir).absolute().parent
+
+
+def _build(seeds_dir: Path | None, ldir: Path, mdir: Path, state: Path, render: bool) -> list[Path]:
     t_all = time.perf_counter()
     b = assemble(seeds_dir)
     t0 = time.perf_counter()
     validate(b)
     b.timings["validate"] = time.perf_counter() - t0
-    files = outputs(b, layers_dir=ldir, maps_dir=mdir, render=render)
+    out = outputs(b, layers_dir=ldir, maps_dir=mdir, render=render)
     t0 = time.perf_counter()
-    changed = io.write_files(files)
+    changed = io.write_files(out, state_dir=state)
     b.timings["write"] = time.perf_counter() - t0
     for stage, secs in b.timings.items():
         _log(f"  {stage}: {secs:.2f} s")
-    for path in sorted(files):
-        state = "written" if path in changed else "unchanged"
-        data = files[path]
+    for path in sorted(out):
+        what = "written" if Path(path).absolute() in changed else "unchanged"
+        data = out[path]
         size = len(data.encode("utf-8") if isinstance(data, str) else data)
-        _log(f"{path} ({size:,} bytes, {state})")
-    _log(f"built {len(files)} files ({len(changed)} changed) in {time.perf_counter() - t_all:.1f} s")
-    return sorted(files)
+        _log(f"{files.display(path)} ({size:,} bytes, {what})")
+    _log(f"built {len(out)} files ({len(changed)} changed) in {time.perf_counter() - t_all:.1f} s")
+    return sorted(out)
 
 
 def build_cli(args: Any) -> None:

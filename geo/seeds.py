@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, settings
+from geo import catalog, files, settings
 from geo.dates import parse_date
 from geo.errors import SeedError
 
@@ -47,6 +47,8 @@ class Column:
     choices: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
+    #: the value must be greater than ``min`` (a length of 0 km is not a length)
+    min_exclusive: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -69,6 +71,13 @@ class Table:
         return [c.name for c in self.columns]
 
 
+def _shown(value: str, limit: int = 80) -> str:
+    """``repr(value)``, cut in the middle when long: an error line quotes, never echoes, a cell."""
+    if len(value) <= limit:
+        return repr(value)
+    return repr(value[: limit // 2]) + f"...({len(value):,} characters)..." + repr(value[-limit // 4:])
+
+
 def _convert(col: Column, raw: str) -> Any:
     v = raw.strip()
     if v == "":
@@ -76,6 +85,7 @@ def _convert(col: Column, raw: str) -> Any:
             raise ValueError("is empty but required")
         return None
     t = col.type
+    r = _shown(v)  # the value as messages quote it: repr, at most ~80 characters
     if t in ("str", "text"):
         if _CONTROL.search(v):
             raise ValueError("contains control characters")
@@ -88,7 +98,7 @@ def _convert(col: Column, raw: str) -> Any:
         return v
     if t == "id":
         if not _ID.match(v):
-            raise ValueError(f"{v!r} is not an id (letters, digits, '-', '_', '.', ':')")
+            raise ValueError(f"{r} is not an id (letters, digits, '-', '_', '.', ':')")
         return v
     if t == "ids":
         parts = [p.strip() for p in v.split(";")]
@@ -101,50 +111,78 @@ def _convert(col: Column, raw: str) -> Any:
             num: float = int(v) if t == "int" else float(v)
         except ValueError:
             kind = "an integer" if t == "int" else "a number"
-            raise ValueError(f"{v!r} is not {kind}") from None
+            raise ValueError(f"{r} is not {kind}") from None
         if isinstance(num, float) and not math.isfinite(num):
-            raise ValueError(f"{v!r} is not a finite number")
+            raise ValueError(f"{r} is not a finite number")
         lo, hi = col.min, col.max
         if t == "lat":
             lo, hi = -90.0, 90.0
         if t == "lon":
             lo, hi = -180.0, 180.0
+        if col.min_exclusive and lo is not None and num <= lo:
+            raise ValueError(f"{r} must be greater than {lo:g}")
         if (lo is not None and num < lo) or (hi is not None and num > hi):
-            raise ValueError(f"{v} is outside [{lo}, {hi}]")
+            raise ValueError(f"{r} is outside [{lo}, {hi}]")
         return num
     if t == "date":
         try:
             return parse_date(v)[0]
         except ValueError:
-            raise ValueError(f"{v!r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+            raise ValueError(f"{r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
     if t == "bool":
         low = v.lower()
         if low in ("true", "yes", "1"):
             return True
         if low in ("false", "no", "0"):
             return False
-        raise ValueError(f"{v!r} is not true/false")
+        raise ValueError(f"{r} is not true/false")
     if t == "enum":
         if v not in col.choices:
-            raise ValueError(f"{v!r} is not one of {', '.join(col.choices)}")
+            raise ValueError(f"{r} is not one of {', '.join(col.choices)}")
         return v
     if t == "url":
-        if not re.match(r"^https?://[^\s<>\"']+$", v):
-            raise ValueError(f"{v!r} is not an http(s) URL")
+        problem = url_problem(v)
+        if problem:
+            raise ValueError(f"{r} is not a usable http(s) URL: {problem}")
         return v
     raise AssertionError(t)
 
 
-def _display(path: Path) -> str:
+#: Schemes that run code when a browser opens them, wherever they hide in a URL.
+_SCRIPT_SCHEME = re.compile(r"(?<![a-z0-9+.-])(?:(?:java|vb|live)script|data|file|blob):", re.IGNORECASE)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` may not be linked from the map (None if it may): only ``https://`` and
+    ``http://`` with a host name and no userinfo (``user@`` disguises the real host), and no script
+    scheme in any part, even percent-encoded (``https://x/#javascript:`` is refused)."""
+    from urllib.parse import unquote, urlsplit
+
+    if not re.match(r"^https?://", url):
+        return "only https:// and http:// are allowed"
+    if re.search(r"[\s<>\"'`\\^{}|\x00-\x1f\x7f]", url):
+        return "contains spaces, quotes, backslashes, angle brackets or control characters"
     try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        return f"malformed ({exc})"
+    if "@" in parts.netloc:
+        return "has userinfo (user@host): the host a reader sees is not the host it opens"
+    if not host or not re.match(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", host):
+        return "has no valid host name"
+    decoded = url
+    for _ in range(3):  # "%256a" -> "%6a" -> "j": undo nested percent-encoding too
+        decoded = unquote(decoded)
+    if _SCRIPT_SCHEME.search(decoded[len(parts.scheme) + 1:]):
+        return "contains a script or data scheme"
+    return None
 
 
 def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
     """Read one seed CSV, check it against ``table`` and return typed rows (dicts in column order)."""
-    name = _display(path)
+    name = files.display(path)
     text = _decode(path, what=f"{table.filename} seed table", max_bytes=MAX_SEED_BYTES, unit="row")
     if not text:
         raise SeedError(f"{name}: file is empty (expected a header row: {','.join(table.names)})")
@@ -200,13 +238,8 @@ def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
 def _decode(path: Path, *, what: str, max_bytes: int, unit: str) -> str:
     """Bytes of a seed file as UTF-8 text, after the checks every seed file shares
     (exists, size, encoding, NUL bytes); errors name the file and the ``unit`` (row/line)."""
-    name = _display(path)
-    if not path.exists():
-        raise SeedError(f"{name}: file not found (expected the {what})")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise SeedError(f"{name}: file is {size} bytes; a {what} is at most {max_bytes}")
-    data = path.read_bytes()
+    name = files.display(path)
+    data = files.read_bytes(path, max_bytes=max_bytes, what=what, error=SeedError)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -221,7 +254,7 @@ def _decode(path: Path, *, what: str, max_bytes: int, unit: str) -> str:
 def read_text(path: Path, *, what: str = "text file", max_bytes: int = MAX_SEED_BYTES) -> str:
     """A hand-edited UTF-8 text seed (e.g. article.txt), checked like a table: size, encoding,
     NUL and control characters, markup. Errors name the file and line."""
-    name = _display(path)
+    name = files.display(path)
     text = _decode(path, what=what, max_bytes=max_bytes, unit="line")
     for num, line_text in enumerate(text.splitlines(), start=1):
         if "\x00" in line_text or _CONTROL.search(line_text):
@@ -264,7 +297,7 @@ def check_refs(
         for ref in value if isinstance(value, list) else [value]:
             if ref not in known_set:
                 raise SeedError(
-                    f"{_display(path)} row {rec['_row']}, column {column}: unknown {what} {ref!r}"
+                    f"{files.display(path)} row {rec['_row']}, column {column}: unknown {what} {ref!r}"
                 )
 
 
@@ -343,8 +376,9 @@ SEGMENTS = Table("pipeline_segments.csv", (
     Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
     Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
     Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
-    Column("length_known_km", "float", required=False, min=0), Column("length_known_min_km", "float", required=False, min=0),
-    Column("length_known_max_km", "float", required=False, min=0), Column("length_known_source", "text"),
+    Column("length_known_km", "float", required=False, min=0, min_exclusive=True),
+    Column("length_known_min_km", "float", required=False, min=0, min_exclusive=True),
+    Column("length_known_max_km", "float", required=False, min=0, min_exclusive=True), Column("length_known_source", "text"),
     Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
     Column("verified", "bool"), _SRC,
 ), description="The pipeline as GEM-style segments, in route order.")

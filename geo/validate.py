@@ -6,30 +6,18 @@ geo/check/; this module reads the files they check and reports.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, settings
+from geo import catalog, files, settings
 from geo.check import validate_counted, validate_layers
 from geo.check.problems import json_type, short
 from geo.errors import InputError
 
 #: ``validate_layers`` is re-exported for callers of the former single-module validator.
 __all__ = ["default_paths", "load_json", "load_paths", "run_cli", "validate_layers"]
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -47,33 +35,8 @@ MAX_FILE_BYTES: int = 256_000_000
 
 def load_json(path: Path) -> Any:
     """Read a JSON file strictly; raise InputError naming the file (and line) on any problem."""
-    name = _display(path)
-    if not path.exists():
-        raise InputError(f"{name}: file not found")
-    if not path.is_file():
-        raise InputError(f"{name}: not a file")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(f"{name}: file is empty (expected a GeoJSON FeatureCollection)")
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"{name}: file is {size} bytes; at most {MAX_FILE_BYTES} are read")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{name} line {line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                         "GeoJSON is UTF-8 (RFC 7946 section 3)") from None
-    if text.startswith("\ufeff"):
-        raise InputError(f"{name} line 1: starts with a byte order mark; RFC 8259 JSON must not")
-    try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name} line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})") from None
-    except ValueError as exc:
-        raise InputError(f"{name}: invalid JSON ({exc})") from None
-    except RecursionError:
-        raise InputError(f"{name}: JSON nested too deeply") from None
+    return files.load_json(path, max_bytes=MAX_FILE_BYTES, what="GeoJSON FeatureCollection",
+                           object_pairs_hook=_no_duplicate_keys)
 
 
 def load_paths(paths: Iterable[Path]) -> tuple[dict[str, Any], Any]:
@@ -83,7 +46,7 @@ def load_paths(paths: Iterable[Path]) -> tuple[dict[str, Any], Any]:
     claims = None
     for path in paths:
         doc = load_json(path)
-        name = _display(path)
+        name = files.display(path)
         if isinstance(doc, dict) and "claims" in doc and "type" not in doc:
             if claims is not None:
                 raise InputError(f"{name}: a second claims file; pass one")
@@ -122,10 +85,10 @@ def run_cli(args: Any) -> int:
     """`geo validate [PATHS]`: print every problem to stderr; 0 when clean, 1 when not."""
     paths = [Path(p) for p in (getattr(args, "paths", None) or [])] or default_paths()
     if not paths:
-        raise InputError(f"{_display(settings.LAYERS_DIR)}: no layer files (run `geo build` first)")
+        raise InputError(f"{files.display(settings.LAYERS_DIR)}: no layer files (run `geo build` first)")
     for given in paths:  # say what is checked rather than report a binary file as bad UTF-8
         if given.suffix.lower() not in VALIDATED_SUFFIXES:
-            raise InputError(f"{_display(given)}: geo validate checks GeoJSON only (.geojson layers and the .json "
+            raise InputError(f"{files.display(given)}: geo validate checks GeoJSON only (.geojson layers and the .json "
                              f"claims ledger), not {given.suffix or 'files without an extension'}; validate the GeoJSON "
                              "that GeoPackage, GeoParquet, FlatGeobuf and KML files are built from")
     layers, claims = load_paths(paths)
@@ -133,7 +96,7 @@ def run_cli(args: Any) -> int:
     n_layers = len(layers) + (claims is not None)
     if problems:
         for p in problems:
-            print(p, file=sys.stderr)
+            print(files.escape(p), file=sys.stderr)
         print(f"geo: {len(problems)} validation problem(s) in {n_layers} layers, {count} features", file=sys.stderr)
         return 1
     print(f"{n_layers} layers, {count} features: ok")

@@ -54,3 +54,17 @@ def test_write_files_is_all_or_nothing(tmp_path: Path):
     changed = io.write_files({good: "new", tmp_path / "other.txt": b"x"})
     assert good.read_text(encoding="utf-8") == "new" and len(changed) == 2
     assert io.write_files({good: "new"}) == []  # unchanged bytes are not rewritten
+
+
+def test_write_files_leaves_no_journal_or_temp_and_never_writes_through_a_symlink(tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    (out / f".a.geojson{io.STAGED_SUFFIX}").symlink_to(victim)  # planted where the temp file goes
+    changed = io.write_files({out / "a.geojson": "new", out / "b.geojson": b"b"}, state_dir=tmp_path)
+    assert sorted(p.name for p in changed) == ["a.geojson", "b.geojson"]
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert sorted(p.name for p in out.iterdir()) == ["a.geojson", "b.geojson"]
+    assert not (tmp_path / io.JOURNAL).exists()
+    assert (out / "a.geojson").read_text(encoding="utf-8") == "new"

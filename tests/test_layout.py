@@ -27,7 +27,7 @@ GEO = settings.ROOT / "geo"
 STAGES: tuple[tuple[str, ...], ...] = (
     ("geo", "geo.settings", "geo.errors", "geo.catalog", "geo.version"),  # constants, the layer list
     ("geo.io", "geo.geodesy", "geo.dates", "geo.files", "geo.palette", "geo.release"),  # shared facts
-    ("geo.seeds", "geo.article", "geo.basemap", "geo.admin1", "geo.gem",   # read (and derive the basemap)
+    ("geo.seeds", "geo.article", "geo.basemap", "geo.refresh", "geo.admin1", "geo.gem",  # read, basemap
      "geo.measure", "geo.geojson_stream"),
     ("geo.layers", "geo.builders", "geo.styles",                            # derive
      "geo.lengths", "geo.lengths_model", "geo.lengths_sink", "geo.lengths_readers", "geo.lengths_parquet",
