@@ -485,7 +485,7 @@ def test_unexpected_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, ca
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise KeyError("a bug\nwith\x1b[2J a second line")
 
-    monkeypatch.setattr(validate, "_validate", boom)
+    monkeypatch.setattr(validate, "validate_counted", boom)  # the checks run_cli calls (geo.check)
     p = tmp_path / "x.geojson"
     p.write_text(LINE_FC, encoding="utf-8")
     assert main(["validate", str(p)]) == 3
