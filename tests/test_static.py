@@ -266,3 +266,113 @@ def test_text_uses_matplotlibs_own_font_files(a4) -> None:
         for style_ in ("normal", "italic"):
             path = fm.findfont(fm.FontProperties(family=static.RC["font.family"], weight=weight, style=style_))
             assert Path(path).resolve().is_relative_to(data), path
+
+
+@pytest.fixture(scope="module")
+def square(layers):
+    lay, article = layers
+    return static.figure(lay, fmt="png", size=(1080, 1080), article=article)
+
+
+def _data_box(res, t):
+    """A placed label's box in the map's projected coordinates."""
+    from shapely import box as sbox
+
+    r = res.fig.canvas.get_renderer()
+    b = labels.extent(t, r)
+    inv = res.placer.ax.transData.inverted()
+    (x0, y0), (x1, y1) = inv.transform([(b.x0, b.y0), (b.x1, b.y1)])
+    return sbox(x0, y0, x1, y1)
+
+
+@pytest.mark.parametrize("which", ["a4", "card", "square"])
+def test_a_country_name_sits_on_that_countrys_visible_land(which, request, layers) -> None:
+    # the 1600x900 card once put "UNITED ARAB EMIRATES" over the Gulf of Oman
+    from shapely import box as sbox
+    from shapely.geometry import Point, shape
+
+    from geo.static import draw
+
+    res = request.getfixturevalue(which)
+    lay, _ = layers
+    fr = draw.Frame(res.extent, 1000)
+    view = sbox(res.extent.x0, res.extent.y0, res.extent.x1, res.extent.y1)
+    land = {str(f["properties"]["name"]).upper(): fr.project(shape(f["geometry"])).intersection(view)
+            for f in lay["context"]["features"]}
+    named = [t for t in res.placer.placed if t.get_text().replace("\n", " ") in land]
+    assert any(t.get_text() == "IRAN" for t in named)
+    for t in named:
+        area = land[t.get_text().replace("\n", " ")]
+        x, y = t.xy
+        assert area.contains(Point(x, y)), t.get_text()
+        box = _data_box(res, t)
+        assert area.intersection(box).area >= 0.9 * box.area, t.get_text()
+
+
+@pytest.mark.parametrize("which", ["a4", "card", "square"])
+def test_inset_names_lie_inside_the_inset_frame(which, request) -> None:
+    res = request.getfixturevalue(which)
+    r = res.fig.canvas.get_renderer()
+    found = 0
+    for ax in res.fig.axes:
+        for t in ax.texts:
+            if t.get_gid() != panels.INSET_LABEL_GID:
+                continue
+            found += 1
+            b, f = t.get_window_extent(r), ax.get_window_extent(r)
+            assert f.x0 <= b.x0 and b.x1 <= f.x1 and f.y0 <= b.y0 and b.y1 <= f.y1, t.get_text()
+            # nor does the red outline of the main map run through a letter ("IRAN" read "RAN")
+            (red,) = [p for p in ax.patches if p.get_edgecolor()[:3] == pytest.approx(
+                (0xb2 / 255, 0x18 / 255, 0x2b / 255))]
+            rb = red.get_window_extent(r)
+            inside = rb.x0 < b.x0 and b.x1 < rb.x1 and rb.y0 < b.y0 and b.y1 < rb.y1
+            assert inside or not b.overlaps(rb) or t.get_zorder() > red.get_zorder(), t.get_text()
+    assert found >= 2  # IRAN and PAKISTAN
+
+
+def _event_labels(res):
+    from matplotlib.text import Annotation
+
+    return [t for t in res.placer.placed if isinstance(t, Annotation) and "strike" in t.get_text().lower()]
+
+
+@pytest.mark.parametrize("which", ["card", "square"])
+def test_a_cards_event_name_sits_near_its_point_and_its_leader_never_crosses_the_border(which, request) -> None:
+    # the 18 Jan 2024 strike on Saravan was once named near the tripoint, far north of its point
+    from shapely.geometry import LineString
+
+    res = request.getfixturevalue(which)
+    r = res.fig.canvas.get_renderer()
+    evs = _event_labels(res)
+    assert len(evs) == 2, [t.get_text() for t in evs]
+    frame_box = res.placer.ax.get_window_extent(r)
+    diag = (frame_box.width ** 2 + frame_box.height ** 2) ** 0.5
+    for t in evs:
+        b = labels.extent(t, r)
+        px, py = res.placer.ax.transData.transform(t.xy)
+        sx, sy = min(max(px, b.x0), b.x1), min(max(py, b.y0), b.y1)
+        length = ((px - sx) ** 2 + (py - sy) ** 2) ** 0.5
+        assert length <= 0.12 * diag, (t.get_text(), length, diag)
+        if t.arrow_patch is not None and length > 20:
+            seg = LineString([(sx, sy), (sx + (px - sx) * 0.7, sy + (py - sy) * 0.7)])
+            assert not any(seg.intersects(ln) for ln in res.placer.lines), t.get_text()
+
+
+@pytest.mark.parametrize("which", ["card", "square"])
+def test_a_card_names_the_strikes_towns(which, request) -> None:
+    res = request.getfixturevalue(which)
+    placed = {t.get_text() for t in res.placer.placed}
+    assert {"Panjgur", "Saravan"} <= placed, res.placer.dropped
+
+
+@pytest.mark.parametrize("which", ["card", "square"])
+def test_a_cards_legend_text_is_at_least_22_px(which, request) -> None:
+    res = request.getfixturevalue(which)
+    px = [t.get_fontsize() * res.fig.dpi / 72 for t in res.legend_texts]
+    assert px and min(px) >= 22 - 1e-6
+    # and the legend fits its panel: no legend text below the credit line's top or off the page
+    r = res.fig.canvas.get_renderer()
+    credit = next(t for t in res.fig.texts if t.get_text().startswith("Sources:")).get_window_extent(r)
+    for t in res.legend_texts:
+        b = t.get_window_extent(r)
+        assert b.y0 >= credit.y1 - 1 and b.x1 <= res.fig.bbox.x1 + 1, t.get_text()

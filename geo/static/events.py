@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from geo import palette
 from geo.static import draw
 from geo.static.draw import LegendItem
+from geo.static.labels import EVENT_RING
 from geo.static.style import INK, Scale, rgba
 
 #: Event areas larger than this share of the frame (a whole country) get a marker, not a tint.
@@ -197,7 +198,7 @@ def draw_site(ax: Axes, ev: Event, x: float, y: float, sc: Scale, d: draw.Drawn,
     (m,) = ax.plot([x], [y], zorder=9.3, linestyle="none", **kw)
     placer.block_artist(m)
     px, py = ax.transData.transform((x, y))
-    placer.points.append((float(px), float(py), 1e9))  # no label may seem to name this ring
+    placer.points.append((float(px), float(py), EVENT_RING))  # no label may seem to name this ring
     d.add(LegendItem("events", ev.etype.lower() + (" (approximate place)" if not ev.verified else ""), "marker",
                      {**kw, "markerfacecolor": rgba(ev.color, 0.25)}, symbol="event-ring", color=ev.color))
     del ls

@@ -9,7 +9,10 @@ Rule (greedy, in the order of cartographic priority, Imhof's preferred positions
    events' names not placed yet, further out with a leader line; country names last. Ties keep
    the layer order, so the result is deterministic.
 2. Each label tries the positions around its anchor in this order: right, upper right, upper
-   left, left, lower right, lower left, above, below (a centred label has one position).
+   left, left, lower right, lower left, above, below (a centred label has one position). A town
+   whose name fits none of them tries again in a smaller tier (0.78 of the size), at those eight
+   and sixteen directions round it, at three distances. An event's name on a card tries its
+   nearest free ring first (eleven distances, sixteen directions) before the market names.
 3. A position is taken when the text's box (measured by the renderer, plus a small pad) lies
    inside the map frame and overlaps no box already taken: earlier labels, every point symbol and
    every panel (legend, inset, title) over the map.
@@ -55,6 +58,8 @@ def _ring(n: int) -> tuple[tuple[float, float, str, str], ...]:
 
 #: Sixteen directions, for labels that may sit further out with a leader line.
 LEADER_POSITIONS = _ring(16)
+#: Priority of an event's ring on a card (no label may seem to name it, except its own town's).
+EVENT_RING = 1e9
 #: Gid of every placed map label (tests find them by it).
 LABEL_GID = "map-label"
 
@@ -71,6 +76,8 @@ class Placer:
     points: list[tuple[float, float, float]] = field(default_factory=list)
     placed: list[Any] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    #: Display-space lines (N x 2 arrays: the border) an event's leader may not cross (rule 5).
+    lines: list[Any] = field(default_factory=list)
 
     def block(self, box: Bbox) -> None:
         """Reserve a display-space box (a symbol, a panel)."""
@@ -79,7 +86,8 @@ class Placer:
     def block_artist(self, artist: Any) -> None:
         self.block(extent(artist, self.renderer))
 
-    def _ambiguous(self, box: Bbox, own: tuple[float, float], own_r: float, priority: float) -> bool:
+    def _ambiguous(self, box: Bbox, own: tuple[float, float], own_r: float, priority: float,
+                   same_px: float = 1.0, strict: bool = False) -> bool:
         def dist(p: tuple[float, ...]) -> float:
             dx = max(box.x0 - p[0], 0.0, p[0] - box.x1)
             dy = max(box.y0 - p[1], 0.0, p[1] - box.y1)
@@ -87,14 +95,26 @@ class Placer:
 
         mine = max(dist(own) - own_r, 0.0)
         return any(dist(p) < mine * 0.8 for p in self.points
-                   if (abs(p[0] - own[0]) > 1 or abs(p[1] - own[1]) > 1) and p[2] >= priority)
+                   if (abs(p[0] - own[0]) > (same_px if p[2] >= EVENT_RING else 1.0)
+                       or abs(p[1] - own[1]) > (same_px if p[2] >= EVENT_RING else 1.0))
+                   and (strict or p[2] >= priority))
 
-    def _leader_clear(self, box: Bbox, own: tuple[float, float], own_r: float) -> bool:
-        """The straight leader from the label's box to its point crosses no other box."""
+    def _leader_clear(self, box: Bbox, own: tuple[float, float], own_r: float, avoid_lines: bool = False) -> bool:
+        """The straight leader from the label's box to its point crosses no other box (and, with
+        ``avoid_lines``, none of ``lines``: an event's leader never crosses the border)."""
         import numpy as np
 
         sx = min(max(own[0], box.x0), box.x1)
         sy = min(max(own[1], box.y0), box.y1)
+        if avoid_lines and self.lines:
+            from shapely.geometry import LineString  # type: ignore[import-untyped]
+
+            d = float(np.hypot(own[0] - sx, own[1] - sy))
+            if d > own_r + 2:
+                k = (d - own_r - 2) / d  # the leader up to its point's ring
+                seg = LineString([(sx, sy), (sx + (own[0] - sx) * k, sy + (own[1] - sy) * k)])
+                if any(seg.intersects(ln) for ln in self.lines):
+                    return False
         t = np.linspace(0.0, 1.0, 40)
         xs, ys = sx + (own[0] - sx) * t, sy + (own[1] - sy) * t
         near = np.hypot(xs - own[0], ys - own[1]) <= own_r + 2  # the part inside its own ring
@@ -122,13 +142,17 @@ class Placer:
         frame = self.ax.get_window_extent(self.renderer)
         if box.x0 < frame.x0 or box.y0 < frame.y0 or box.x1 > frame.x1 or box.y1 > frame.y1:
             return False
-        return not any(box.overlaps(t) for t in self.taken)
+        x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+        return not any(x0 < t.x1 and t.x0 < x1 and y0 < t.y1 and t.y0 < y1 for t in self.taken)
 
     def place(self, x: float, y: float, text: str, *, offset_pt: float, centred: bool = False,
-              record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0, **text_kw: Any) -> Any | None:
+              record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0,
+              positions: tuple[tuple[float, float, str, str], ...] | None = None, avoid_lines: bool = False,
+              same_px: float = 1.0, strict: bool = False, **text_kw: Any) -> Any | None:
         """Put ``text`` near data point (x, y); returns the Text, or None when it fits nowhere."""
-        positions = ((0.0, 0.0, "center", "center"),) if centred else \
-            LEADER_POSITIONS if "arrowprops" in text_kw else POSITIONS
+        if positions is None:
+            positions = ((0.0, 0.0, "center", "center"),) if centred else \
+                LEADER_POSITIONS if "arrowprops" in text_kw else POSITIONS
         for dx, dy, ha, va in positions:
             kw = {"gid": LABEL_GID, **text_kw}
             t = self.ax.annotate(text, (x, y), xytext=(dx * offset_pt, dy * offset_pt),
@@ -138,9 +162,9 @@ class Placer:
             own_r = own_r_pt * self.renderer.dpi / 72
             ok = self._free(box)
             if ok and "arrowprops" in text_kw:  # a leader shows what it names (rule 5, not rule 4)
-                ok = self._leader_clear(box, own, own_r)  # type: ignore[arg-type]
+                ok = self._leader_clear(box, own, own_r, avoid_lines)  # type: ignore[arg-type]
             elif ok and self.points:
-                ok = not self._ambiguous(box, own, own_r, priority)  # type: ignore[arg-type]
+                ok = not self._ambiguous(box, own, own_r, priority, same_px, strict)  # type: ignore[arg-type]
             if ok:
                 if "arrowprops" in text_kw:
                     self._block_leader(box, own, own_r)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.transforms import Bbox
 
 from geo import catalog
 from geo.static import frame
@@ -84,32 +85,33 @@ def swatch(ax: Axes, it: LegendItem, x: float, y: float, w: float, sc: Scale) ->
 
 
 def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
-           font: float, stacked: bool = False) -> list[Any]:
+           font: float, stacked: bool = False, min_font: float = 0.0, line: float = 0.0) -> list[Any]:
     """One row per drawn layer (catalog order): bold layer title, then its classes, wrapping.
     ``stacked``: the title on a line of its own, the classes below it (a narrow sidebar).
-    When the rows do not fit the panel, the legend is drawn again smaller (at most three times)."""
+    When the rows do not fit the panel, the legend is drawn again smaller (at most three times),
+    never below ``min_font`` points. ``line``: the row height in font sizes (0: the default)."""
     ax = fig.add_axes(rect)
-    texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
+    texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked, line)
     h_pt = rect[3] * fig.get_figheight() * 72
     for _ in range(3):
-        if used <= h_pt:
+        if used <= h_pt or font <= min_font:
             break
         ax.remove()
-        font *= max(0.8, (h_pt / used) ** 0.75)  # text wraps less when smaller: shrink a little less
+        font = max(min_font, font * max(0.8, (h_pt / used) ** 0.75))  # text wraps less when smaller
         ax = fig.add_axes(rect)
-        texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked)
+        texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked, line)
     return texts
 
 
 def _legend(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
-            font: float, stacked: bool) -> tuple[list[Any], float]:
+            font: float, stacked: bool, line: float = 0.0) -> tuple[list[Any], float]:
     w_pt = rect[2] * fig.get_figwidth() * 72
     h_pt = rect[3] * fig.get_figheight() * 72
     ax.set_xlim(0, w_pt)
     ax.set_ylim(h_pt, 0)
     ax.set_axis_off()
     texts: list[Any] = []
-    line_h = font * (1.6 if stacked else 1.75)
+    line_h = font * (line or (1.33 if stacked else 1.75))
     sw = font * 2.4
     y = line_h * 0.55
     for name in catalog.names():
@@ -268,6 +270,7 @@ def locator(fig: Figure, rect: tuple[float, float, float, float], context: dict[
         sp.set_edgecolor(INK)
         sp.set_linewidth(sc.pt(1.2))
     fr = draw.Frame(ext, rect[2] * fig.get_figwidth() * 96)
+    names: list[tuple[dict[str, Any], Any]] = []
     for _, p, g in draw.features(context):
         gp = fr.project(g)
         if gp.is_empty:
@@ -277,15 +280,70 @@ def locator(fig: Figure, rect: tuple[float, float, float, float], context: dict[
         draw.area(ax, gp, zorder=1, facecolor="#d9cfb8" if focus else st["fillColor"], edgecolor=st["color"],
                   linewidth=sc.pt(0.5))
         if focus and p.get("label_lon") is not None:
-            x, y = frame.forward(np.array([p["label_lon"]]), np.array([p["label_lat"]]))
-            from matplotlib.patheffects import withStroke
-
-            ax.text(float(x[0]), float(y[0]), str(p.get("name", "")).upper(), fontsize=font, color=INK,
-                    ha="center", va="center", zorder=3, fontweight="bold",
-                    path_effects=[withStroke(linewidth=font * 0.3, foreground=HALO)])
-    ax.add_patch(Rectangle((main.x0, main.y0), main.width, main.height, facecolor="none", edgecolor="#b2182b",
-                           linewidth=sc.pt(2.2), zorder=4))
+            names.append((p, gp))
+    box = Rectangle((main.x0, main.y0), main.width, main.height, facecolor="none", edgecolor="#b2182b",
+                    linewidth=sc.pt(2.2), zorder=4)
+    ax.add_patch(box)
+    _inset_labels(ax, fig, names, font, box.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
     return ax
+
+
+INSET_LABEL_GID = "inset-label"
+
+
+def _inset_labels(ax: Axes, fig: Figure, names: list[tuple[dict[str, Any], Any]], font: float,
+                  red: Bbox) -> None:
+    """The focus countries' names in the inset, each wholly inside the inset's frame and clear of
+    the red outline of the main map (which would hide a letter): at Natural Earth's label point,
+    moved inwards / off the outline by the least shift, smaller when too wide, left out when it
+    would cover another name."""
+    from matplotlib.patheffects import withStroke
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    outer = ax.get_window_extent(renderer)
+    pad = font * 0.25 * fig.dpi / 72
+    frame_box = Bbox.from_extents(outer.x0 + pad, outer.y0 + pad, outer.x1 - pad, outer.y1 - pad)
+    done: list[Bbox] = []
+    for p, _gp in names:
+        x, y = frame.forward(np.array([p["label_lon"]]), np.array([p["label_lat"]]))
+        px, py = ax.transData.transform((float(x[0]), float(y[0])))
+        size = font
+        t = ax.text(px, py, str(p.get("name", "")).upper(), fontsize=size, color=INK, ha="center", va="center",
+                    zorder=5, fontweight="bold", transform=None, gid=INSET_LABEL_GID,
+                    path_effects=[withStroke(linewidth=font * 0.3, foreground=HALO)])
+        while t.get_window_extent(renderer).width > frame_box.width and size > font * 0.6:
+            size *= 0.9
+            t.set_fontsize(size)
+        b = t.get_window_extent(renderer)
+        dx = max(frame_box.x0 - b.x0, 0.0) - max(b.x1 - frame_box.x1, 0.0)
+        dy = max(frame_box.y0 - b.y0, 0.0) - max(b.y1 - frame_box.y1, 0.0)
+        b0 = Bbox.from_extents(b.x0 + dx, b.y0 + dy, b.x1 + dx, b.y1 + dy)
+        g = 2.0 * fig.dpi / 72
+        rin = Bbox.from_extents(red.x0 + g, red.y0 + g, red.x1 - g, red.y1 - g)
+        if b0.overlaps(red.padded(g)) and not (rin.containsx(b0.x0) and rin.containsx(b0.x1)
+                                               and rin.containsy(b0.y0) and rin.containsy(b0.y1)):
+            shifts = [(red.x0 - g - b0.x1, 0.0), (red.x1 + g - b0.x0, 0.0), (0.0, red.y1 + g - b0.y0),
+                      (0.0, red.y0 - g - b0.y1), (rin.x0 - b0.x0, 0.0), (rin.x1 - b0.x1, 0.0)]
+
+            def fits(s: tuple[float, float], b0: Bbox = b0) -> bool:
+                c = Bbox.from_extents(b0.x0 + s[0], b0.y0 + s[1], b0.x1 + s[0], b0.y1 + s[1])
+                return (frame_box.x0 <= c.x0 and c.x1 <= frame_box.x1 and frame_box.y0 <= c.y0
+                        and c.y1 <= frame_box.y1 and not any(c.overlaps(o) for o in done))
+
+            ok = [s for s in shifts if fits(s)]
+            if ok:
+                s = min(ok, key=lambda s: abs(s[0]) + abs(s[1]))
+                dx, dy = dx + s[0], dy + s[1]
+        # a display-space text: data position from the shifted pixels
+        t.set_transform(ax.transData)
+        t.set_position(tuple(ax.transData.inverted().transform((px + dx, py + dy))))
+        b = t.get_window_extent(renderer)
+        inside = (frame_box.x0 - 0.5 <= b.x0 and b.x1 <= frame_box.x1 + 0.5
+                  and frame_box.y0 - 0.5 <= b.y0 and b.y1 <= frame_box.y1 + 0.5)
+        if not inside or any(b.overlaps(o) for o in done):
+            t.remove()
+            continue
+        done.append(b)
 
 
 def _centre_on(ext: frame.Extent, main: frame.Extent) -> tuple[float, float, float, float]:
