@@ -24,14 +24,12 @@ from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, shape
 from shapely.ops import linemerge
 
-from geo import catalog, files, io, seeds, settings
+from geo import catalog, files, geodesy, io, seeds, settings
 from geo.errors import GeoError, SourceError
-
-GEOD = Geod(ellps=settings.GEOD_ELLPS)
+from geo.geodesy import GEOD
 
 #: Extract window for the high-resolution country polygons: both provinces lie well inside it.
 FRONTIER_BBOX: tuple[float, float, float, float] = (57.5, 23.5, 71.5, 33.0)
@@ -221,12 +219,11 @@ def load_extract(basemap_dir: Path, fname: str) -> dict[str, Any]:
 
 
 def geodesic_length_km(geom: Any) -> float:
-    return GEOD.geometry_length(geom) / 1000.0
+    return geodesy.length_m(geom) / 1000.0
 
 
 def geodesic_area_km2(geom: Any) -> float:
-    area, _ = GEOD.geometry_area_perimeter(shapely.orient_polygons(geom, exterior_cw=False))
-    return abs(area) / 1e6
+    return geodesy.area_m2(geom) / 1e6
 
 
 def _largest(geom: Any) -> Polygon:
@@ -347,7 +344,8 @@ def reconcile_countries(iran: Any, pakistan: Any, bridges: list[Bridge]) -> tupl
     """
     from shapely.ops import polygonize
 
-    to_i, to_p = [], []
+    to_i: list[Any] = []
+    to_p: list[Any] = []
     for br in bridges:
         for face in polygonize(shapely.union_all([br.e_iran, br.line])):
             (to_p if iran.contains(face.point_on_surface()) else to_i).append(face)

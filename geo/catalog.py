@@ -51,6 +51,10 @@ class Layer:
     in_atlas_extent: bool = True
     #: The QGIS style labels each feature with its ``name``.
     qgis_labels: bool = False
+    #: Its features are border sites (markets, crossings): `geo validate` checks that each lies
+    #: within settings.BORDER_SITE_TOLERANCE_KM of the border, in a frontier province, and that its
+    #: ``distance_to_border_km`` is right (rules border-site, inside-area).
+    border_sites: bool = False
     #: The GeoPackage always holds ``<name>_point``, ``_line`` and ``_area`` tables, even when the
     #: layer has one geometry family (otherwise a layer is split only when it mixes families).
     gpkg_split_always: bool = False
@@ -128,11 +132,11 @@ LAYERS: tuple[Layer, ...] = (
           "town points from GeoNames (CC BY 4.0); the one border zero point is a vertex of the "
           "OpenStreetMap-derived border (an insubstantial extract, © OpenStreetMap contributors)."),
     Layer("markets", "Joint border (sustenance) markets", "point", "layers", "Border markets", 610,
-          qgis_labels=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          qgis_labels=True, border_sites=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
           license_note="Status and dates compiled by the atlas from cited sources; positions are points on the "
           f"OpenStreetMap-derived border, so the layer is ODbL 1.0. {_OSM_SHARE_ALIKE}"),
     Layer("crossings", "Official Iran–Pakistan border crossings", "point", "layers", "Border crossings", 620,
-          qgis_labels=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          qgis_labels=True, border_sites=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
           license_note="Status and dates compiled by the atlas from cited sources; positions are points on the "
           f"OpenStreetMap-derived border, so the layer is ODbL 1.0. {_OSM_SHARE_ALIKE}"),
     Layer("places", "Places named by the article or used by the other layers", "point", "layers",
@@ -186,6 +190,11 @@ def has(name: str) -> bool:
 def built_by(module: str) -> tuple[Layer, ...]:
     """Layers built by ``module`` (``basemap`` or ``layers``), in catalog order."""
     return tuple(lyr for lyr in LAYERS if lyr.built_by == module)
+
+
+def border_site_layers() -> tuple[str, ...]:
+    """Names of the layers whose features are border sites, in catalog order."""
+    return tuple(lyr.name for lyr in LAYERS if lyr.border_sites)
 
 
 def map_order() -> tuple[str, ...]:

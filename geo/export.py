@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog, dates
+from geo import catalog, dates, geodesy
 from geo import styles as qgis_styles
 from geo.errors import GeoError
 from geo.version import DATA_VERSION
@@ -158,7 +158,7 @@ def _column(kind: str, values: list[Any]) -> tuple[Any, Any]:
 
 def tables(layers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str | None, list[dict[str, Any]]]]:
     """``[(table, layer, geometry family or None, features)]`` in a fixed order."""
-    out = []
+    out: list[tuple[str, str, str | None, list[dict[str, Any]]]] = []
     known = [n for n in catalog.names() if n in layers and catalog.get(n).exported]
     for layer in known + sorted(n for n in layers if not catalog.has(n)):
         feats = list(layers[layer].get("features", []))
@@ -237,7 +237,7 @@ def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
     from pyogrio import raw
 
     items = [c for c in claims.get("claims", []) if isinstance(c, dict)]
-    feats = [{"id": c.get("id"), "properties": c} for c in items]
+    feats: list[dict[str, Any]] = [{"id": c.get("id"), "properties": c} for c in items]
     names, data, masks = [], [], []
     for fname, kind, prop in field_plan("claims", feats):
         values = [f["id"] if not prop else f["properties"].get(prop) for f in feats]
@@ -443,9 +443,6 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
 CSV_WKT_MAX_CHARS: int = 32_000
 #: Simplification tolerances tried, in order, when a geometry's WKT is longer than that (metres).
 CSV_WKT_TOLERANCES_M: tuple[float, ...] = (10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000.0, 5000.0)
-#: Metres per degree, an upper bound (one degree of latitude at the poles is 111,694 m), so a
-#: tolerance of t metres becomes t / this many degrees and the drawn shift stays under t metres.
-_METRES_PER_DEGREE_MAX = 111_700.0
 
 
 def csv_wkt(geom: Any) -> tuple[str, float]:
@@ -457,7 +454,7 @@ def csv_wkt(geom: Any) -> tuple[str, float]:
     for tol_m in CSV_WKT_TOLERANCES_M:
         if len(text) <= CSV_WKT_MAX_CHARS:
             break
-        simpler = geom.simplify(tol_m / _METRES_PER_DEGREE_MAX, preserve_topology=True)
+        simpler = geodesy.simplify_within(geom, tol_m)
         text = shapely.to_wkt(simpler, rounding_precision=6, trim=True)
     else:
         tol_m = CSV_WKT_TOLERANCES_M[-1]

@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pyproj import Geod
 from shapely.geometry import LineString, Point
 
 from geo import files, settings
 from geo.errors import GeoError, SourceError
+from geo.geodesy import GEOD
 
-GEOD = Geod(ellps=settings.GEOD_ELLPS)
 GEM_DIR: Path = settings.SEEDS_DIR / "gem"
 PROVENANCE = "PROVENANCE.json"
 #: Spacing (km) of the probe points used to find where a waypoint projects onto a route.

@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon, shape
 
-from geo import catalog, io, settings
+from geo import catalog, geodesy, io, settings
 from geo.article import load_article, locate
 from geo.builders.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
     GEOD,
@@ -137,7 +137,7 @@ class Base:
         union = shapely.union_all(parts, grid_size=GRID)
         # the outline of a nationwide event: inland water filled, islets under MIN_ISLAND_KM2 left out
         kept = [Polygon(p.exterior) for p in getattr(union, "geoms", [union])
-                if abs(GEOD.geometry_area_perimeter(Polygon(p.exterior))[0]) / 1e6 >= MIN_ISLAND_KM2]
+                if geodesy.area_m2(Polygon(p.exterior)) / 1e6 >= MIN_ISLAND_KM2]
         return shapely.union_all(kept)
 
     def ends(self) -> tuple[tuple[float, float], tuple[float, float]]:

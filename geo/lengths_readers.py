@@ -157,14 +157,28 @@ def read_geojson_small(path: str) -> Source:
     return _finish(sink, records)  # type: ignore[arg-type]
 
 
+#: GDAL must not go to the network on our behalf (KML network links, remote references).
+OGR_OFFLINE: dict[str, str] = {"GDAL_HTTP_TIMEOUT": "1", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none"}
+
+
 def read_ogr(path: str, *, keep_coords: bool = False) -> list[Source]:
-    """Every line or polygon layer of a GDAL-readable file (GeoPackage, GPX, KML...)."""
+    """Every line or polygon layer of a GDAL-readable file (GeoPackage, GPX, KML...), read with
+    GDAL kept offline (OGR_OFFLINE); the process's GDAL configuration is restored afterwards."""
+    import pyogrio
+
+    before = {k: pyogrio.get_gdal_config_option(k) for k in OGR_OFFLINE}
+    pyogrio.set_gdal_config_options(OGR_OFFLINE)
+    try:
+        return _read_ogr(path, keep_coords=keep_coords)
+    finally:
+        pyogrio.set_gdal_config_options(before)
+
+
+def _read_ogr(path: str, *, keep_coords: bool) -> list[Source]:
     import numpy as np
     import pyogrio
     import pyogrio.raw
 
-    # GDAL must not go to the network on our behalf (KML network links, remote references).
-    pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": "1", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none"})
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:  # noqa: BLE001 - GDAL/pyogrio raise many types; all mean "cannot open"

@@ -14,18 +14,14 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from pyproj import Geod
-
 from geo import settings
+from geo.geodesy import GEOD, line_length_m
 
 if TYPE_CHECKING:
     import numpy as np
 
 # numpy is imported inside the functions that need it: measuring one small file must start
 # fast (numpy alone costs ~0.15 s here), and pyproj.Geod accepts plain lists.
-
-#: One ellipsoid for every length (settings.GEOD_ELLPS = WGS84).
-GEOD = Geod(ellps=settings.GEOD_ELLPS)
 
 #: Metres per unit for ``--units``.
 UNIT_M: dict[str, float] = {"km": 1000.0, "m": 1.0, "mi": 1609.344, "nmi": 1852.0}
@@ -37,24 +33,9 @@ FRONTIER_BBOX = settings.CONTEXT_BBOX
 Part = tuple["np.ndarray", "np.ndarray"]  # (lon, lat) of one line or ring
 
 
-def line_length_m(lon: Any, lat: Any) -> float:
-    """Geodesic length of a polyline (sum of its segments), metres. Lists or arrays."""
-    if len(lon) < 2:
-        return 0.0
-    if not hasattr(lon, "dtype"):
-        lon, lat = [float(v) for v in lon], [float(v) for v in lat]
-    return float(GEOD.line_length(lon, lat))
-
-
 def parts_length_m(parts: Iterable[Part]) -> float:
     """Sum of the geodesic lengths of several lines or rings (no segment joins two parts)."""
     return math.fsum(line_length_m(x, y) for x, y in parts)
-
-
-def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Geodesic distance between two points (the 'chord' of a route), metres."""
-    _, _, d = GEOD.inv(lon1, lat1, lon2, lat2)
-    return float(d)
 
 
 def densify(lon1: float, lat1: float, lon2: float, lat2: float, n: int) -> Part:
@@ -283,7 +264,7 @@ def simplify_parts(parts: Sequence[Part], tolerance_m: float) -> list[Part]:
     lon0 = (float(allx.min()) + float(allx.max())) / 2
     lat0 = (float(ally.min()) + float(ally.max())) / 2
     tr = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=WGS84 +units=m", always_xy=True
+        "EPSG:4326", f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps={settings.GEOD_ELLPS} +units=m", always_xy=True
     )
     out: list[Part] = []
     for x, y in parts:

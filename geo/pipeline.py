@@ -90,9 +90,9 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
 
 def validate(build: Build) -> None:
     """Raise ValidationFailed with every problem; nothing is written when a layer fails."""
-    from geo import validate as validator
+    from geo import check
 
-    problems = validator.validate_layers(build.layers, claims=build.claims)
+    problems = check.validate_layers(build.layers, claims=build.claims)
     if problems:
         raise ValidationFailed(problems)
 

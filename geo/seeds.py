@@ -121,7 +121,7 @@ def _convert(col: Column, raw: str) -> Any:
             lo, hi = -180.0, 180.0
         if col.min_exclusive and lo is not None and num <= lo:
             raise ValueError(f"{r} must be greater than {lo:g}")
-        if lo is not None and num < lo or hi is not None and num > hi:
+        if (lo is not None and num < lo) or (hi is not None and num > hi):
             raise ValueError(f"{r} is outside [{lo}, {hi}]")
         return num
     if t == "date":

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from trust_fixtures import build_real, tree_hashes
+from trust_fixtures import RealBuild, tree_hashes
 
 from geo import seeds as seeds_mod
 from geo import settings
@@ -173,8 +173,8 @@ def _check(case: dict[str, Any], rc: int, stderr: str, untouched: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def built() -> tuple[Path, Path]:
-    return build_real()
+def built(real_build: RealBuild) -> tuple[Path, Path]:
+    return real_build()
 
 
 @pytest.fixture(scope="module")
@@ -485,7 +485,7 @@ def test_unexpected_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, ca
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise KeyError("a bug\nwith\x1b[2J a second line")
 
-    monkeypatch.setattr(validate, "_validate", boom)
+    monkeypatch.setattr(validate, "validate_counted", boom)  # the checks run_cli calls (geo.check)
     p = tmp_path / "x.geojson"
     p.write_text(LINE_FC, encoding="utf-8")
     assert main(["validate", str(p)]) == 3

@@ -195,7 +195,7 @@ def test_admin1_units_do_not_overlap(base):
     tree = shapely.STRtree(list(geoms.values()))
     ids = list(geoms)
     total = 0.0
-    for i, a in enumerate(ids):
+    for a in ids:
         for j in tree.query(geoms[a]):
             b = ids[int(j)]
             if b <= a:

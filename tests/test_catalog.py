@@ -158,6 +158,24 @@ def test_toy_layer_gets_the_collection_order_and_extent_rules(toy_layer: catalog
     assert {"collection", "property-order", "extent"} <= rules, problems
 
 
+def test_toy_border_site_layer_gets_the_border_rules(monkeypatch: pytest.MonkeyPatch,
+                                                     toy_layer: catalog.Layer) -> None:
+    from dataclasses import replace
+
+    from trust_fixtures import good_layers
+
+    sites = replace(toy_layer, border_sites=True)
+    monkeypatch.setattr(catalog, "LAYERS", (*catalog.LAYERS[:-1], sites))
+    far = _wells(_well())
+    far["features"][0]["geometry"]["coordinates"] = [64.5, 27.0]  # ~270 km east of the synthetic border
+    base = {k: v for k, v in good_layers().items() if k in ("border", "provinces")}
+    problems = validate.validate_layers({**base, "wells": far})
+    assert any(p.startswith("wells:well-kuh-1: border-site: lies ") for p in problems), problems
+    monkeypatch.setattr(catalog, "LAYERS", (*catalog.LAYERS[:-1], toy_layer))
+    assert not any(":border-site:" in p or " border-site: " in p
+                   for p in validate.validate_layers({**base, "wells": far}))
+
+
 def test_toy_layer_files_are_found_by_name(toy_layer: catalog.Layer, tmp_path: Path) -> None:
     named = tmp_path / "wells.geojson"
     other = tmp_path / "renamed.geojson"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import repo_copy
-from trust_fixtures import build_real, tree_hashes
+from trust_fixtures import RealBuild, tree_hashes
 
 from geo import io, settings
 
@@ -40,10 +40,10 @@ def _outputs(repo: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def generations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def generations(tmp_path_factory: pytest.TempPathFactory, real_build: RealBuild) -> dict[str, Path]:
     """A pristine copy with generation A written, B's seeds, and B's outputs (built once)."""
     root = tmp_path_factory.mktemp("gens")
-    layers_a, maps_a = build_real()
+    layers_a, maps_a = real_build()
     seeds_b = root / "seeds-b"
     shutil.copytree(settings.SEEDS_DIR, seeds_b)
     _rename_sites(seeds_b)

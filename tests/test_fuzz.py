@@ -28,7 +28,7 @@ import repo_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bad_inputs import RAW_CONTROL, _deadline, memoise_basemap
-from trust_fixtures import build_real, tree_hashes
+from trust_fixtures import RealBuild, tree_hashes
 
 from geo import basemap
 from geo import settings as geo_settings
@@ -158,8 +158,8 @@ def json_mutation(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def built() -> tuple[Path, Path]:
-    return build_real()
+def built(real_build: RealBuild) -> tuple[Path, Path]:
+    return real_build()
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,10 @@ Two kinds of base geography:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -262,18 +264,22 @@ def regions(real_base: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_BUFFERED: dict[tuple[str, float], Any] = {}
-
-
 def _region(regions: dict[str, Any], iso2: str, subdivision: str | None) -> Any:
     return regions[subdivision] if subdivision in ("PK-BA", "IR-11") else regions[ISO3[iso2]]
 
 
-def _buffered(regions: dict[str, Any], key: str, deg: float) -> Any:
-    if (key, deg) not in _BUFFERED:
-        geom = regions["IRN"].union(regions["PAK"]) if key == "IRN+PAK" else regions[key]
-        _BUFFERED[(key, deg)] = geom.buffer(deg)
-    return _BUFFERED[(key, deg)]
+@pytest.fixture(scope="session")
+def buffered(regions: dict[str, Any]) -> Callable[[str, float], Any]:
+    """``buffered(key, deg)``: a region (``IRN+PAK`` = both countries) grown by ``deg`` degrees, once."""
+    cache: dict[tuple[str, float], Any] = {}
+
+    def get(key: str, deg: float) -> Any:
+        if (key, deg) not in cache:
+            geom = regions["IRN"].union(regions["PAK"]) if key == "IRN+PAK" else regions[key]
+            cache[(key, deg)] = geom.buffer(deg)
+        return cache[(key, deg)]
+
+    return get
 
 
 def _km(geom_a: Any, pt: Point) -> float:
@@ -295,7 +301,8 @@ def test_places_inside_named_region(built: layers.Built, regions: dict[str, Any]
             assert region.contains(pt) or _km(region, pt) <= tol, (f["id"], sub)
 
 
-def test_events_inside_named_region(built: layers.Built, regions: dict[str, Any]) -> None:
+def test_events_inside_named_region(built: layers.Built, regions: dict[str, Any],
+                                    buffered: Callable[[str, float], Any]) -> None:
     names = {"Balochistan": "PK-BA", "Sistan and Baluchestan": "IR-11"}
     south_pars = Point(52.068, 26.6191).buffer(1.5)
     for f in built.layers["events"]["features"]:
@@ -305,7 +312,7 @@ def test_events_inside_named_region(built: layers.Built, regions: dict[str, Any]
             if p["geometry_basis"].startswith("pipeline:"):
                 # the whole route lies in Iran or Pakistan, apart from the offshore field leg and the
                 # schematic chords that cut across the bays beside Gwadar (within 25 km of land)
-                assert _buffered(regions, "IRN+PAK", 25 / 111).union(south_pars).contains(g), f["id"]
+                assert buffered("IRN+PAK", 25 / 111).union(south_pars).contains(g), f["id"]
             else:  # border-wide: the border line itself, or points on it: next to both provinces
                 for sub in ("PK-BA", "IR-11"):
                     for pt in (getattr(g, "geoms", None) or [g]):
@@ -315,12 +322,12 @@ def test_events_inside_named_region(built: layers.Built, regions: dict[str, Any]
         key = sub or ISO3[p["country_iso"]]
         region = regions[key]
         if g.geom_type in ("Polygon", "MultiPolygon"):
-            assert _buffered(regions, key, 0.01).contains(g.buffer(-0.001)), f["id"]
+            assert buffered(key, 0.01).contains(g.buffer(-0.001)), f["id"]
         elif g.geom_type in ("Point", "MultiPoint"):
             for pt in getattr(g, "geoms", [g]):
                 assert region.contains(pt) or _km(region, pt) <= 2.0, f["id"]
         else:  # pipeline routes: within the region named (schematic chords may cut a bay: 25 km)
-            assert _buffered(regions, key, 25 / 111).contains(g), f["id"]
+            assert buffered(key, 25 / 111).contains(g), f["id"]
 
 
 def test_markets_and_crossings_on_the_border(built: layers.Built, border_line: LineString) -> None:
@@ -405,7 +412,7 @@ def test_pipeline_segments_and_field(built: layers.Built) -> None:
             assert p["route_accuracy"] in layers.GEM_ROUTE_ACCURACY
     # consecutive segments join
     segs = [x for x in f.values() if x["properties"]["kind"] == "segment"]
-    for a, b in zip(segs, segs[1:], strict=False):
+    for a, b in itertools.pairwise(segs):
         assert a["geometry"]["coordinates"][-1] == b["geometry"]["coordinates"][0]
 
 
@@ -423,7 +430,7 @@ def test_route_length_is_the_drawn_geodesic(built: layers.Built) -> None:
         a, b = arr[0], arr[-1]
         az, _, total = GEOD.inv(a[0], a[1], b[0], b[1])
         for v in arr[1:-1]:
-            az_v, _, d = GEOD.inv(a[0], a[1], v[0], v[1])
+            _, _, d = GEOD.inv(a[0], a[1], v[0], v[1])
             x, y, _ = GEOD.fwd(a[0], a[1], az, d)
             assert GEOD.inv(x, y, v[0], v[1])[2] < 1.0
         assert total > 0

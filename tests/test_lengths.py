@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import cli, geojson_stream, lengths_readers, measure
+from geo.errors import InputError
 from geo.settings import ROOT
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -825,3 +826,30 @@ def test_plain_measurement_imports_neither_geopandas_folium_nor_shapely(tmp_path
     assert r.returncode == 0, r.stderr
     assert "HEAVY []" in r.stderr
     assert math.isclose(float(r.stdout.split("TOTAL")[1].split()[1].replace(",", "")), ROUTE_M / 1000, abs_tol=1e-3)
+
+
+def test_ogr_reading_keeps_gdal_offline_then_restores_the_configuration(monkeypatch):
+    """GDAL is kept off the network while a file is read, and the caller's GDAL settings are
+    what they were afterwards (also when reading fails)."""
+    import pyogrio
+
+    seen: dict[str, Any] = {}
+    real_list_layers = pyogrio.list_layers
+
+    def spy(path: str) -> Any:
+        seen.update({k: pyogrio.get_gdal_config_option(k) for k in lengths_readers.OGR_OFFLINE})
+        return real_list_layers(path)
+
+    monkeypatch.setattr(pyogrio, "list_layers", spy)
+    pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": "7", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": None})
+    try:
+        sources = lengths_readers.read_ogr(str(ROOT / "layers" / "frontier.gpkg"))
+        assert sources
+        assert seen == {"GDAL_HTTP_TIMEOUT": 1, "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none"}
+        assert pyogrio.get_gdal_config_option("GDAL_HTTP_TIMEOUT") == 7
+        assert pyogrio.get_gdal_config_option("CPL_VSIL_CURL_ALLOWED_EXTENSIONS") is None
+        with pytest.raises(InputError):
+            lengths_readers.read_ogr(str(ROOT / "pyproject.toml"))
+        assert pyogrio.get_gdal_config_option("GDAL_HTTP_TIMEOUT") == 7
+    finally:
+        pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": None})

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from map_sample import sample_inputs
-from trust_fixtures import good_claims, good_layers
+from trust_fixtures import good_layers
 
 from geo import catalog, export, palette
 from geo.render import render_map
@@ -87,8 +87,8 @@ def _values(flt: str, field: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- QGIS styles
 @pytest.fixture(scope="module")
-def files() -> dict[str, bytes]:
-    return export.exports(good_layers(), claims=good_claims())
+def files(synthetic_exports: dict[str, bytes]) -> dict[str, bytes]:
+    return synthetic_exports
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_schema_values_all_have_a_palette_entry() -> None:
 def test_pipeline_qml_colours_are_the_palette(files: dict[str, bytes]) -> None:
     seen: set[tuple[str, str]] = set()
     fields = 0
-    for flt, kind, (lyr, *rest) in _rules(export.style_qml("pipeline", only_present=False)):
+    for flt, _kind, (lyr, *rest) in _rules(export.style_qml("pipeline", only_present=False)):
         assert not rest
         if "'Point'" in flt:
             fields += 1
@@ -150,7 +150,7 @@ def test_market_crossing_qml_colours_are_the_palette(files: dict[str, bytes], la
     box = palette.SYMBOL_BOX_PX + 2 * palette.SYMBOL_BORDER_PX
     size = box if layer == "markets" else box * palette.SYMBOL_DIAMOND_SCALE * 2 ** 0.5
     seen = set()
-    for flt, kind, (lyr, *rest) in _rules(export.style_qml(layer, only_present=False)):
+    for flt, _kind, (lyr, *_rest) in _rules(export.style_qml(layer, only_present=False)):
         (status,) = _values(flt, "status")
         hollow = '"verified" = false' in flt
         col = colors[status]
@@ -175,7 +175,7 @@ def test_events_qml_colours_are_the_palette(files: dict[str, bytes], real_events
     types = [f["properties"]["event_type"] for f in fc["features"]]
     want = {**palette.EVENT_TYPE_FIXED, **palette.event_type_colors(types)}
     seen = set()
-    for flt, kind, (lyr, *rest) in _rules(qml):
+    for flt, _kind, (lyr, *_rest) in _rules(qml):
         vals = _values(flt, "event_type")
         col = want[vals[0]] if vals else palette.EVENT_DEFAULT
         if not vals:

@@ -97,7 +97,7 @@ def test_locate_offsets() -> None:
     assert article.locate(paras, 1, "“quote”", where="x") == (4, 11)
     with pytest.raises(SeedError, match="not in paragraph 1"):
         article.locate(paras, 1, '"quote"', where="x")
-    with pytest.raises(SeedError, match="outside 1..1"):
+    with pytest.raises(SeedError, match=r"outside 1\.\.1"):
         article.locate(paras, 2, "abc", where="x")
 
 

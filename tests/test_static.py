@@ -13,6 +13,7 @@ from itertools import combinations
 import pytest
 from matplotlib.transforms import Bbox
 from PIL import Image
+from trust_fixtures import RealBuild
 
 from geo import catalog, settings, static
 from geo.static import labels, panels, style
@@ -235,10 +236,8 @@ def test_geo_static_writes_the_extent_asked_for(tmp_path) -> None:
     assert Image.open(out).size == (1200, 900)
 
 
-def test_geo_build_writes_every_still_image() -> None:
-    from trust_fixtures import build_real
-
-    _, maps = build_real("a")
+def test_geo_build_writes_every_still_image(real_build: RealBuild) -> None:
+    _, maps = real_build("a")
     for name, (fmt, size) in static.PRODUCTS.items():
         path = maps / name
         assert path.is_file() and path.stat().st_size > 10_000, name
@@ -246,11 +245,9 @@ def test_geo_build_writes_every_still_image() -> None:
             assert Image.open(path).size == size
 
 
-def test_committed_social_card_is_what_the_build_writes() -> None:
+def test_committed_social_card_is_what_the_build_writes(real_build: RealBuild) -> None:
     """maps/frontier-social.png is the README's picture: committed, so it must be fresh."""
-    from trust_fixtures import build_real
-
-    _, maps = build_real("a")
+    _, maps = real_build("a")
     committed = settings.ROOT / "maps" / "frontier-social.png"
     assert committed.is_file(), "run `geo build` and commit maps/frontier-social.png"
     assert committed.read_bytes() == (maps / "frontier-social.png").read_bytes(), \

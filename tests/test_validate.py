@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon, shape
 from trust_fixtures import BORDER, IR11, PKBA, good_claims, good_layers
 
-from geo import catalog, io, settings, validate
+from geo import catalog, check, io, settings, validate
 from geo.cli import main
 
 PROBLEM = re.compile(r"^[a-z_]+:([^:\s]+|'[^']*'): [a-z0-9-]+: .+$")
@@ -387,10 +387,10 @@ def test_write_read_keeps_geometry(poly: Polygon, clockwise: bool) -> None:
     back = json.loads(io.dumps(fc))
     assert io.dumps(back) == io.dumps(fc)  # writer is idempotent
     geom = back["features"][0]["geometry"]
-    problems, shp = validate.check_geometry(geom)
+    problems, shp = check.check_geometry(geom)
     assert problems == [] and shp is not None  # rounding kept it valid and CCW
     assert shp.hausdorff_distance(poly) <= 0.5e-6 * math.sqrt(2) + 1e-12
-    assert validate.check_geometry(io.geometry_mapping(poly))[0] == []
+    assert check.check_geometry(io.geometry_mapping(poly))[0] == []
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -405,7 +405,7 @@ def test_write_read_line(points: list[tuple[float, float]]) -> None:
     for (x, y), (rx, ry) in zip(points, rounded, strict=True):
         assert abs(x - rx) <= 0.5e-6 + 1e-12 and abs(y - ry) <= 0.5e-6 + 1e-12
     if len(dedup) >= 2:
-        problems, _ = validate.check_geometry({"type": "LineString", "coordinates": coords}, extent=(44, 20, 78, 40))
+        problems, _ = check.check_geometry({"type": "LineString", "coordinates": coords}, extent=(44, 20, 78, 40))
         assert not [p for p in problems if p[0] in ("precision", "range", "extent", "duplicate-vertex")]
 
 
@@ -418,7 +418,7 @@ def test_random_bowtie_fails_with_reason(c: tuple[float, float], r: float, degre
         return  # nearly coincident corners: GEOS may call it a different defect
     p = [[round(c[0] + r * math.cos(math.radians(a)), 6), round(c[1] + r * math.sin(math.radians(a)), 6)] for a in d]
     ring = [p[0], p[2], p[1], p[3], p[0]]  # diagonals as edges: they cross
-    problems, shp = validate.check_geometry({"type": "Polygon", "coordinates": [ring]})
+    problems, shp = check.check_geometry({"type": "Polygon", "coordinates": [ring]})
     assert shp is None
     assert any(rule == "ogc-valid" and detail.startswith("Self-intersection") for rule, detail in problems), problems
 
@@ -426,14 +426,28 @@ def test_random_bowtie_fails_with_reason(c: tuple[float, float], r: float, degre
 @hsettings(max_examples=100, deadline=None)
 @given(st.floats(min_value=-180, max_value=180, allow_nan=False), st.integers(min_value=0, max_value=12))
 def test_precision_rule(x: float, nd: int) -> None:
+    """Flagged exactly when the value as written has more than 7 decimals, i.e. when rounding it
+    to 7 decimals changes it (the shortest repr of a float round-trips)."""
     v = round(x, nd)
-    problems, _ = validate.check_geometry({"type": "Point", "coordinates": [v, 0.0]})
-    assert any(r == "precision" for r, _ in problems) == (validate._decimals(v) > validate.MAX_DECIMALS)
-    if nd <= validate.MAX_DECIMALS:
+    problems, _ = check.check_geometry({"type": "Point", "coordinates": [v, 0.0]})
+    assert any(r == "precision" for r, _ in problems) == (round(v, check.MAX_DECIMALS) != v)
+    if nd <= check.MAX_DECIMALS:
         assert not any(r == "precision" for r, _ in problems)
 
 
+@pytest.mark.parametrize(("value", "flagged"), [
+    (61.1234567, False), (61.12345678, True), (61.0, False), (61, False),
+    (1e-07, False), (1.5e-07, True), (3e-09, True), (25.000000001, True),
+])
+def test_precision_rule_examples(value: float, flagged: bool) -> None:
+    problems, _ = check.check_geometry({"type": "Point", "coordinates": [value, 0.0]})
+    precision = [d for r, d in problems if r == "precision"]
+    assert bool(precision) == flagged
+    if flagged:
+        assert precision[0].endswith(f"first {value!r} at coordinates")
+
+
 def test_check_geometry_returns_shape_for_valid() -> None:
-    problems, shp = validate.check_geometry(io.geometry_mapping(PKBA))
+    problems, shp = check.check_geometry(io.geometry_mapping(PKBA))
     assert problems == [] and shp.equals(shape(io.geometry_mapping(PKBA)))
     assert BORDER[0] in [tuple(c) for c in io.geometry_mapping(LineString(BORDER))["coordinates"]]

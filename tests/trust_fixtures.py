@@ -6,19 +6,15 @@ passes on it: the tests then break one thing at a time.
 
 from __future__ import annotations
 
-import atexit
 import copy
 import hashlib
-import shutil
-import subprocess
-import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from shapely.geometry import LineString, Point, Polygon
 
-from geo import io, settings
+from geo import io
 
 SRC = {"sources": "S1", "source_urls": "https://example.org/s1"}
 BORDER = [(61.0, 29.8), (61.5, 29.0), (62.0, 28.3), (61.8, 27.2), (61.6, 25.2)]
@@ -152,27 +148,10 @@ def good_claims() -> dict[str, Any]:
         "measured_unit": "km", "measured_note": "geodesic", "feature_ids": ["border-osm"], **SRC}]}
 
 
-# ---------------------------------------------------------------- real builds (shared by test modules)
+# ---------------------------------------------------------------- real builds (fixture real_build: conftest.py)
 
-_BUILDS: dict[str, tuple[Path, Path]] = {}
-
-
-def build_real(tag: str = "a") -> tuple[Path, Path]:
-    """Run ``python -m geo build`` on the real seeds/ into a temp layers/ and maps/ (cached per tag)."""
-    if tag not in _BUILDS:
-        root = Path(tempfile.mkdtemp(prefix=f"geo-build-{tag}-"))
-        atexit.register(shutil.rmtree, root, True)
-        layers, maps = root / "layers", root / "maps"
-        proc = subprocess.run(
-            [sys.executable, "-m", "geo", "build", "--seeds", str(settings.SEEDS_DIR),
-             "--layers", str(layers), "--maps", str(maps)],
-            cwd=settings.ROOT, capture_output=True, text=True, timeout=600, check=False,
-        )
-        if proc.returncode != 0:
-            msg = f"geo build failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
-            raise AssertionError(msg)
-        _BUILDS[tag] = (layers, maps)
-    return _BUILDS[tag]
+#: The ``real_build`` fixture: ``real_build(tag)`` -> (layers dir, maps dir) of a fresh real build.
+RealBuild = Callable[..., tuple[Path, Path]]
 
 
 def tree_hashes(*dirs: Path) -> dict[str, str]:

@@ -8,25 +8,25 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from pyproj import Geod, Transformer
+from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
 
-from geo import settings
+from geo import geodesy, settings
+from geo.geodesy import GEOD
 from geo.seeds import source_urls
 
-GEOD = Geod(ellps=settings.GEOD_ELLPS)
 #: Vertices of a geodesic uncertainty circle (events drawn as areas).
 CIRCLE_VERTICES: int = 72
 
 
 def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Geodesic distance (km) between two (lon, lat) points."""
-    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+    return geodesy.distance_m(a[0], a[1], b[0], b[1]) / 1000.0
 
 
 def line_length_km(coords: list[tuple[float, float]] | list[list[float]]) -> float:
     arr = np.asarray(coords, dtype=float)
-    return float(GEOD.line_length(arr[:, 0], arr[:, 1])) / 1000.0
+    return geodesy.line_length_m(arr[:, 0], arr[:, 1]) / 1000.0
 
 
 def nearest_vertex(coords: np.ndarray, lon: float, lat: float) -> tuple[float, float]:

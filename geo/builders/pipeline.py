@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from geo import catalog, gem, io
+from geo import catalog, gem, geodesy, io
 from geo.builders.common import GEOD, densify, line_length_km, rounded_coords, source_fields
 from geo.errors import SeedError
 from geo.seeds import PLACES, SEGMENTS, WAYPOINTS
@@ -53,7 +53,7 @@ def over_water(coords: list[tuple[float, float]], land: Any) -> tuple[float, flo
     sea = fine.difference(land)
     if sea.is_empty:
         return 0.0, 0.0
-    km = float(GEOD.geometry_length(sea)) / 1000.0
+    km = geodesy.length_m(sea) / 1000.0
     edge = land.boundary
     far = 0.0
     for part in getattr(sea, "geoms", [sea]):

@@ -9,14 +9,12 @@ import copy
 from typing import Any
 
 from geo import io
+from geo.geodesy import METRES_PER_DEGREE_MAX
 
 #: Largest allowed distance, in metres, between a displayed line and the layer geometry.
 DISPLAY_TOLERANCE_M: float = 25.0
 #: Decimals of displayed coordinates (1e-5 degree is at most 1.11 m).
 DISPLAY_DECIMALS: int = 5
-#: Metres per degree used to turn the tolerance into degrees: an upper bound for one degree of
-#: latitude on WGS84 (111,694 m at the poles), so a shift of d degrees is at most d * this many metres.
-METRES_PER_DEGREE_MAX: float = 111_700.0
 #: Worst-case shift from rounding both coordinates to DISPLAY_DECIMALS.
 ROUNDING_SHIFT_M: float = (2**0.5) * 0.5 * 10**-DISPLAY_DECIMALS * METRES_PER_DEGREE_MAX
 
