@@ -70,11 +70,18 @@ def feature(fid: str, properties: Mapping[str, Any], geometry: Any) -> dict[str,
     if not isinstance(fid, str) or not fid:
         msg = f"feature id must be a non-empty string, got {fid!r}"
         raise ValueError(msg)
+    geom = geometry_mapping(geometry)
+    if geom and geom.get("type") in ("LineString", "MultiLineString"):
+        parts = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
+        if any(len(part) >= 2 and all(pos == part[0] for pos in part) for part in parts):
+            msg = (f"feature {fid!r}: a line collapses to one position at {settings.COORD_DECIMALS} decimals "
+                   "(its vertices are closer than the written precision)")
+            raise GeoError(msg)
     return {
         "type": "Feature",
         "id": fid,
         "properties": dict(properties),
-        "geometry": geometry_mapping(geometry),
+        "geometry": geom,
     }
 
 

@@ -270,12 +270,12 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
                          + (f" [{target.layer}]" if target.layer != Path(target.path).stem else "")
                          + f"), geodesic WGS84, {u}.") + "\n\n")
         base = points[0].length_m
-        rows = [["line", "vertices", f"length {u}", "vs source"]]
+        table: list[list[str]] = [["line", "vertices", f"length {u}", "vs source"]]
         for p in points:
-            rows.append([p.label, _fmt(p.vertices), _fmt(_in(p.length_m, u)), f"{(p.length_m / base - 1) * 100:+.2f}%"])
+            table.append([p.label, _fmt(p.vertices), _fmt(_in(p.length_m, u)), f"{(p.length_m / base - 1) * 100:+.2f}%"])
         for km, s in published:
-            rows.append([f"published: {s}", "", _fmt(_in(km * 1000, u)), f"{(km * 1000 / base - 1) * 100:+.2f}%"])
-        _align(rows, {1, 2, 3}, out)
+            table.append([f"published: {s}", "", _fmt(_in(km * 1000, u)), f"{(km * 1000 / base - 1) * 100:+.2f}%"])
+        _align(table, {1, 2, 3}, out)
         if explanation:
             out.write("\n" + _wrap(explanation) + "\n")
     if args.plot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from geo import measure
 
@@ -74,7 +74,7 @@ class Source:
     warnings: list[str] = field(default_factory=list)  # for stderr: unusable stated lengths, fields renamed
 
 
-def _usable_km(value: Any) -> bool:
+def _usable_km(value: Any) -> TypeGuard[float]:
     return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
             and value > 0)
 

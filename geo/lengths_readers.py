@@ -264,7 +264,7 @@ def _shp_truncation_of(field: str, prefix: str) -> bool:
     if field == prefix[:10]:
         return True
     m = re.fullmatch(r"(.+)_(\d+)", field)
-    return bool(m) and len(field) == 10 and prefix.startswith(m.group(1))
+    return m is not None and len(field) == 10 and prefix.startswith(m.group(1))
 
 
 def _fields(names: list[str]) -> str:
