@@ -12,6 +12,10 @@ Sources (pinned; see seeds/basemap/PROVENANCE.json):
 
 The normal build reads only the committed extracts; refresh is the only code that touches
 a registry, and it reproduces the committed extracts byte for byte while the sources are unchanged.
+
+Size (over 500 lines): the derivation of the extracts and the border/provinces/context builders
+share the stitching and bridging of the two land outlines; split apart they would pass that
+half-built state between modules.
 """
 
 from __future__ import annotations

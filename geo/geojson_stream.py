@@ -1,5 +1,9 @@
 """Streaming GeoJSON reader: bounded memory, coordinates parsed in bulk.
 
+Size (over 500 lines): one block-wise state machine (feature scan, member walk, coordinate
+blocks) whose parts hand each other the unread tail of the block; splitting it would not make
+any part readable on its own.
+
 Why not ``json.load``: a 150 MB file becomes ~1.5 GB of Python lists. Why not ijson
 items: each feature is still built as Python lists (~120 bytes a vertex), so one
 8-million-vertex track needs a gigabyte, and its per-event Python loop is slow.
