@@ -413,7 +413,7 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
     sources = {k: {c: v for c, v in r.items() if c != "_row"} for k, r in seeds["sources"].items()}
     art = {
         "title": article["title"], "publisher": article["publisher"], "date": article["date"],
-        "source_id": article["source_id"], "paragraph_rule": article["paragraph_rule"],
+        "source_id": article["source_id"], "note": article["note"], "paragraph_rule": article["paragraph_rule"],
         "paragraphs": article["paragraphs"],
     }
     return Built(layers=layers, claims=claims, article=art, sources=sources)

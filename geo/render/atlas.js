@@ -280,6 +280,46 @@
     map.on('popupopen', function (e) { fitPopup(map, e.popup); });
     map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
     map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
+    touchHits(map);
+  }
+
+  // ---------------------------------------------------------------- 44 px touch targets
+  // On a touch screen every point feature answers a tap within a 44x44 px box around its centre,
+  // without drawing anything larger: a tap is given to the NEAREST point feature in reach (so the
+  // enlarged areas never steal taps from each other in the crowded frontier), and only when the
+  // tap did not already land on that feature. Mouse clicks are left as they are.
+  var HIT = 22;
+  function touchHits(map) {
+    var mc = map.getContainer(), lastTouch = 0;
+    var mark = function (e) { if (e.pointerType === 'touch' || e.type === 'touchstart') lastTouch = Date.now(); };
+    mc.addEventListener('pointerdown', mark, true);
+    mc.addEventListener('touchstart', mark, {capture: true, passive: true});
+    mc.addEventListener('click', function (e) {
+      if (Date.now() - lastTouch > 1500) return;
+      var t = e.target;
+      if (!t || !t.closest || !t.closest('.leaflet-map-pane') || t.closest('.leaflet-popup-pane')) return;
+      var cp = map.mouseEventToContainerPoint(e), best = null, bestD = Infinity;
+      map.eachLayer(function (l) {
+        if (!l.getLatLng || l.options.interactive === false || !popupOwner(l)) return;
+        if (!l._path && !l._icon) return;
+        var p = map.latLngToContainerPoint(l.getLatLng()), dx = p.x - cp.x, dy = p.y - cp.y;
+        if (Math.abs(dx) > HIT || Math.abs(dy) > HIT) return;
+        var d = dx * dx + dy * dy;
+        if (d < bestD) { bestD = d; best = l; }
+      });
+      if (!best || best._path === t || (best._icon && best._icon.contains(t))) return;
+      e.stopPropagation();
+      e.preventDefault();
+      var ll = best.getLatLng();
+      best.fire('click', {latlng: ll, layerPoint: map.latLngToLayerPoint(ll), containerPoint: map.latLngToContainerPoint(ll), originalEvent: e}, true);
+    }, true);
+  }
+  // the layer whose popup a click on l opens: l itself, or the group of a multi-point feature
+  function popupOwner(l) {
+    if (l.getPopup && l.getPopup()) return l;
+    var ps = l._eventParents || {};
+    for (var k in ps) { if (has(ps, k) && ps[k].getPopup && ps[k].getPopup()) return ps[k]; }
+    return null;
   }
 
   // ---------------------------------------------------------------- popups on small screens
@@ -439,6 +479,9 @@
     if (name === 'pipeline') return pipeStyle(p);
     if (name === 'events') {
       var col = eventTypeColor[p.event_type] || P.events.default;
+      // (L.geoJSON styles its point markers too: an event point keeps its point symbol and takes
+      // clicks; only areas get the click-less tint)
+      if (/Point/.test(f.geometry.type)) return withTypeColor(P.events.point[eventShape(f)], col);
       return /LineString/.test(f.geometry.type) ? withTypeColor(P.events.line, col) : eventAreaStyle(col);
     }
     return merge(P.fallback.path);
@@ -575,18 +618,34 @@
       return false;
     }
     var items = labels.filter(function (x) { return x.layer.getTooltip() && x.layer.getTooltip().getElement() && A.map.hasLayer(x.layer); });
-    items.forEach(function (x) { x.layer.getTooltip().getElement().classList.remove('label-hidden'); });
+    items.forEach(function (x) { x.layer.getTooltip().getElement().classList.remove('label-hidden'); side(x, 'right'); });
     items.sort(function (a, b) { return b.rank - a.rank || (a.id < b.id ? -1 : 1); });
+    // a label must also stay inside the map (and the window): cut off on the right, it goes to the
+    // left of its point; fitting on neither side, it is hidden
+    var mr = A.map.getContainer().getBoundingClientRect();
+    var box = {left: Math.max(mr.left, 0), top: Math.max(mr.top, 0), right: Math.min(mr.right, window.innerWidth), bottom: Math.min(mr.bottom, window.innerHeight)};
+    var inside = function (r) { return r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom; };
     items.forEach(function (x) {
       var el = x.layer.getTooltip().getElement();
       if (window.getComputedStyle(el).display === 'none') return;
       var r = el.getBoundingClientRect();
       if (!r.width) return;
-      if (overlaps(r)) { el.classList.add('label-hidden'); return; }
+      if (!inside(r) || overlaps(r)) {
+        side(x, 'left');
+        r = el.getBoundingClientRect();
+        if (!inside(r) || overlaps(r)) { side(x, 'right'); el.classList.add('label-hidden'); return; }
+      }
       placed.push({left: r.left - 2, right: r.right + 2, top: r.top - 1, bottom: r.bottom + 1});
     });
   }
   A.layoutLabels = layoutLabels;
+  function side(x, dir) {
+    var t = x.layer.getTooltip(), off = x.layer.atlasSite ? 20 : 6;
+    if (t.options.direction === dir) return;
+    t.options.direction = dir;
+    t.options.offset = L.point(dir === 'left' ? -off : off, 0);
+    t.update();
+  }
 
   // ---------------------------------------------------------------- tooltips and popups
   var FIELDS = {

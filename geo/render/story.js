@@ -80,6 +80,9 @@
     // the header says what the page is, for whom the article is dated (or that it is undated)
     document.getElementById('atlas-title').textContent = art.title || 'Iran–Pakistan frontier atlas';
     var when = art.date ? String(art.date) : 'undated';
+    // an undated article: say what it is about in time, from its metadata note ("22-24 April 2024 visit")
+    var about = !art.date && art.note && /(\d{1,2})\s*[-–]\s*(\d{1,2}) ([A-Z][a-z]+) (\d{4})(?: (visit|talks|meeting|summit|trip))?/.exec(String(art.note));
+    if (about) when += '; on the ' + about[1] + '–' + about[2] + ' ' + about[3] + ' ' + about[4] + (about[5] ? ' ' + about[5] : '');
     document.getElementById('atlas-sub').textContent = 'A map of the places, crossings, pipeline and events in this article' +
       (art.publisher ? ' (' + art.publisher + ', ' + when + ')' : ' (' + when + ')') + ', each checked against sources.';
     var body = A.addTab('article', 'Article');
