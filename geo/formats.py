@@ -1,6 +1,6 @@
 """More release formats from the same build: GeoParquet 1.1 and FlatGeobuf per layer, a KML of the story.
 
-Every format reads the same field plan as the GeoPackage (geo/export.py ``field_plan``, from the
+Every format reads the same field plan as the GeoPackage (geo/fields.py ``field_plan``, from the
 JSON Schemas), so a field has the same name and type everywhere: integers as Int16/Int32, numbers
 as float64, booleans as booleans, and every date property ``X`` twice, ``X`` as a calendar date
 (null unless the date is a full day) and ``X_iso`` as text that keeps partial dates (``2024-01``).
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import catalog, release
+from geo import fields as fieldplan
 from geo import palette as pal
 from geo.version import DATA_VERSION
 
@@ -80,15 +81,14 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     from pyproj import CRS
     from shapely.geometry import shape  # type: ignore[import-untyped]
 
-    from geo import export
 
     feats = list(fc.get("features", []))
-    plan = export.field_plan(name, feats)
+    plan = fieldplan.field_plan(name, feats)
     descr = _descriptions(name)
     arrays, fields = [], []
     for fname, kind, prop in plan:
         values = [f.get("id") if not prop else (f.get("properties") or {}).get(prop) for f in feats]
-        data, mask = export._column(kind, values)  # same values as the GeoPackage
+        data, mask = fieldplan.column(kind, values)  # same values as the GeoPackage
         if kind == "date":
             arr = pa.array(data, type=pa.date32(), from_pandas=True)
         elif mask is not None:
@@ -137,20 +137,19 @@ def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     """One layer as FlatGeobuf (spatial index on), licence and version in the header metadata."""
     from pyogrio import raw  # type: ignore[import-untyped]
 
-    from geo import export
 
     feats = list(fc.get("features", []))
-    plan = export.field_plan(name, feats)
+    plan = fieldplan.field_plan(name, feats)
     names, data, masks = [], [], []
     for fname, kind, prop in plan:
         values = [f.get("id") if not prop else (f.get("properties") or {}).get(prop) for f in feats]
-        arr, mask = export._column(kind, values)
+        arr, mask = fieldplan.column(kind, values)
         names.append(fname)
         data.append(arr)
         masks.append(mask)
-    fams = {export._FAMILY.get((f.get("geometry") or {}).get("type", "")) for f in feats} - {None}
+    fams = {fieldplan._FAMILY.get((f.get("geometry") or {}).get("type", "")) for f in feats} - {None}
     if len(fams) == 1:
-        geometry, gtype = export._geometry_column(next(iter(fams)), feats)
+        geometry, gtype = fieldplan.geometry_column(next(iter(fams)), feats)
     else:  # a layer mixing points, lines and areas: FlatGeobuf's "Unknown" (any) geometry type
         import numpy as np
         import shapely  # type: ignore[import-untyped]
@@ -163,7 +162,7 @@ def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="geo-fgb-") as tmp:
         path = str(Path(tmp) / f"{name}.fgb")
         raw.write(path, geometry, data, names, field_mask=masks, layer=name, driver="FlatGeobuf",
-                  geometry_type=gtype, crs=export.CRS,
+                  geometry_type=gtype, crs=fieldplan.CRS,
                   layer_options={"TITLE": meta["title"], "DESCRIPTION": meta["description"], "SPATIAL_INDEX": "YES"},
                   layer_metadata={k.upper(): v for k, v in meta.items() if k not in ("title", "description")})
         return Path(path).read_bytes()
