@@ -14,8 +14,7 @@ useAsDefault=1) and next to the GeoJSON as ``<layer>.qml``. Layer metadata (titl
 sources, licence, attribution) is written twice: as GDAL metadata and as QGIS layer metadata
 (.qmd XML in ``gpkg_metadata``).
 
-Size (over 500 lines): the GeoPackage is written in one pass (tables, typed fields, styles, three
-kinds of metadata) whose steps share one SQLite connection; the other formats live in formats.py.
+The typed field plan it shares with the other formats is geo/fields.py; those formats are geo/formats.py.
 
 Determinism: GDAL stamps ``gpkg_contents.last_change`` with the current time unless the
 ``OGR_CURRENT_DATE`` config option is set; we set it to ``EXPORT_TIMESTAMP`` (or the
