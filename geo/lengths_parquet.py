@@ -19,7 +19,7 @@ from typing import Any
 from geo.errors import InputError
 from geo.lengths_model import Source
 from geo.lengths_sink import MeasureSink, _finish
-from geo.lengths_wkb import wkb_parts
+from geo.lengths_wkb import feed_wkb
 
 #: Rows decoded at a time: with long routes (thousands of vertices each) 256 rows are ~15 MB of WKB.
 BATCH_ROWS = 256
@@ -55,7 +55,6 @@ def _batches(pf: Any, columns: list[str]) -> Any:
 
 def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
     """Measure every line and polygon feature of a GeoParquet file, one batch of rows at a time."""
-    import numpy as np
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
@@ -77,17 +76,7 @@ def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
                 props = {n: values[n][i] for n in props_cols}
                 fid = props.get("id", props.get("fid", row))
                 sink.begin_feature()
-                gname: str | None = None
-                if wkb is not None:
-                    try:
-                        gname, parts = wkb_parts(bytes(wkb))
-                    except (ValueError, IndexError) as exc:
-                        raise InputError(f"{path}: feature {fid}: {exc}") from None
-                    for p in parts:
-                        if len(p):
-                            new = np.zeros(len(p), dtype=bool)
-                            new[0] = True
-                            sink.positions(p[:, 0].copy(), p[:, 1].copy(), new)
+                gname = feed_wkb(sink, wkb, f"{path}: feature {fid}")
                 sink.end_feature({"id": fid, "type": "Feature", "properties": props, "geometry_type": gname})
     except pa.ArrowException as exc:
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None

@@ -15,7 +15,7 @@ from geo import files, measure
 from geo.errors import InputError
 from geo.lengths_model import GEOJSON_SUFFIXES, NONFINITE, OGR_SUFFIXES, PARQUET_SUFFIXES, Source
 from geo.lengths_sink import MeasureSink, _crs_transformer, _Feature, _finish, _legacy_crs, _line_parts
-from geo.lengths_wkb import wkb_parts
+from geo.lengths_wkb import feed_wkb
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
@@ -175,7 +175,6 @@ def read_ogr(path: str, *, keep_coords: bool = False) -> list[Source]:
 
 
 def _read_ogr(path: str, *, keep_coords: bool) -> list[Source]:
-    import numpy as np
     import pyogrio
     import pyogrio.raw
 
@@ -216,17 +215,7 @@ def _read_ogr(path: str, *, keep_coords: bool) -> list[Source]:
             props = {k: _py(fields[j][i]) for j, k in enumerate(renamed or names)}
             fid = props.get("id", props.get("fid", fids[i] if fids is not None else i + 1))
             sink.begin_feature()
-            gname: str | None = None
-            if geoms[i] is not None:
-                try:
-                    gname, parts = wkb_parts(bytes(geoms[i]))
-                except (ValueError, IndexError) as exc:
-                    raise InputError(f"{path}: layer {name}: feature {fid}: {exc}") from None
-                for p in parts:
-                    if len(p):
-                        new = np.zeros(len(p), dtype=bool)
-                        new[0] = True
-                        sink.positions(p[:, 0].copy(), p[:, 1].copy(), new)
+            gname = feed_wkb(sink, geoms[i], f"{path}: layer {name}: feature {fid}")
             sink.end_feature({"id": fid, "type": "Feature", "properties": props, "geometry_type": gname})
         src = _finish(sink, sink.results())
         if note:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,3 +60,25 @@ def wkb_parts(buf: bytes) -> tuple[str, list[np.ndarray]]:
 
     _, gname = geom(0, True)
     return gname, parts
+
+
+def feed_wkb(sink: Any, buf: bytes | None, where: str) -> str | None:
+    """Parse one WKB geometry and hand each line/ring to ``sink.positions``; the geometry type.
+
+    ``where`` names the feature in the one-line error a broken geometry gives (``path: feature x``).
+    Every reader of binary geometries (OGR formats, GeoParquet) goes through here.
+    """
+    if buf is None:
+        return None
+    import numpy as np
+
+    try:
+        gname, parts = wkb_parts(bytes(buf))
+    except (ValueError, IndexError) as exc:
+        raise InputError(f"{where}: {exc}") from None
+    for p in parts:
+        if len(p):
+            new = np.zeros(len(p), dtype=bool)
+            new[0] = True
+            sink.positions(p[:, 0].copy(), p[:, 1].copy(), new)
+    return gname
