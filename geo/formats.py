@@ -132,6 +132,39 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     return buf.getvalue()
 
 
+def table_parquet_bytes(name: str, rows: list[dict[str, Any]]) -> bytes:
+    """A table without geometry (the articles table) as plain Parquet: the field plan's columns and
+    types, each column's description, and the table's licence and data version in the metadata."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    feats = [{"id": None, "properties": r} for r in rows]
+    descr = {k: str(v.get("description", "")) for k, v in catalog.fields(name).items()}
+    arrays, fields = [], []
+    for fname, kind, prop in fieldplan.field_plan(name, feats):
+        data, mask = fieldplan.column(kind, [f["properties"].get(prop) for f in feats])
+        if kind == "date":
+            arr = pa.array(data, type=pa.date32(), from_pandas=True)
+        elif mask is not None:
+            arr = pa.array(data, type=_arrow_type(kind), mask=mask)
+        else:
+            arr = pa.array(list(data), type=_arrow_type(kind))
+        text = descr.get(prop, "")
+        if kind == "date_iso":
+            text = f"{text} As ISO text, keeping partial dates (YYYY, YYYY-MM).".strip()
+        elif kind == "date":
+            text = f"{text} As a calendar date; null unless the date is a full day.".strip()
+        fields.append(pa.field(fname, arr.type, metadata={"description": text} if text else None))
+        arrays.append(arr)
+    spdx, statement, attribution, _ = release.layer_license(name)
+    meta = {"title": "Articles", "description": release.description(name, "Articles"), "license": statement,
+            "license_id": spdx, "attribution": attribution, "data_version": DATA_VERSION}
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)
+    return buf.getvalue()
+
+
 # ---------------------------------------------------------------------------- FlatGeobuf
 def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     """One layer as FlatGeobuf (spatial index on), licence and version in the header metadata."""

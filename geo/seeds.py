@@ -397,7 +397,7 @@ CROSSINGS = Table("crossings.csv", (*_SITE_COLS, Column("status", "enum", choice
                   description="Official border crossings.")
 
 EVENTS = Table("events.csv", (
-    Column("id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
+    Column("id", "id"), Column("article_id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
     Column("date_precision", "enum", choices=DATE_PRECISION), Column("display_date"),
     Column("event_type", "enum", choices=EVENT_TYPES), Column("sub_event_type"), Column("actor1"),
     Column("actor2", required=False), Column("location"), Column("admin1", required=False), Column("country_iso"),
@@ -405,14 +405,14 @@ EVENTS = Table("events.csv", (
     Column("area_radius_km", "float", required=False, min=0.1, max=500), Column("fatalities", "int", required=False, min=0),
     Column("article_paragraph", "int", min=1), Column("article_quote", "text"), Column("notes", "text"),
     Column("verified", "bool"), _SRC,
-), description="Every event the article reports (ACLED-style precision codes).")
+), description="Every event the articles report (ACLED-style precision codes); article_id names the article.")
 
 CLAIMS = Table("claims.csv", (
-    Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
+    Column("id", "id"), Column("article_id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
     Column("claim", "text"), Column("what_sources_say", "text"), Column("evidence_for", "text"),
     Column("evidence_against", "text"), Column("verdict", "enum", choices=VERDICTS),
     Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
     Column("feature_ids", "ids", required=False), _SRC,
-), description="Every checkable claim of the article with a verdict.")
+), description="Every checkable claim of the articles with a verdict; article_id names the article.")
 
 ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)
