@@ -34,7 +34,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
      "geo.lengths_wkb", "geo.lengths_curve"),
     ("geo.check", "geo.validate", "geo.export", "geo.formats", "geo.datapackage",  # check / write / render
      "geo.render", "geo.static", "geo.lengths_cli", "geo.lengths_output"),
-    ("geo.pipeline",),                                                       # orchestrate
+    ("geo.pipeline", "geo.accept"),                                          # orchestrate
     ("geo.cli", "geo.__main__"),                                             # the command line
 )
 RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}
