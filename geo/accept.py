@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from geo import files, io, settings
-from geo.article import ARTICLE_FILE, ARTICLES_DIR, META_FILE, article_id_problem, load_article
+from geo.build.article import ARTICLE_FILE, ARTICLES_DIR, META_FILE, article_id_problem, load_article
+from geo.build.seeds import CLAIMS, EVENTS, PLACES, Column, Table, read_table
 from geo.errors import GeoError, SeedError, ValidationFailed
-from geo.seeds import CLAIMS, EVENTS, PLACES, Column, Table, read_table
 
 STATUSES = ("draft", "accepted", "rejected")
 #: The draft tables accept merges, in the order they are checked (places first: events refer to them).
@@ -247,7 +247,7 @@ def accept(draft_dir: Path, *, seeds_dir: Path | None = None) -> Result:
     sdir = Path(seeds_dir or settings.SEEDS_DIR)
     if not draft.is_dir():
         raise SeedError(f"{files.display(draft)}: not a folder (expected a draft folder written by `geo draft`)")
-    from geo.article import _read_meta
+    from geo.build.article import _read_meta
 
     meta_id = _read_meta(draft / META_FILE).get("id") or draft.name
     load_article(draft, article_id=meta_id)  # checks the text and its meta (a meta id must be the article id)

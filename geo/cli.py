@@ -58,8 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("draft", metavar="DIR", help="the draft folder (e.g. drafts/<article-id>/)")
     a.add_argument("--seeds", metavar="DIR", help="seeds folder to merge into (default: seeds/)")
 
-    from geo import lengths_cli
-
+    from geo.lengths import cli as lengths_cli
     lengths_cli.add_parser(sub)
 
     v = sub.add_parser(
@@ -158,20 +157,17 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return accept.accept_cli(args)
     if args.command == "lengths":
-        from geo import lengths_cli
-
+        from geo.lengths import cli as lengths_cli
         return lengths_cli.run(args)
     if args.command == "validate":
-        from geo import validate
-
+        from geo.check import command as validate
         return validate.run_cli(args)
     if args.command == "static":
         from geo.static import cli as static_cli
 
         return static_cli.run(args)
     if args.command == "basemap":
-        from geo import refresh
-
+        from geo.build import refresh
         refresh.refresh_cli(args)
         return 0
     return 2

