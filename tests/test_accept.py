@@ -92,9 +92,11 @@ def test_build_has_two_articles_in_every_format(two: dict) -> None:
     places = {f["id"]: f["properties"] for f in json.loads((ldir / "places.geojson").read_text())["features"]}
     assert places[ISLAMABAD]["article_ids"] == f"{NEW};{OLD}"  # named by both, newest first
     assert places[SARAVAN]["article_ids"] == NEW
+    assert places["pl-tripoint"]["article_ids"] is None  # named by no article
     # the articles table: CSV, GeoPackage (non-spatial table), Parquet, newest first
     rows = list(csv.DictReader(io.StringIO((ldir / "articles.csv").read_text(encoding="utf-8"))))
-    assert list(rows[0]) == ["article_id", "title", "outlet", "date", "url", "source_id", "words", "events", "claims"]
+    assert list(rows[0]) == ["article_id", "title", "outlet", "date", "url", "source_id", "words", "events", "claims",
+                             "license", "data_version"]
     assert [r["article_id"] for r in rows] == [NEW, OLD]
     assert (rows[0]["date"], rows[0]["events"], rows[0]["claims"]) == ("2024-01-29", "2", "1")
     text = (DRAFT / "article.txt").read_text(encoding="utf-8")

@@ -239,7 +239,7 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
             "iso_3166_2": p["iso_3166_2"], "geonames_id": p["geonames_id"], "population": p["population"],
             "feature_class": p["feature_class"], "role": p["role"], "in_article": p["in_article"],
             "verified": p["verified"], "location_note": p["location_note"], **_src(p["sources"], src),
-            "article_ids": "",
+            "article_ids": None,
         }
         feats.append(io.feature(p["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     return io.collection(
@@ -287,7 +287,7 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
             "verified": place["verified"], "location_note": note, "distance_to_border_km": d_drawn,
             "source_distance_to_border_km": d_source, "border_flag": flag,
             "notes": r["notes"], "location_evidence": r["location_evidence"], **_src(r["sources"], src),
-            "article_ids": "",
+            "article_ids": None,
         }
         feats.append(io.feature(r["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     if kind == "markets":
@@ -424,7 +424,7 @@ def _stamp_article_ids(layers: dict[str, dict[str, Any]], claims: Mapping[str, A
     for name in ("places", "markets", "crossings"):
         for f in layers[name]["features"]:
             aids = set(named.get(f["id"], [])) | set(named.get(site_place.get(f["id"], ""), []))
-            f["properties"]["article_ids"] = ";".join(sorted(aids, key=lambda a: (rank.get(a, len(rank)), a)))
+            f["properties"]["article_ids"] = ";".join(sorted(aids, key=lambda a: (rank.get(a, len(rank)), a))) or None
 
 
 # --- entry point ----------------------------------------------------------------------------

@@ -74,11 +74,12 @@ def _num(x: float) -> str:
 
 
 def articles_csv(rows: list[dict[str, Any]]) -> bytes:
-    """The articles table as CSV: the columns of geo/schemas/articles.json, in that order (empty = null)."""
+    """The articles table as CSV: the columns of geo/schemas/articles.json, in that order (empty =
+    null), then each row's licence (SPDX id) and the data version, as in events.csv."""
     cols = catalog.property_names(catalog.ARTICLES_TABLE)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
+    w.writerow([*cols, "license", "data_version"])
     for r in rows:
-        w.writerow(["" if r.get(c) is None else r[c] for c in cols])
+        w.writerow(["" if r.get(c) is None else r[c] for c in cols] + [catalog.ARTICLES_LICENSE, DATA_VERSION])
     return buf.getvalue().encode("utf-8")

@@ -98,7 +98,11 @@ def _claims_fields() -> list[dict[str, Any]]:
 
 def _articles_fields() -> list[dict[str, Any]]:
     """Fields of layers/articles.csv: the schema's columns as they are written (dates as ISO text)."""
-    return [_field(name, _kind(spec), spec) for name, spec in _spec_props(catalog.ARTICLES_TABLE).items()]
+    return [*(_field(name, _kind(spec), spec) for name, spec in _spec_props(catalog.ARTICLES_TABLE).items()),
+            {"name": "license", "type": "string", "description": "SPDX id of the data licence of this row.",
+             "constraints": {"required": True}},
+            {"name": "data_version", "type": "string", "description": "Data release version of this row.",
+             "constraints": {"required": True}}]
 
 
 def _csv_fields() -> list[dict[str, Any]]:
