@@ -497,8 +497,15 @@ def test_claims_ledger(built: layers.Built, real_base: dict[str, dict[str, Any]]
 
 
 def test_no_record_without_a_source(built: layers.Built) -> None:
+    from geo import release
+
     for name, fc in built.layers.items():
-        assert fc["metadata"]["sources"] and fc["metadata"]["license"], name
+        # the licence is the catalog's alone: the builder leaves its slot empty, the release stamp fills it
+        assert fc["metadata"]["license"] == "" and fc["metadata"]["attribution"] == "", name
+        stamped = release.stamp_collection(name, fc)["metadata"]
+        assert stamped["license"].startswith(catalog.LICENSES[catalog.get(name).license][0]), name
+        assert stamped["attribution"] == catalog.get(name).attribution, name
+        assert fc["metadata"]["sources"], name
         for f in fc["features"]:
             ids = f["properties"]["sources"].split(";")
             assert ids and all(i in built.sources for i in ids), (name, f["id"])

@@ -106,6 +106,4 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
         "event joins to its province(s). IR-11 and PK-BA are the polygons of layers/provinces.geojson (their "
         "shared edge is border-osm). Areas are geodesic (WGS84).",
         sources=["NE-ADMIN1", "OSM-GEOMAPS"],
-        license="ODbL 1.0 (OpenStreetMap-derived edges); Natural Earth public domain",
-        attribution=f"{osm_attr}; {ne_attr}",
     )

@@ -515,8 +515,6 @@ def build_base_layers(
         "Gwatar Bay: full-resolution OSM-derived line, its bridged stretches, and the Natural Earth "
         "1:10m line for comparison. Lengths are geodesic (WGS84).",
         sources=[SRC_OSM, SRC_NE0, SRC_FACTBOOK, SRC_OLDER, SRC_WIKI_BORDER],
-        license=f"{OSM_LICENSE} (border-osm, bridges); {NE_LICENSE} (border-ne10m)",
-        attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
     )
 
     # ---- provinces ----------------------------------------------------------------------
@@ -552,8 +550,7 @@ def build_base_layers(
         "provinces", pfeats, title=catalog.get("provinces").title,
         description="The two provinces on either side of the border; edges along the border coincide "
         "with layers/border.geojson. Areas are geodesic (WGS84).",
-        sources=[SRC_OSM, SRC_NE1, "S39", "S40"], license=OSM_LICENSE,
-        attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
+        sources=[SRC_OSM, SRC_NE1, "S39", "S40"],
     )
 
     # ---- context ------------------------------------------------------------------------
@@ -578,7 +575,7 @@ def build_base_layers(
         "context", cfeats, title=catalog.get("context").title,
         description=f"Natural Earth 1:10m countries in {settings.BASEMAP_BBOX}, generalized for display; "
         "the offline basemap of the map. Not for measurement.",
-        sources=[SRC_NE0], license=NE_LICENSE, attribution=NE_ATTRIBUTION,
+        sources=[SRC_NE0],
     )
     from geo.build.admin1 import build_admin1
 

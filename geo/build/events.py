@@ -147,7 +147,4 @@ def build_events(seeds: dict[str, Any], base: Any, pos: dict[str, dict[str, Any]
         "or part of a district, 3 province/border-wide) and date_precision. Geometry: a town point, town "
         "points, the pipeline route, the border line (border-osm), a country polygon, or an uncertainty area.",
         sources=sorted({s for r in rows for s in r["sources"]}),
-        license="Compiled data: CC BY 4.0 (this atlas); border geometry and areas contain information from "
-        "OpenStreetMap (ODbL 1.0); country polygon: Natural Earth (public domain); towns: GeoNames CC BY 4.0",
-        attribution="© OpenStreetMap contributors (ODbL); Made with Natural Earth; GeoNames (CC BY 4.0)",
     )

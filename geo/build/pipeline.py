@@ -167,9 +167,5 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         "Status (GEM vocabulary) with date and source, known length (published) kept apart from the geodesic "
         f"length of the drawn route; vertices every {DENSIFY_STEP_KM:g} km along geodesics.",
         sources=sorted({x for r in seeds[SEGMENTS.filename] for x in r["sources"]} | {"GEM-ROUTES", "OSM-GEOMAPS"}),
-        license="Route: Global Energy Monitor, CC BY 4.0 (no licence file in the routes repository; GEM publishes "
-        "its tracker data under CC BY 4.0); compiled data CC BY 4.0 (this atlas); the border point contains "
-        "information from OpenStreetMap (ODbL 1.0)",
-        attribution="Data: Global Energy Monitor, CC BY 4.0; © OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
     )
     return fc, lines
