@@ -148,7 +148,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         place = places[w["place"]]
         if w["status"] is None:
             raise SeedError(f"seeds/pipeline_waypoints.csv row {w['_row']}, column status: a field needs a status")
-        props: dict[str, Any] = dict.fromkeys(catalog.property_names("pipeline"))
+        props = dict.fromkeys(catalog.property_names("pipeline"))
         props.update({
             "kind": "field", "name": w["name"], "status": w["status"], "status_date": w["status_date"],
             "status_source": w["status_source"], "status_note": w["status_note"], "route_note": place["location_note"],
