@@ -23,6 +23,7 @@ import repo_copy
 
 from geo import catalog
 from geo.build import seeds
+from geo.errors import GeoError
 from geo.render import story
 
 # ---------------------------------------------------------------- the schema drives the seed tables
@@ -63,7 +64,7 @@ def test_a_seed_type_that_does_not_fit_the_schema_is_refused(monkeypatch: pytest
     fields = catalog.fields("markets")
     fields["geo_precision"] = {**fields["geo_precision"], "x-seed": "date"}
     monkeypatch.setattr(catalog, "fields", lambda name: fields)
-    with pytest.raises(ValueError, match="geo_precision: x-seed 'date' does not fit its type"):
+    with pytest.raises(GeoError, match=r"markets.schema.json, property geo_precision: x-seed 'date' does not fit"):
         seeds.schema_column("markets", "geo_precision")
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from geo import catalog, files, settings
 from geo.dates import parse_date
-from geo.errors import SeedError
+from geo.errors import GeoError, SeedError
 
 #: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
 MAX_SEED_BYTES = 5_000_000
@@ -356,6 +356,10 @@ _SCHEMA_TYPES = {"str": "string", "text": "string", "id": "string", "url": "stri
                  "lon": "number", "bool": "boolean"}
 
 
+def _schema_path(layer: str) -> str:
+    return "geo/schemas/" + (catalog.CLAIMS_SCHEMA_FILE if layer == "claims" else catalog.get(layer).schema_file)
+
+
 def schema_column(layer: str, name: str) -> Column:
     """The seed column ``name`` a builder copies to the property ``name`` of ``layer``, from the
     property's JSON Schema: type from ``x-seed``, required unless the property may be null, choices
@@ -367,8 +371,9 @@ def schema_column(layer: str, name: str) -> Column:
     types = [types] if isinstance(types, str) else list(types)
     want = _SCHEMA_TYPES.get(kind)
     if want is None or (want and want not in types):
-        msg = f"{layer} schema, property {name}: x-seed {kind!r} does not fit its type {types}"
-        raise ValueError(msg)
+        fits = ", ".join(k for k, v in _SCHEMA_TYPES.items() if not v or v in types)
+        raise GeoError(f"{_schema_path(layer)}, property {name}: x-seed {kind!r} does not fit its type "
+                       f"{types} (one of: {fits})")
     check = spec.get("x-seed-check") or {}
     enum = tuple(v for v in spec.get("enum", []) if v is not None)
     ints = [v for v in enum if isinstance(v, int) and not isinstance(v, bool)]
@@ -400,8 +405,8 @@ def layer_table(layer: str, filename: str, *, first: tuple[Column, ...] = (_ID_C
         if "x-seed" in spec:
             cols += [schema_column(layer, name), *after.pop(name, ())]
     if after:
-        msg = f"{filename}: columns placed after {sorted(after)}, which {layer}'s schema does not take from the seed"
-        raise ValueError(msg)
+        raise GeoError(f"{_schema_path(layer)}: seeds/{filename} has columns placed after {sorted(after)}, which "
+                       "the schema does not mark x-seed")
     return Table(filename, (*cols, *last), description=description)
 
 
