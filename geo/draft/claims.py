@@ -60,8 +60,8 @@ def _clause(sent: str, s: int, e: int) -> tuple[int, int]:
     lo = 0
     for m in _CLAUSE_END.finditer(sent, 0, s):
         lo = m.end()
-    m = _CLAUSE_END.search(sent, e)
-    hi = m.start() if m else len(sent)
+    after = _CLAUSE_END.search(sent, e)
+    hi = after.start() if after else len(sent)
     return lo, hi
 
 

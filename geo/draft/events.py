@@ -43,6 +43,7 @@ RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     ))
 VIOLENT = ("Explosions/Remote violence", "Battles", "Violence against civilians")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|into|inside|outside|on)\s+(?:the\s+)?(?:\w+\s+){0,3}$", re.IGNORECASE)
+_LANDMARK = re.compile(r"\b(?:near|close to|outside|from)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 _NEAR = re.compile(r"\b(?:near|outside|close to|around|district)\b", re.IGNORECASE)
 _SPECIFIC = {"feature": 0, "place": 0, "admin1": 1, "country": 2}
 
@@ -131,12 +132,21 @@ def find_events(text: str, sentences: list[tuple[int, int, int]], mentions: list
         date = next((d for d in sdates if len(d.value or "") == 10), sdates[0])
         vpos = s_start + verb.start()
 
-        def rank(p: Mention) -> tuple[int, int]:
-            # the most specific place, then the nearest to the verb ("in X" after the verb counts as nearer)
+        def rank(p: Mention, s_start: int = s_start, vpos: int = vpos,
+                 places: list[Mention] = places) -> tuple[int, int, int]:
+            # the most specific place, then the nearest to the verb ("in X" after the verb counts as
+            # nearer); "A near B" is at A, B is only its landmark
             locative = 40 if _LOCATIVE.search(text[s_start:p.start]) and p.start > vpos else 0
-            return (_SPECIFIC.get(p.kind, 3), abs(p.start - vpos) - locative)
+            landmark = int(bool(_LANDMARK.search(text[s_start:p.start])) and any(
+                q.start < p.start and q.kind in ("place", "feature") for q in places))
+            return (landmark, _SPECIFIC.get(p.kind, 3), abs(p.start - vpos) - locative)
 
         place = min(places, key=rank)
+        if sub == "Diplomatic measure":
+            # a recall or expulsion happens where the acting government is: the country named before the verb
+            acting = [p for p in places if p.kind == "country" and p.start < vpos]
+            if acting:
+                place = acting[-1]
         vstart = s_start + verb.start()
         violent = etype in VIOLENT
         actor1 = _actor(text, mentions, people, s_start, vstart, violent, last=True)

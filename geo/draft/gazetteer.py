@@ -17,6 +17,7 @@ Kuh/Koh); rapidfuzz catches what folding does not (Mirjavah for Mirjaveh).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -49,7 +50,6 @@ _VARIANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"baluch"), "baloch"),          # Baluchestan, Baluchistan -> Balochstan
     (re.compile(r"(?<=[a-z])[ei]stan$"), "stan"),  # Baluchestan / Balochistan / Balochstan
     (re.compile(r"^kuh$"), "koh"),              # Kuh-e / Koh-e
-    (re.compile(r"ee"), "i"),                   # Reemdan / Rimdan, Cheedgi / Chedgi
     (re.compile(r"^sind$"), "sindh"),
 )
 
@@ -111,7 +111,7 @@ def _country_of(code: str) -> str:
 
 def _ring_area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         cross = x0 * y1 - x1 * y0
         a += cross
         cx += (x0 + x1) * cross
@@ -131,7 +131,7 @@ def _polygons(geom: dict[str, Any]) -> list[list[list[list[float]]]]:
 
 def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
     inside = False
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
             inside = not inside
     return inside
@@ -267,15 +267,18 @@ def load_atlas(seeds_dir: Path, layers_dir: Path) -> list[tuple[str, Entry]]:
             out.append((alt, Entry(**{**entry.__dict__, "primary": False})))
     for table, what in ((seeds.MARKETS, "market"), (seeds.CROSSINGS, "crossing")):
         for row in seeds.read_table(seeds_dir / table.filename, table):
-            p = by_id.get(row["place"])
-            if p is None:
+            site = by_id.get(row["place"])
+            if site is None:
                 continue
-            lat, lon, note = point(p)
-            entry = Entry(row["id"], row["name"], "feature", "atlas", lat, lon, "", p["country_iso"], 0, True,
+            lat, lon, note = point(site)
+            entry = Entry(row["id"], row["name"], "feature", "atlas", lat, lon, "", site["country_iso"], 0, True,
                           note, {"what": what})
             out.append((row["name"], entry))
             pk = _alt_names(row["name_pk"])
             ir = _alt_names(row["name_ir"])
+            for single in pk + ir:  # "Chedgi (Cheedgi)": each side's names, unless a town has the name
+                if name_key(single) not in town_names:
+                    out.append((single, Entry(**{**entry.__dict__, "primary": False})))
             for a in pk:
                 for b in ir:
                     for n in (f"{a}-{b}", f"{b}-{a}"):
@@ -332,7 +335,7 @@ def build_index(path: Path) -> None:
                     "lon REAL NOT NULL, cc TEXT NOT NULL, adm TEXT NOT NULL, pop INTEGER NOT NULL)")
         con.execute("CREATE TABLE name (key TEXT NOT NULL, gid INTEGER NOT NULL, prim INTEGER NOT NULL)")
         city_rows = []
-        name_rows = []
+        name_rows: list[tuple[str, int, int]] = []
         for c in cities.values() if isinstance(cities, dict) else cities:
             gid = int(c["geonameid"])
             city_rows.append((gid, c["name"], float(c["latitude"]), float(c["longitude"]), c["countrycode"],
@@ -449,16 +452,16 @@ class Gazetteer:
         self.country_points = _country_points(basemap_dir)
         self.country_names: dict[str, str] = {}
         for c in pycountry.countries:
-            code = c.alpha_2
-            label = getattr(c, "common_name", None) or c.name
+            code = str(c.alpha_2)
+            label = str(getattr(c, "common_name", None) or c.name)
             self.country_names[code] = label
             lat, lon = self.country_points.get(code, (None, None))
             note = "centroid of the Natural Earth country polygon" if lat is not None else "no point (outside the basemap)"
             for n in {c.name, label, getattr(c, "official_name", None)} - {None}:
                 self._add(str(n), Entry(code, label, "country", "iso", lat, lon, "", code, 0, True, note))
-        for alias, code in COUNTRY_ALIASES.items():
-            lat, lon = self.country_points.get(code, (None, None))
-            self._add(alias, Entry(code, self.country_names[code], "country", "iso", lat, lon, "", code, 0, False,
+        for alias, alias_code in COUNTRY_ALIASES.items():
+            lat, lon = self.country_points.get(alias_code, (None, None))
+            self._add(alias, Entry(alias_code, self.country_names[alias_code], "country", "iso", lat, lon, "", alias_code, 0, False,
                                    "centroid of the Natural Earth country polygon" if lat is not None else ""))
         self.region_subdivisions()
         self.cache_path = cache
@@ -518,7 +521,7 @@ def _country_points(basemap_dir: Path) -> dict[str, tuple[float, float]]:
         parts = [_ring_area_centroid(p[0]) for p in _polygons(feat.get("geometry") or {})]
         if not code or not parts:
             continue
-        a, cx, cy = max(parts, key=lambda t: abs(t[0]))
+        _, cx, cy = max(parts, key=lambda t: abs(t[0]))
         if math.isfinite(cx) and math.isfinite(cy):
             out[code] = (round(cy, 5), round(cx, 5))
     return out

@@ -24,7 +24,7 @@ from typing import Any
 from geo.draft.gazetteer import REGION_WEIGHT, Entry, Gazetteer, name_key, token_key
 
 #: Words that make the capitalised words after them a person's name (written by hand).
-TITLES = frozenset("""president prime minister ministers foreign interior defence defense finance army chief general gen
+TITLES = frozenset("""president presidents prime minister ministers foreign interior defence defense finance army chief general gen
 gen. lt lt. col col. colonel major maj. commander mr mr. mrs mrs. ms ms. dr dr. sheikh ayatollah imam spokesman
 spokeswoman spokesperson ambassador envoy senator governor chairman secretary premier king queen prince
 counterpart leader mullah maulana judge justice admiral marshal brigadier captain cm""".split())
@@ -339,7 +339,7 @@ def _plausible_entry(doc: Any, start: int, e: Entry) -> bool:
 
 def _plausible(doc: Any, a: int, b: int, entries: list[Entry]) -> bool:
     words = [t.lower_ for t in doc[a:b]]
-    if b - a == 1 and (words[0] in NOT_PLACES or doc[a].is_stop or doc[a].is_sent_start and doc[a].lower_ in NOT_PLACES):
+    if b - a == 1 and (words[0] in NOT_PLACES or doc[a].is_stop or (doc[a].is_sent_start and doc[a].lower_ in NOT_PLACES)):
         return False
     if b - a == 1 and len(words[0]) < 3:
         return False
