@@ -457,11 +457,12 @@ class Gazetteer:
             self.country_names[code] = label
             lat, lon = self.country_points.get(code, (None, None))
             note = "centroid of the Natural Earth country polygon" if lat is not None else "no point (outside the basemap)"
-            for n in {c.name, label, getattr(c, "official_name", None)} - {None}:
+            for n in {str(c.name), label, str(getattr(c, "official_name", None) or label)}:
                 self._add(str(n), Entry(code, label, "country", "iso", lat, lon, "", code, 0, True, note))
         for alias, alias_code in COUNTRY_ALIASES.items():
             lat, lon = self.country_points.get(alias_code, (None, None))
-            self._add(alias, Entry(alias_code, self.country_names[alias_code], "country", "iso", lat, lon, "", alias_code, 0, False,
+            self._add(alias, Entry(alias_code, self.country_names[alias_code], "country", "iso", lat, lon, "",
+                                   alias_code, 0, False,
                                    "centroid of the Natural Earth country polygon" if lat is not None else ""))
         self.region_subdivisions()
         self.cache_path = cache
