@@ -1,7 +1,7 @@
 """`geo draft ARTICLE.txt --date YYYY-MM-DD`: draft an article into reviewable rows.
 
 Writes DIR (default drafts/<article-id>/): article.txt, article.meta, places.csv, events.csv,
-claims.csv (the seed tables' columns, read from geo.seeds at run time, plus ``status``=draft) and
+claims.csv (the seed tables' columns, read from geo.build.seeds at run time, plus ``status``=draft) and
 review.html. Never writes seeds/. Offsets (``start``, ``end``) are Python string indices into
 DIR/article.txt: the input text, with a title line put first when ``--title`` names one the file
 does not start with.
@@ -241,7 +241,7 @@ def _admin1_name(gaz: Any, code: str) -> str:
 
 def rows(d: Draft, gaz: Any, source_id: str) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
     """The three draft tables: (columns, rows), columns = the seed table's at run time + status."""
-    from geo import seeds
+    from geo.build import seeds
 
     aid = d.article["id"]
     tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
@@ -358,7 +358,7 @@ def run(args: argparse.Namespace) -> int:
     if args.title and first != title:
         text = f"{title}\n{text}"
     if args.url:
-        from geo.seeds import url_problem
+        from geo.build.seeds import url_problem
 
         problem = url_problem(args.url)
         if problem:

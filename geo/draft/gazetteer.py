@@ -160,7 +160,7 @@ def load_admin1(basemap_dir: Path) -> list[Admin1]:
     3166-2 codes (the atlas's own NE id -> ISO table) and pycountry's names."""
     import pycountry
 
-    from geo.admin1 import NAMES, NE_TO_ISO
+    from geo.build.admin1 import NAMES, NE_TO_ISO
 
     data = files.load_json(basemap_dir / "ne_admin1.geojson", max_bytes=50_000_000, what="Natural Earth admin-1")
     units: dict[str, Admin1] = {}
@@ -234,7 +234,7 @@ def _layer_points(layers_dir: Path) -> dict[str, tuple[float, float]]:
 
 def load_atlas(seeds_dir: Path, layers_dir: Path) -> list[tuple[str, Entry]]:
     """(name, entry) for every name of every atlas place, market and crossing."""
-    from geo import seeds
+    from geo.build import seeds
 
     places = seeds.read_table(seeds_dir / seeds.PLACES.filename, seeds.PLACES)
     built = _layer_points(layers_dir)
