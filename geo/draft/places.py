@@ -233,6 +233,9 @@ def resolve(mention: Mention, candidates: list[Entry], cue: tuple[str, str, str]
     mention.reason = "; ".join(parts)
 
 
+_CUE_AFTER = frozenset(("district", "county", "village", "tehsil", "province"))
+_OF_CUE = re.compile(r"\b(?:the\s+)?(?P<noun>town|village|city|port|district|county)\s+of\s+"
+                     r"(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})")
 _PLACE_CUES = frozenset(("in", "at", "near", "from", "to", "of", "into", "outside", "around", "towards", "via"))
 
 
@@ -297,6 +300,24 @@ def find_mentions(doc: Any, text: str, gaz: Gazetteer, matcher: Any) -> list[Men
             if best:
                 spans.append((a, a + 1, f"spelling within {100 - best[1]:.0f}% of {best[0]!r} (rapidfuzz)"))
                 taken.add(a)
+    # a name the sentence calls a place ("Kech district", "the village of Sirkan") that no
+    # gazetteer knows: kept as an unresolved mention, never guessed
+    for tok in doc:
+        if tok.lower_ not in _CUE_AFTER or tok.i == 0:
+            continue
+        a = b = tok.i
+        while a > 0 and doc[a - 1].is_alpha and doc[a - 1].text[:1].isupper() and (a - 1) not in taken \
+                and (a - 1) not in people and doc[a - 1].lower_ not in NOT_PLACES and doc[a - 1].lower_ not in DEMONYMS:
+            a -= 1
+        if a < b and b - a <= 3:
+            spans.append((a, b, f"the sentence calls it a {tok.lower_}"))
+            taken.update(range(a, b))
+    for m in _OF_CUE.finditer(text):
+        span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
+        if span is not None and not any(i in taken or i in people for i in range(span.start, span.end)) \
+                and span[0].lower_ not in NOT_PLACES:
+            spans.append((span.start, span.end, f"the sentence calls it a {m.group('noun').lower()}"))
+            taken.update(range(span.start, span.end))
     out: list[Mention] = []
     sent_index = {s.start: k for k, s in enumerate(doc.sents)}
     for s, e, how in sorted(spans):
