@@ -318,6 +318,9 @@ def find_mentions(doc: Any, text: str, gaz: Gazetteer, matcher: Any) -> list[Men
                 and span[0].lower_ not in NOT_PLACES:
             spans.append((span.start, span.end, f"the sentence calls it a {m.group('noun').lower()}"))
             taken.update(range(span.start, span.end))
+    # namesakes of the names the atlas matched ("Pishin" in Pakistan too)
+    extra_keys = {name_key(doc[s:e].text) for s, e, _ in spans} - set(found)
+    found.update(gaz.geonames.lookup(k for k in extra_keys if k))
     out: list[Mention] = []
     sent_index = {s.start: k for k, s in enumerate(doc.sents)}
     for s, e, how in sorted(spans):
