@@ -90,7 +90,7 @@ def _actor(text: str, mentions: list[Mention], people: list[tuple[int, int]], lo
             cands.append((m.start, ("Military Forces of " if violent else "Government of ") + m.name))
     for dm in re.finditer(r"\b(" + "|".join(k.title() for k in DEMONYMS if not k.endswith("n") or k in
                                              ("iranian", "afghan", "indian", "omani"))
-                          + r")\s+(forces|troops|military|army|border guards|guards|jets|government|officials)\b",
+                          + r")\s+(forces|troops|military|army|border guards|guards|jets|missiles|drones|rockets|government|officials)\b",
                           text[lo:hi]):
         code = DEMONYMS[dm.group(1).lower()]
         name = {"IR": "Iran", "PK": "Pakistan", "AF": "Afghanistan", "IN": "India", "OM": "Oman"}.get(code, code)

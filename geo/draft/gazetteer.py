@@ -449,7 +449,10 @@ class Gazetteer:
             for n in unit.names:
                 self._add(n, Entry(unit.code, unit.name, "admin1", "iso", unit.lat, unit.lon, unit.code,
                                    _country_of(unit.code), 0, True, "centroid of the Natural Earth admin-1 polygon"))
-        self.country_points = _country_points(basemap_dir)
+        #: seeds/basemap/ne_admin0.geojson, also the review page's background
+        self.admin0 = files.load_json(basemap_dir / "ne_admin0.geojson", max_bytes=50_000_000,
+                                      what="Natural Earth countries")
+        self.country_points = _country_points(self.admin0)
         self.country_names: dict[str, str] = {}
         for c in pycountry.countries:
             code = str(c.alpha_2)
@@ -512,10 +515,9 @@ class Gazetteer:
             yield from sorted(names)
 
 
-def _country_points(basemap_dir: Path) -> dict[str, tuple[float, float]]:
-    """Area-weighted centroids of the countries in seeds/basemap/ne_admin0.geojson (its largest
+def _country_points(data: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Area-weighted centroids of the countries of seeds/basemap/ne_admin0.geojson (each one's largest
     part, so a country's islands do not pull the point into the sea)."""
-    data = files.load_json(basemap_dir / "ne_admin0.geojson", max_bytes=50_000_000, what="Natural Earth countries")
     out: dict[str, tuple[float, float]] = {}
     for feat in data.get("features", []):
         code = (feat.get("properties") or {}).get("iso_a2")

@@ -19,7 +19,8 @@ CSS = """
 header{padding:12px 16px;border-bottom:1px solid #ddd;background:#fff}h1{font-size:1.25rem;margin:0 0 4px}
 .meta{color:#555;font-size:.9rem}.legend{margin-top:6px;font-size:.85rem;display:flex;flex-wrap:wrap;gap:6px}
 main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px;padding:16px;max-width:1400px;margin:auto}
-@media (max-width:800px){main{grid-template-columns:1fr;padding:10px}#side{order:-1}}
+#side{grid-column:2;grid-row:1;position:sticky;top:8px;align-self:start}#text{grid-column:1;grid-row:1}
+@media (max-width:800px){main{grid-template-columns:1fr;padding:10px}#side,#text{grid-column:1;grid-row:auto;position:static}#map{height:240px}}
 article p{margin:0 0 .8em}article p.title{font-weight:600}
 mark{border-radius:3px;padding:0 2px;cursor:pointer;background:none;color:inherit;border-bottom:2px solid}
 mark.country{background:#e3ecf7;border-color:#3a6ea5}mark.admin1{background:#e6f2e6;border-color:#3b7d3b}
@@ -29,7 +30,7 @@ mark.date{background:#e9e4f7;border-color:#5b4a9e}mark.date.unres{border-bottom-
 mark.flag{outline:2px solid #c0392b}
 mark:focus{outline:3px solid #1d232a}
 #map{height:320px;border:1px solid #ccc;border-radius:6px;background:#dfe9f2}
-#detail{position:sticky;top:0;background:#fff;border:1px solid #ccc;border-radius:6px;padding:10px;margin-bottom:12px;min-height:3em;font-size:.92rem}
+#detail{background:#fff;border:1px solid #ccc;border-radius:6px;padding:10px;margin-bottom:12px;min-height:3em;font-size:.92rem}
 section h2{font-size:1.05rem;margin:16px 0 6px}ol,ul{padding-left:1.2em;margin:0}li{margin-bottom:6px;font-size:.92rem}
 .k{font-weight:600}.muted{color:#666}.tag{display:inline-block;font-size:.75rem;border:1px solid #bbb;border-radius:3px;padding:0 4px;margin-right:4px}
 """
@@ -55,7 +56,7 @@ document.querySelectorAll('mark[data-k]').forEach(function(el){
 });
 var map=null;
 if(window.L){
-  map=L.map('map',{zoomControl:true,attributionControl:true,zoomSnap:0.5});
+  map=L.map('map',{zoomControl:true,attributionControl:true,zoomSnap:0.5}).setView([28.5,61.5],4);
   L.geoJSON(data.countries,{style:{color:'#888',weight:1,fillColor:'#f4f1ea',fillOpacity:1},interactive:false}).addTo(map);
   map.attributionControl.setPrefix(false);map.attributionControl.addAttribution('Made with Natural Earth; GeoNames');
   var colors={country:'#3a6ea5',admin1:'#3b7d3b',place:'#b8860b',feature:'#9b3d84'};
@@ -66,7 +67,7 @@ if(window.L){
     if(m.kind!=='country')pts.push([m.lat,m.lon]);});
   data.events.forEach(function(e){ if(e.lat==null)return;
     L.circleMarker([e.lat,e.lon],{radius:11,color:'#c0392b',weight:2,fill:false}).addTo(map).bindTooltip(esc(e.date)+' '+esc(e.sub_event_type));});
-  if(pts.length){map.fitBounds(pts,{padding:[24,24],maxZoom:7});}else{map.setView([28.5,61.5],4);}
+  if(pts.length){map.fitBounds(L.latLngBounds(pts),{padding:[24,24],maxZoom:7});}
 }
 })();
 """
@@ -126,10 +127,7 @@ def article_html(d: Any) -> str:
 def _countries(gaz: Any, codes: set[str]) -> dict[str, Any]:
     """The basemap countries to draw: Iran, Pakistan, Afghanistan and any country mentioned, as
     Natural Earth outlines rounded to 0.01 degree (a background, not data)."""
-    from geo import files, settings
-
-    data = files.load_json(settings.BASEMAP_DIR / "ne_admin0.geojson", max_bytes=50_000_000,
-                           what="Natural Earth countries")
+    data = gaz.admin0
     feats = []
 
     def rnd(c: Any) -> Any:
@@ -167,7 +165,7 @@ def review_html(d: Any, gaz: Any) -> str:
 </header>
 <main><div id="side"><div id="detail" aria-live="polite">Tap a highlighted name or date to see what it resolved to and why.</div>
 <div id="map" role="img" aria-label="Map of the resolved places"></div></div>
-<div><article>{article_html(d)}</article>
+<div id="text"><article>{article_html(d)}</article>
 <section><h2>Candidate events ({len(d.events)})</h2><ol>{''.join(events) or '<li class=muted>none</li>'}</ol></section>
 <section><h2>Candidate claims ({len(d.claims)})</h2><ol>{''.join(claims) or '<li class=muted>none</li>'}</ol></section>
 </div></main>"""
