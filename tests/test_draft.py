@@ -331,3 +331,25 @@ def test_review_page_in_a_browser(tmp_path: Path) -> None:
             assert width <= size[0], f"page scrolls sideways at {size}"
             assert not page.atlas_errors and not page.atlas_blocked, (page.atlas_errors, page.atlas_blocked)
             ctx.close()
+
+
+def report() -> None:
+    """Print the figures and misses of every gold (docs/draft.md): ``python tests/test_draft.py``."""
+    gaz_ = gazetteer.Gazetteer()
+    for path in GOLDS:
+        gold, text, body = _load(path)
+        d = command.draft_text(text, dt.date.fromisoformat(gold["date"]), title=gold["title"], gaz=gaz_)
+        s = score.score(d, gold, gaz_, body)
+        p, t, e = s["places"], s["dates"], s["events"]
+        tag = " (held out)" if gold.get("held_out") else ""
+        print(f"{path.name.removesuffix('.gold.json')}{tag}: places P {p['precision']:.3f} R {p['recall']:.3f} "
+              f"({p['right']}/{p['predicted']} predicted, {p['gold']} gold); dates {t['right']}/{t['gold']}; "
+              f"events {e['found']}/{e['gold']} (predicted {e['predicted']})")
+        for miss in s["misses"]:
+            print("   ", miss)
+        for extra in e["unmatched_predictions"]:
+            print("    extra event (not in gold):", extra)
+
+
+if __name__ == "__main__":
+    report()

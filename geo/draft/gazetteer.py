@@ -470,6 +470,8 @@ class Gazetteer:
         self.region_subdivisions()
         self.cache_path = cache
         self._geonames: GeoNamesIndex | None = None
+        #: the PhraseMatcher over these names (built by geo.draft.places, kept with them)
+        self._matcher: Any = None
 
     def region_subdivisions(self) -> None:
         """ISO 3166-2 subdivisions of the neighbours (no polygons here, so no point)."""

@@ -312,11 +312,11 @@ def find_mentions(doc: Any, text: str, gaz: Gazetteer, matcher: Any) -> list[Men
         if a < b and b - a <= 3:
             spans.append((a, b, f"the sentence calls it a {tok.lower_}"))
             taken.update(range(a, b))
-    for m in _OF_CUE.finditer(text):
-        span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
+    for cue in _OF_CUE.finditer(text):
+        span = doc.char_span(cue.start("name"), cue.end("name"), alignment_mode="expand")
         if span is not None and not any(i in taken or i in people for i in range(span.start, span.end)) \
                 and span[0].lower_ not in NOT_PLACES:
-            spans.append((span.start, span.end, f"the sentence calls it a {m.group('noun').lower()}"))
+            spans.append((span.start, span.end, f"the sentence calls it a {cue.group('noun').lower()}"))
             taken.update(range(span.start, span.end))
     # namesakes of the names the atlas matched ("Pishin" in Pakistan too)
     extra_keys = {name_key(doc[s:e].text) for s, e, _ in spans} - set(found)
