@@ -20,7 +20,9 @@ header{padding:12px 16px;border-bottom:1px solid #ddd;background:#fff}h1{font-si
 .meta{color:#555;font-size:.9rem}.legend{margin-top:6px;font-size:.85rem;display:flex;flex-wrap:wrap;gap:6px}
 main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px;padding:16px;max-width:1400px;margin:auto}
 #side{grid-column:2;grid-row:1;position:sticky;top:8px;align-self:start}#text{grid-column:1;grid-row:1}
-@media (max-width:800px){main{grid-template-columns:1fr;padding:10px}#side,#text{grid-column:1;grid-row:auto;position:static}#map{height:240px}}
+@media (max-width:800px){main{grid-template-columns:1fr;padding:10px}#side,#text{grid-column:1;grid-row:auto;position:static}#map{height:240px}
+#detail.open{position:fixed;left:6px;right:6px;bottom:6px;z-index:1000;max-height:45vh;overflow:auto;box-shadow:0 2px 12px rgba(0,0,0,.35);margin:0}}
+#close{float:right;border:0;background:none;font-size:1.3rem;line-height:1;cursor:pointer;padding:0 4px}
 article p{margin:0 0 .8em}article p.title{font-weight:600}
 mark{border-radius:3px;padding:0 2px;cursor:pointer;background:none;color:inherit;border-bottom:2px solid}
 mark.country{background:#e3ecf7;border-color:#3a6ea5}mark.admin1{background:#e6f2e6;border-color:#3b7d3b}
@@ -48,7 +50,9 @@ function show(kind,i){
   } else {var d=data.dates[i];
     h='<span class="k">'+esc(d.text)+'</span> &rarr; '+(d.value?esc(d.value):'<i>unresolved</i>')+'<br><span class="muted">why: '+esc(d.reason)+'</span>'+(d.flag?'<br><b>flag: '+esc(d.flag)+'</b>':'');
   }
-  detail.innerHTML=h;
+  detail.innerHTML='<button id="close" type="button" aria-label="Close">&times;</button>'+h;
+  detail.classList.add('open');
+  document.getElementById('close').addEventListener('click',function(){detail.classList.remove('open');});
 }
 document.querySelectorAll('mark[data-k]').forEach(function(el){
   function go(){show(el.getAttribute('data-k'),+el.getAttribute('data-i'));}
