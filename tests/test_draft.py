@@ -134,6 +134,8 @@ def test_people_are_not_places(gaz: gazetteer.Gazetteer) -> None:
     ms = _mentions(gaz, "Foreign Minister Ishaq Dar met Prime Minister Shehbaz Sharif in Lahore. "
                         "Dar said later that Sharif and President Ebrahim Raisi had agreed.")
     assert [m.text for m in ms] == ["Lahore"]
+    # an acronym is no town (GeoNames lists "TIR" as a name of Tirupati)
+    assert [m.text for m in _mentions(gaz, "Reemdan will become a TIR crossing.")] == ["Reemdan"]
 
 
 def test_spelling_variants(gaz: gazetteer.Gazetteer) -> None:
@@ -161,6 +163,8 @@ def test_dates_normalised_against_the_article_date() -> None:
     assert got["last week"].value is None  # 29 Jan - 4 Feb 2024 spans two months
     assert find_dates("last week", dt.date(2024, 1, 10))[0].value == "2024-01"  # 1-7 Jan 2024
     assert got["a day after"].value == "2023-12-18"
+    span = find_dates("He toured Islamabad from 22 to 24 April 2024.", ref)[0]
+    assert (span.text, span.value, span.value_end) == ("from 22 to 24 April 2024", "2024-04-22", "2024-04-24")
     only = find_dates("A day after the talks, nothing changed.", ref)
     assert only[0].value is None and "unresolved" in only[0].reason
 

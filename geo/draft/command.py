@@ -253,7 +253,7 @@ def rows(d: Draft, gaz: Any, source_id: str) -> dict[str, tuple[list[str], list[
             continue
         seen.add(m.id)
         para = _para_of(d, m.start)
-        prow.append({"id": f"gn-{m.id}", "name": m.name, "country_iso": m.country,
+        prow.append({"id": f"gn-{m.id}", "article_ids": aid, "name": m.name, "country_iso": m.country,
                      "admin1": _admin1_name(gaz, m.admin1), "iso_3166_2": m.admin1, "geonames_id": m.id,
                      "lat": m.lat, "lon": m.lon, "population": m.population or "", "feature_class": "town",
                      "role": f"Named in article {aid}, paragraph {para} ('{m.text}')", "in_article": "true",
@@ -269,9 +269,11 @@ def rows(d: Draft, gaz: Any, source_id: str) -> dict[str, tuple[list[str], list[
         used[base] = used.get(base, 0) + 1
         eid = base if used[base] == 1 else f"{base}-{used[base]}"
         para = _para_of(d, ev.quote_start)
-        erow.append({"id": eid, "article_id": aid, "event_date": value, "event_date_end": "",
-                     "date_precision": {10: "day", 7: "month", 4: "year"}.get(len(value), "year"),
-                     "display_date": _display_date(value) if value else "", "event_type": ev.event_type,
+        end = ev.date.value_end or ""
+        erow.append({"id": eid, "article_id": aid, "event_date": value, "event_date_end": end,
+                     "date_precision": "range" if end else {10: "day", 7: "month", 4: "year"}.get(len(value), "year"),
+                     "display_date": (f"{_display_date(value)} - {_display_date(end)}" if end else
+                                      _display_date(value) if value else ""), "event_type": ev.event_type,
                      "sub_event_type": ev.sub_event_type, "actor1": ev.actor1, "actor2": ev.actor2,
                      "location": ev.place.name, "admin1": _admin1_name(gaz, ev.place.admin1),
                      "country_iso": ev.place.country, "geo_precision": ev.geo_precision,

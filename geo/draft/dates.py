@@ -5,6 +5,8 @@ abbreviations, from its locale data), turned into dates by the rules below; date
 parser reads any day-month expression those rules do not recognise:
 
 * "Tuesday, 16 January 2024" -> ``2024-01-16``; the weekday is checked (a mismatch is flagged);
+* "22-24 April 2024", "from 22 to 24 April 2024" -> ``2024-04-22`` (the first day; the last is
+  ``value_end``, and an event drafted from it gets ``event_date_end``);
 * "17 January" / "January 17" -> the article's year, or the year before when that would be after
   the article's date (a news report does not date events in the future without saying so);
 * "June 2025" -> ``2025-06``; "in June" -> the article's year, or the year before as above;
@@ -60,12 +62,16 @@ class DateMention:
     reason: str = ""
     flag: str = ""
     first: dt.date | None = field(default=None, repr=False)
+    #: the last day of a range ("22-24 April 2024"), else None
+    value_end: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end, "value": self.value,
                                "reason": self.reason}
         if self.flag:
             out["flag"] = self.flag
+        if self.value_end:
+            out["value_end"] = self.value_end
         return out
 
 
@@ -81,6 +87,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     num = "|".join(NUMBER_WORDS) + r"|\d+"
     flags = re.IGNORECASE
     return [
+        ("range", re.compile(rf"\b(?:from\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|and|until)\s*"
+                             rf"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+{M}{Y}\b", flags)),
         ("dmy", re.compile(rf"\b{W}{D}\s+(?:of\s+)?{M}{Y}\b", flags)),
         ("mdy", re.compile(rf"\b{W}{M}\s+{D}\b{Y}\b(?!\s*(?:km|per|%|million|billion))", flags)),
         ("my", re.compile(rf"\b(?:(?P<part>early|mid|late|end of|the end of)[\s-]+)?{M},?\s+(?P<year>(?:1[89]|20)\d\d)\b", flags)),
@@ -163,6 +171,22 @@ def find_dates(text: str, ref: dt.date) -> list[DateMention]:
 def _resolve(dm: DateMention, kind: str, m: re.Match[str], ref: dt.date, last_day: dt.date | None,
              months: dict[str, int], days: dict[str, int]) -> None:
     g = m.groupdict()
+    if kind == "range":
+        month = months[g["mon"].lower()]
+        first_day, last_day_ = int(g["day"]), int(g["day2"])
+        year = int(g["year"]) if g.get("year") else _infer_year(month, first_day, ref)
+        try:
+            d, end = dt.date(year, month, first_day), dt.date(year, month, last_day_)
+        except ValueError:
+            dm.reason = "no such day in the range: unresolved"
+            return
+        if end < d:
+            dm.reason = "a range that ends before it starts: unresolved"
+            return
+        dm.value, dm.first, dm.value_end = d.isoformat(), d, end.isoformat()
+        dm.reason = f"a range of days: its first day (to {end.isoformat()})" + (
+            "" if g.get("year") else f"; year {year} inferred from the article date {ref.isoformat()}")
+        return
     if kind in ("dmy", "mdy"):
         month = months[g["mon"].lower()]
         day = int(g["day"])

@@ -40,6 +40,7 @@ RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\belections?\b", "Strategic developments", "Election"),
         (r"\b(?:visit(?:s|ed|ing)?|arriv(?:e|ed|es|al)|toured)\b", "Strategic developments", "Official visit"),
         (r"\b(?:met|meets?|meeting|talks)\b", "Strategic developments", "Meeting"),
+        (r"\b(?:died|dies|crash(?:ed|es)?)\b", "Strategic developments", "Other"),
     ))
 VIOLENT = ("Explosions/Remote violence", "Battles", "Violence against civilians")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|into|inside|outside|on)\s+(?:the\s+)?(?:\w+\s+){0,3}$", re.IGNORECASE)

@@ -367,6 +367,8 @@ def _plausible(doc: Any, a: int, b: int, entries: list[Entry]) -> bool:
         return False
     if b - a == 1 and len(words[0]) < 3:
         return False
+    if b - a == 1 and doc[a].text.isupper() and len(doc[a].text) > 1:
+        return False  # an acronym ("TIR", "BLA") is no town; "US", "UAE" are in the ISO names
     # a capitalised word followed by another capitalised word is part of a longer name (an
     # organisation, a person) unless the longer run is itself a place
     if b < len(doc) and doc[b].is_alpha and doc[b].text[:1].isupper() and doc[b].lower_ not in CUE_NOUNS:
