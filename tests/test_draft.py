@@ -298,6 +298,18 @@ def test_cache_that_is_not_ours_is_rebuilt(tmp_path: Path, monkeypatch: pytest.M
     assert len(rebuilt) == 4
 
 
+def test_iso_names_cache_is_checked_and_recomputed(tmp_path: Path) -> None:
+    good = gazetteer.iso_names(tmp_path)  # computed and written
+    path = next(tmp_path.glob("iso-names-*.json"))
+    assert json.loads(path.read_text(encoding="utf-8")) == good
+    tampered = json.loads(path.read_text(encoding="utf-8"))
+    tampered["admin1"][0]["code"] = "<script>"
+    for junk in ("not json", "[]", json.dumps(tampered), json.dumps({**good, "fingerprint": "other"})):
+        path.write_text(junk, encoding="utf-8")
+        assert gazetteer.iso_names(tmp_path) == good
+        assert json.loads(path.read_text(encoding="utf-8")) == good  # rewritten
+
+
 # --------------------------------------------------------------------------- the review page
 
 def test_review_page_is_offline_and_shows_every_mention(tmp_path: Path, gaz: gazetteer.Gazetteer) -> None:

@@ -219,12 +219,10 @@ def _display_date(value: str) -> str:
     return parts[0]
 
 
-def _basis(m: Any) -> str:
-    import pycountry
-
+def _basis(m: Any, gaz: Any) -> str:
     if m.kind == "country":
-        c = pycountry.countries.get(alpha_2=m.country)
-        return f"country:{c.alpha_3}" if c else ""
+        a3 = gaz.alpha3.get(m.country)
+        return f"country:{a3}" if a3 else ""
     if m.kind == "admin1":
         return f"province:{m.id}"
     if m.source == "geonames":
@@ -277,7 +275,7 @@ def rows(d: Draft, gaz: Any, source_id: str) -> dict[str, tuple[list[str], list[
                      "sub_event_type": ev.sub_event_type, "actor1": ev.actor1, "actor2": ev.actor2,
                      "location": ev.place.name, "admin1": _admin1_name(gaz, ev.place.admin1),
                      "country_iso": ev.place.country, "geo_precision": ev.geo_precision,
-                     "geometry_basis": _basis(ev.place), "area_radius_km": "", "fatalities": ev.fatalities if
+                     "geometry_basis": _basis(ev.place, gaz), "area_radius_km": "", "fatalities": ev.fatalities if
                      ev.fatalities is not None else "", "article_paragraph": para,
                      "article_quote": ev.quote,
                      "notes": (f"Drafted by geo draft (characters {ev.quote_start}-{ev.quote_end} of the article): "
@@ -366,8 +364,7 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             raise InputError(f"--url: {problem}")
     t0 = time.perf_counter()
-    import pycountry  # noqa: F401 - loaded here so that the timings below say where the time goes
-    import rapidfuzz  # noqa: F401
+    import rapidfuzz  # noqa: F401 - loaded here so that the timings below say where the time goes
 
     from geo.draft import dates as dates_mod
     from geo.draft.gazetteer import Gazetteer

@@ -155,28 +155,23 @@ class Admin1:
         return False
 
 
-def load_admin1(basemap_dir: Path) -> list[Admin1]:
-    """The admin-1 units of Iran and Pakistan from seeds/basemap/ne_admin1.geojson, with their ISO
-    3166-2 codes (the atlas's own NE id -> ISO table) and pycountry's names."""
-    import pycountry
-
-    from geo.build.admin1 import NAMES, NE_TO_ISO
-
+def load_admin1(basemap_dir: Path, iso: dict[str, Any]) -> list[Admin1]:
+    """The admin-1 units of Iran and Pakistan: polygons and Natural Earth names from
+    seeds/basemap/ne_admin1.geojson, ISO 3166-2 codes and names from ``iso`` (see iso_names)."""
     data = files.load_json(basemap_dir / "ne_admin1.geojson", max_bytes=50_000_000, what="Natural Earth admin-1")
+    known = {u["code"]: u for u in iso["admin1"]}
+    ne_to_iso = {ne: u["code"] for u in iso["admin1"] for ne in u["ne_ids"]}
     units: dict[str, Admin1] = {}
     for feat in data.get("features", []):
         props = feat.get("properties") or {}
         ne_id = f"{props.get('adm0_a3')}-{str(props.get('name', '')).replace('.', '').replace(' ', '_')}"
-        code = NE_TO_ISO.get(ne_id)
+        code = ne_to_iso.get(ne_id)
         if not code:
             continue
-        polys = _polygons(feat.get("geometry") or {})
         if code not in units:
-            sub = pycountry.subdivisions.get(code=code)
-            iso_name = sub.name if sub else code
-            units[code] = Admin1(code, NAMES.get(code, props.get("name", code)), [iso_name], 0.0, 0.0, [])
+            units[code] = Admin1(code, known[code]["name"], list(known[code]["names"]), 0.0, 0.0, [])
         unit = units[code]
-        unit.polygons.extend(polys)
+        unit.polygons.extend(_polygons(feat.get("geometry") or {}))
         for n in (props.get("name"), props.get("gn_name")):
             if n and n not in unit.names and "." not in n:
                 unit.names.append(n)
@@ -189,9 +184,100 @@ def load_admin1(basemap_dir: Path) -> list[Admin1]:
             sy += a * cy
         if total:
             unit.lon, unit.lat = round(sx / total, 5), round(sy / total, 5)
-        if unit.name not in unit.names:
-            unit.names.insert(0, unit.name)
     return sorted(units.values(), key=lambda u: u.code)
+
+
+# --------------------------------------------------------------------------- ISO names (cached)
+
+#: Neighbours whose first-level subdivisions are names of the gazetteer (no polygons: no point).
+SUBDIVISION_COUNTRIES = ("AF", "IN", "OM", "AE", "TM")
+_ISO_CODE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$")
+_NE_ID = re.compile(r"^[A-Z]{3}-[A-Za-z_]{1,60}$")
+
+
+def _iso_fingerprint() -> str:
+    import hashlib
+    from importlib import metadata
+
+    admin1_src = Path(__file__).resolve().parent.parent / "build" / "admin1.py"
+    digest = hashlib.sha256(admin1_src.read_bytes()).hexdigest()[:16]
+    return f"{INDEX_VERSION}|pycountry {metadata.version('pycountry')}|admin1.py {digest}"
+
+
+def compute_iso_names() -> dict[str, Any]:
+    """What the gazetteer takes from pycountry (and the atlas's NE id -> ISO table): slow to load
+    (pycountry parses its 5,000 subdivisions), so cached by iso_names."""
+    import pycountry
+
+    from geo.build.admin1 import NAMES, NE_TO_ISO
+
+    admin1 = []
+    for code in sorted(set(NE_TO_ISO.values())):
+        sub = pycountry.subdivisions.get(code=code)
+        iso_name = str(sub.name) if sub else code
+        name = NAMES.get(code) or iso_name
+        admin1.append({"code": code, "name": name, "names": list(dict.fromkeys([name, iso_name])),
+                       "ne_ids": sorted(k for k, v in NE_TO_ISO.items() if v == code)})
+    countries = []
+    for c in pycountry.countries:
+        label = str(getattr(c, "common_name", None) or c.name)
+        names = sorted({str(c.name), label, str(getattr(c, "official_name", None) or label)})
+        countries.append({"code": str(c.alpha_2), "alpha3": str(c.alpha_3), "label": label, "names": names})
+    subs = [{"code": str(sub.code), "name": str(sub.name), "cc": cc}
+            for cc in SUBDIVISION_COUNTRIES for sub in (pycountry.subdivisions.get(country_code=cc) or ())
+            if sub.parent_code is None]
+    return {"fingerprint": _iso_fingerprint(), "admin1": admin1, "countries": countries, "subdivisions": subs}
+
+
+def _names_ok(names: Any) -> bool:
+    return isinstance(names, list) and 0 < len(names) <= 10 and all(
+        isinstance(n, str) and 0 < len(n) <= 200 for n in names)
+
+
+def iso_names_valid(data: Any) -> bool:
+    """The cached ISO names have exactly the layout compute_iso_names writes, values in range."""
+    if not isinstance(data, dict) or set(data) != {"fingerprint", "admin1", "countries", "subdivisions"}:
+        return False
+    if data["fingerprint"] != _iso_fingerprint():
+        return False
+    a1, cs, ss = data["admin1"], data["countries"], data["subdivisions"]
+    if not (isinstance(a1, list) and isinstance(cs, list) and isinstance(ss, list)) or len(cs) < 200:
+        return False
+    for u in a1:
+        if not (isinstance(u, dict) and set(u) == {"code", "name", "names", "ne_ids"} and isinstance(u["code"], str)
+                and _ISO_CODE.match(u["code"]) and isinstance(u["name"], str) and _names_ok(u["names"])
+                and isinstance(u["ne_ids"], list) and all(isinstance(n, str) and _NE_ID.match(n) for n in u["ne_ids"])):
+            return False
+    for c in cs:
+        if not (isinstance(c, dict) and set(c) == {"code", "alpha3", "label", "names"} and isinstance(c["code"], str)
+                and re.fullmatch(r"[A-Z]{2}", c["code"]) and isinstance(c["alpha3"], str)
+                and re.fullmatch(r"[A-Z]{3}", c["alpha3"]) and isinstance(c["label"], str)
+                and _names_ok(c["names"])):
+            return False
+    return all(isinstance(x, dict) and set(x) == {"code", "name", "cc"} and isinstance(x["code"], str)
+               and _ISO_CODE.match(x["code"]) and isinstance(x["name"], str) and 0 < len(x["name"]) <= 200
+               and x["cc"] in SUBDIVISION_COUNTRIES for x in ss)
+
+
+def iso_names(cache_dir: Path) -> dict[str, Any]:
+    """The ISO names, from the cache when it is valid, else computed and the cache rewritten
+    (atomically). The cache is hostile input: any doubt means recompute."""
+    path = cache_dir / f"iso-names-v{INDEX_VERSION}.json"
+    try:
+        data = files.load_json(path, max_bytes=5_000_000, what="ISO names cache")
+        if iso_names_valid(data):
+            return dict(data)
+    except Exception:  # noqa: BLE001 - a missing or broken cache only means: compute it again
+        pass
+    data = compute_iso_names()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: work without the cache
+    return data
 
 
 # --------------------------------------------------------------------------- the atlas
@@ -436,15 +522,15 @@ class Gazetteer:
 
     def __init__(self, seeds_dir: Path | None = None, layers_dir: Path | None = None,
                  basemap_dir: Path | None = None, cache: Path | None = None) -> None:
-        import pycountry
-
         seeds_dir = seeds_dir or settings.SEEDS_DIR
         basemap_dir = basemap_dir or seeds_dir / "basemap"
+        self.cache_path = cache
         self.names: dict[str, list[Entry]] = {}   # name key -> entries (atlas, admin-1, countries)
         self.surface: dict[str, set[str]] = {}    # name key -> the names as written (PhraseMatcher patterns)
         for name, entry in load_atlas(seeds_dir, layers_dir or settings.LAYERS_DIR):
             self._add(name, entry)
-        self.admin1 = load_admin1(basemap_dir)
+        iso = iso_names((cache or default_cache_path()).parent)
+        self.admin1 = load_admin1(basemap_dir, iso)
         for unit in self.admin1:
             for n in unit.names:
                 self._add(n, Entry(unit.code, unit.name, "admin1", "iso", unit.lat, unit.lon, unit.code,
@@ -454,34 +540,28 @@ class Gazetteer:
                                       what="Natural Earth countries")
         self.country_points = _country_points(self.admin0)
         self.country_names: dict[str, str] = {}
-        for c in pycountry.countries:
-            code = str(c.alpha_2)
-            label = str(getattr(c, "common_name", None) or c.name)
+        #: ISO 3166-1 alpha-2 -> alpha-3 (an event's geometry_basis country:PAK)
+        self.alpha3: dict[str, str] = {}
+        for c in iso["countries"]:
+            code, label = c["code"], c["label"]
             self.country_names[code] = label
+            self.alpha3[code] = c["alpha3"]
             lat, lon = self.country_points.get(code, (None, None))
             note = "centroid of the Natural Earth country polygon" if lat is not None else "no point (outside the basemap)"
-            for n in {str(c.name), label, str(getattr(c, "official_name", None) or label)}:
-                self._add(str(n), Entry(code, label, "country", "iso", lat, lon, "", code, 0, True, note))
+            for n in c["names"]:
+                self._add(n, Entry(code, label, "country", "iso", lat, lon, "", code, 0, True, note))
         for alias, alias_code in COUNTRY_ALIASES.items():
             lat, lon = self.country_points.get(alias_code, (None, None))
             self._add(alias, Entry(alias_code, self.country_names[alias_code], "country", "iso", lat, lon, "",
                                    alias_code, 0, False,
                                    "centroid of the Natural Earth country polygon" if lat is not None else ""))
-        self.region_subdivisions()
-        self.cache_path = cache
+        # ISO 3166-2 subdivisions of the neighbours (no polygons here, so no point)
+        for sub in iso["subdivisions"]:
+            self._add(sub["name"], Entry(sub["code"], sub["name"], "admin1", "iso", None, None, sub["code"],
+                                         sub["cc"], 0, True, "no point (no polygon for this country's units)"))
         self._geonames: GeoNamesIndex | None = None
         #: the PhraseMatcher over these names (built by geo.draft.places, kept with them)
         self._matcher: Any = None
-
-    def region_subdivisions(self) -> None:
-        """ISO 3166-2 subdivisions of the neighbours (no polygons here, so no point)."""
-        import pycountry
-
-        for cc in ("AF", "IN", "OM", "AE", "TM"):
-            for sub in pycountry.subdivisions.get(country_code=cc) or ():
-                if sub.parent_code is None:
-                    self._add(sub.name, Entry(sub.code, sub.name, "admin1", "iso", None, None, sub.code, cc, 0,
-                                              True, "no point (no polygon for this country's units)"))
 
     def _add(self, name: str, entry: Entry) -> None:
         key = name_key(name)
