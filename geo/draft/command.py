@@ -227,7 +227,7 @@ def _basis(m: Any, gaz: Any) -> str:
         return f"province:{m.id}"
     if m.source == "geonames":
         return f"place:gn-{m.id}"
-    return f"place:{m.id}"
+    return f"place:{m.place_id or m.id}"
 
 
 def _admin1_name(gaz: Any, code: str) -> str:

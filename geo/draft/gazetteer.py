@@ -358,7 +358,7 @@ def load_atlas(seeds_dir: Path, layers_dir: Path) -> list[tuple[str, Entry]]:
                 continue
             lat, lon, note = point(site)
             entry = Entry(row["id"], row["name"], "feature", "atlas", lat, lon, "", site["country_iso"], 0, True,
-                          note, {"what": what})
+                          note, {"what": what, "place": row["place"]})
             out.append((row["name"], entry))
             pk = _alt_names(row["name_pk"])
             ir = _alt_names(row["name_ir"])

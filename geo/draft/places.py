@@ -66,6 +66,8 @@ class Mention:
     source: str = ""
     population: int = 0
     sentence: int = 0
+    #: the seeds/places.csv id an event's geometry_basis names (a market's or crossing's place)
+    place_id: str = ""
 
     @property
     def resolved(self) -> bool:
@@ -214,7 +216,9 @@ def resolve(mention: Mention, candidates: list[Entry], cue: tuple[str, str, str]
     mention.lat = None if best.lat is None else round(best.lat, 6)
     mention.lon = None if best.lon is None else round(best.lon, 6)
     mention.country = best.country
-    mention.admin1 = best.admin1 or (gaz.admin1_of(best.lat, best.lon) if best.kind in ("place", "feature") else "")
+    mention.admin1 = best.admin1 or (gaz.admin1_of(best.lat, best.lon)
+                                     if best.kind in ("place", "feature") and ";" not in best.country else "")
+    mention.place_id = str(best.extra.get("place", best.id)) if best.source == "atlas" else ""
     mention.source = best.source
     mention.population = best.population
     mention.confidence = round(min(0.99, 0.5 + 0.15 * margin + (0.15 if best.source == "atlas" else 0)), 2)
