@@ -221,6 +221,21 @@ def test_draft_writes_reviewable_files_and_never_seeds(tmp_path: Path) -> None:
         assert (out / f).read_bytes() == (again / f).read_bytes(), f
 
 
+def test_every_test_article_drafts_to_files_and_a_review_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geo.cli import main
+
+    for path in GOLDS:
+        gold, _, _ = _load(path)
+        src = gold["article"]
+        article = _seed_article(src.split(":", 1)[1]) if src.startswith("seed:") else HERE / src
+        out = tmp_path / path.name.removesuffix(".gold.json")
+        assert main(["draft", str(article), "--date", gold["date"], "--title", gold["title"], "--out", str(out)]) == 0
+        assert {p.name for p in out.iterdir()} == {"article.txt", "article.meta", "places.csv", "events.csv",
+                                                   "claims.csv", "review.html"}
+        assert "<mark" in (out / "review.html").read_text(encoding="utf-8")
+    assert capsys.readouterr().err == ""
+
+
 def test_columns_come_from_the_seed_tables_at_run_time(monkeypatch: pytest.MonkeyPatch,
                                                         gaz: gazetteer.Gazetteer) -> None:
     """A column added to a seed table (article_id, issue 17) flows into the draft without a change here."""
