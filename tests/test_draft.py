@@ -188,7 +188,7 @@ def test_draft_writes_reviewable_files_and_never_seeds(tmp_path: Path) -> None:
     before = _seeds_hash()
     out = tmp_path / "d"
     r = _geo("draft", str(HERE / "strikes-2024-01.txt"), "--date", "2024-01-30", "--title",
-             "A week of strikes", "--outlet", "Test desk", "--out", str(out), "--json")
+             "A week of strikes", "--outlet", "Test desk", "--source-id", "S69", "--out", str(out), "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert list(data) == ["article", "places", "dates", "events", "claims"]
@@ -209,14 +209,17 @@ def test_draft_writes_reviewable_files_and_never_seeds(tmp_path: Path) -> None:
             rows = list(csv.reader(fh))
         assert rows[0] == [*table.names, "status"], name
         assert all(r[-1] == "draft" for r in rows[1:]), name
+        if name != "places.csv":
+            assert all(r[table.names.index("sources")] == "S69" for r in rows[1:]), name
     assert len(data["events"]) >= 4
     meta = (out / "article.meta").read_text(encoding="utf-8")
-    assert "title: A week of strikes" in meta and "date: 2024-01-30" in meta
+    assert "title: A week of strikes" in meta and "date: 2024-01-30" in meta and "source_id: S69" in meta
+    assert f"id: {data['article']['id']}" in meta
     assert _seeds_hash() == before
     # the same input gives the same files, byte for byte
     again = tmp_path / "e"
     assert _geo("draft", str(HERE / "strikes-2024-01.txt"), "--date", "2024-01-30", "--title",
-                "A week of strikes", "--outlet", "Test desk", "--out", str(again)).returncode == 0
+                "A week of strikes", "--outlet", "Test desk", "--source-id", "S69", "--out", str(again)).returncode == 0
     for f in ("article.txt", "article.meta", "places.csv", "events.csv", "claims.csv", "review.html"):
         assert (out / f).read_bytes() == (again / f).read_bytes(), f
 

@@ -46,6 +46,8 @@ def add_parser(sub: Any) -> None:
     d.add_argument("--title", metavar="T", help="title (default: the article's first line)")
     d.add_argument("--outlet", metavar="O", default="", help="publisher or outlet")
     d.add_argument("--url", metavar="U", default="", help="the article's URL")
+    d.add_argument("--source-id", metavar="ID", default="",
+                   help="the article's id in seeds/sources.csv, cited by every drafted row (default: the article id)")
     d.add_argument("--out", metavar="DIR", help="output folder (default: drafts/<article-id>/)")
     d.add_argument("--json", action="store_true", help="also print the draft as one JSON object on stdout")
 
@@ -272,7 +274,9 @@ def rows(d: Draft, gaz: Any, source_id: str) -> dict[str, tuple[list[str], list[
                      "date_precision": "range" if end else {10: "day", 7: "month", 4: "year"}.get(len(value), "year"),
                      "display_date": (f"{_display_date(value)} - {_display_date(end)}" if end else
                                       _display_date(value) if value else ""), "event_type": ev.event_type,
-                     "sub_event_type": ev.sub_event_type, "actor1": ev.actor1, "actor2": ev.actor2,
+                     "sub_event_type": ev.sub_event_type,
+                     # actor1 is required by the seed table: a reviewer names the actor the sentence does not
+                     "actor1": ev.actor1 or "Unidentified (not named in the sentence; to review)", "actor2": ev.actor2,
                      "location": ev.place.name, "admin1": _admin1_name(gaz, ev.place.admin1),
                      "country_iso": ev.place.country, "geo_precision": ev.geo_precision,
                      "geometry_basis": _basis(ev.place, gaz), "area_radius_km": "", "fatalities": ev.fatalities if
@@ -289,8 +293,9 @@ def rows(d: Draft, gaz: Any, source_id: str) -> dict[str, tuple[list[str], list[
         feats = sorted({m.id if m.source != "geonames" else f"gn-{m.id}" for m in d.mentions
                         if m.resolved and m.source == "atlas" and c.quote_start <= m.start < c.quote_start + len(c.quote)})
         crow.append({"id": f"cl-{aid[:40]}-{k}", "article_id": aid, "topic": c.kind, "article_paragraph": para,
-                     "article_quote": c.quote, "claim": c.quote, "what_sources_say": "", "evidence_for": "",
-                     "evidence_against": "", "verdict": "unreviewed", "measure": "", "measured_unit": "",
+                     "article_quote": c.quote, "claim": c.quote, "what_sources_say": "Not yet reviewed.",
+                     "evidence_for": "Not yet reviewed.", "evidence_against": "Not yet reviewed.",
+                     "verdict": "unreviewed", "measure": "", "measured_unit": "",
                      "measured_note": f"Drafted by geo draft: {c.kind} {c.text!r} (characters {c.start}-{c.end})",
                      "feature_ids": ";".join(feats), "sources": source_id})
     tables["claims.csv"] = (seeds.CLAIMS.names, crow)
@@ -306,11 +311,11 @@ def _csv_text(columns: list[str], records: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def _meta_text(d: Draft, source: str) -> str:
+def _meta_text(d: Draft, source: str, source_id: str = "") -> str:
     a = d.article
     lines = [f"# Drafted by geo draft from {source}; offsets are Python string indices into article.txt.",
-             f"title: {a['title']}", f"outlet: {a['outlet']}", f"date: {a['date']}", f"url: {a['url']}",
-             "source_id: ", f"note: Drafted from {source}; review every row before geo accept."]
+             f"id: {a['id']}", f"title: {a['title']}", f"outlet: {a['outlet']}", f"date: {a['date']}", f"url: {a['url']}",
+             f"source_id: {source_id}", f"note: Drafted from {source}; review every row before geo accept."]
     return "\n".join(lines) + "\n"
 
 
@@ -385,8 +390,12 @@ def run(args: argparse.Namespace) -> int:
     aid = d.article["id"]
     out = Path(args.out) if args.out else settings.ROOT / "drafts" / aid
     source = files.relative(args.article)
-    tables = rows(d, gaz, aid)
-    outputs = {"article.txt": text if text.endswith("\n") else text + "\n", "article.meta": _meta_text(d, source)}
+    source_id = (getattr(args, "source_id", "") or "").strip()
+    if source_id and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", source_id):
+        raise InputError(f"--source-id {files.escape(source_id)!r}: not an id (letters, digits, '-', '_', '.', ':')")
+    tables = rows(d, gaz, source_id or aid)
+    outputs = {"article.txt": text if text.endswith("\n") else text + "\n",
+               "article.meta": _meta_text(d, source, source_id)}
     for name, (cols, recs) in tables.items():
         outputs[name] = _csv_text(cols, recs)
     outputs["review.html"] = review_html(d, gaz)

@@ -150,7 +150,7 @@ def find_events(text: str, sentences: list[tuple[int, int, int]], mentions: list
                 place = acting[-1]
         vstart = s_start + verb.start()
         violent = etype in VIOLENT
-        actor1 = _actor(text, mentions, people, s_start, vstart, violent, last=True)
+        actor1 = _actor(text, mentions, people, s_start, s_start + verb.end(), violent, last=True)
         actor2 = _actor(text, [p for p in mentions if p is not place], people, s_start + verb.end(), s_end,
                         violent, last=False)
         if place.kind in ("admin1", "country"):
