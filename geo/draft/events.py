@@ -148,7 +148,6 @@ def find_events(text: str, sentences: list[tuple[int, int, int]], mentions: list
             acting = [p for p in places if p.kind == "country" and p.start < vpos]
             if acting:
                 place = acting[-1]
-        vstart = s_start + verb.start()
         violent = etype in VIOLENT
         actor1 = _actor(text, mentions, people, s_start, s_start + verb.end(), violent, last=True)
         actor2 = _actor(text, [p for p in mentions if p is not place], people, s_start + verb.end(), s_end,
