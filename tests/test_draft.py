@@ -212,6 +212,11 @@ def test_draft_writes_reviewable_files_and_never_seeds(tmp_path: Path) -> None:
         if name != "places.csv":
             assert all(r[table.names.index("sources")] == "S69" for r in rows[1:]), name
     assert len(data["events"]) >= 4
+    # the drafted events and places already pass the seed tables' own column checks
+    for name, table in (("events.csv", seeds_mod.EVENTS), ("places.csv", seeds_mod.PLACES)):
+        draft_table = seeds_mod.Table(name, (*table.columns, seeds_mod.Column("status", "enum", choices=("draft",))))
+        if len((out / name).read_text(encoding="utf-8").splitlines()) > 1:
+            assert seeds_mod.read_table(out / name, draft_table)
     meta = (out / "article.meta").read_text(encoding="utf-8")
     assert "title: A week of strikes" in meta and "date: 2024-01-30" in meta and "source_id: S69" in meta
     assert f"id: {data['article']['id']}" in meta
@@ -237,6 +242,19 @@ def test_every_test_article_drafts_to_files_and_a_review_page(tmp_path: Path, ca
                                                    "claims.csv", "review.html"}
         assert "<mark" in (out / "review.html").read_text(encoding="utf-8")
     assert capsys.readouterr().err == ""
+
+
+def test_new_geonames_towns_become_valid_place_rows(tmp_path: Path, gaz: gazetteer.Gazetteer) -> None:
+    d = command.draft_text("Title\nTraders crossed into the Pakistani town of Pishin and went on to Jiwani.",
+                           dt.date(2024, 5, 1), title="Title", gaz=gaz)
+    cols, rows = command.rows(d, gaz, "S69")["places.csv"]
+    assert {r["id"] for r in rows} == {"gn-1167821", "gn-1175712"}
+    path = tmp_path / "places.csv"
+    path.write_text(command._csv_text(cols, rows), encoding="utf-8")
+    table = seeds_mod.Table("places.csv", (*seeds_mod.PLACES.columns,
+                                           seeds_mod.Column("status", "enum", choices=("draft",))))
+    got = {r["id"]: r for r in seeds_mod.read_table(path, table)}
+    assert got["gn-1175712"]["iso_3166_2"] == "PK-BA" and got["gn-1175712"]["in_article"] is True
 
 
 def test_columns_come_from_the_seed_tables_at_run_time(monkeypatch: pytest.MonkeyPatch,
