@@ -186,3 +186,13 @@ def test_new_field_is_the_csv_column_plus_the_schema_entry(tmp_path: Path) -> No
     names = [f["name"] for f in listed]
     assert names == [n for n in order if n in names]
     assert names[names.index(NEW) - 1] == "location_evidence"
+
+
+def test_committed_layers_follow_their_schema_order() -> None:
+    """Every layer in layers/ (basemap layers included) has its schema's properties in schema order."""
+    from geo import settings
+
+    for lyr in catalog.LAYERS:
+        fc = json.loads(lyr.path(settings.LAYERS_DIR).read_text(encoding="utf-8"))
+        order = catalog.property_names(lyr.name)
+        assert all(list(f["properties"]) == order for f in fc["features"]), lyr.name

@@ -413,7 +413,8 @@ def layer_table(layer: str, filename: str, *, first: tuple[Column, ...] = (_ID_C
 def seed_properties(layer: str, row: Mapping[str, Any], derived: Mapping[str, Any]) -> dict[str, Any]:
     """One record's properties in the order of ``layer``'s JSON Schema: every property marked
     ``x-seed`` copied from the seed ``row``, every other one from ``derived`` (what the builder
-    computed). A property neither gives, or a derived value the schema does not declare, is a bug."""
+    computed). A property neither gives, or a derived value the schema does not declare, is a bug.
+    A layer built from no seed table (the basemap layers) passes an empty ``row``."""
     spec = catalog.fields(layer)
     out = {name: row[name] if "x-seed" in s else derived[name] for name, s in spec.items()}
     unknown = [k for k in derived if k not in spec or "x-seed" in spec[k]]
