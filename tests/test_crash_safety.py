@@ -202,19 +202,3 @@ def test_second_build_refused_while_the_lock_is_held(tmp_path: Path) -> None:
         child.kill()
         child.wait()
     assert not (tmp_path / "layers").exists()
-
-
-def test_recover_undoes_a_staging_journal(tmp_path: Path) -> None:
-    """Killed before the commit: the temps go, the old file stays."""
-    target = tmp_path / "out" / "x.geojson"
-    target.parent.mkdir()
-    target.write_bytes(b"old")
-    staged = target.with_name(".x.geojson" + io.STAGED_SUFFIX)
-    staged.write_bytes(b"new")
-    (tmp_path / io.JOURNAL).write_text(f'{{"phase": "staging", "files": [["{staged}", "{target}"]]}}')
-    assert io.recover(tmp_path) == 0
-    assert target.read_bytes() == b"old" and not staged.exists() and not (tmp_path / io.JOURNAL).exists()
-    staged.write_bytes(b"new")
-    (tmp_path / io.JOURNAL).write_text(f'{{"phase": "commit", "files": [["{staged}", "{target}"]]}}')
-    assert io.recover(tmp_path) == 1
-    assert target.read_bytes() == b"new" and not staged.exists() and not (tmp_path / io.JOURNAL).exists()
