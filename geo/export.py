@@ -24,7 +24,6 @@ else GDAL writes is a function of the input, so two exports are byte-identical (
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -39,6 +38,7 @@ from geo import styles as qgis_styles
 from geo.fields import _FAMILY, CRS, field_plan
 from geo.fields import column as _column
 from geo.fields import geometry_column as _geometry_column
+from geo.files import CSVWriter
 from geo.version import DATA_VERSION
 
 GPKG_NAME = "frontier.gpkg"
@@ -370,7 +370,7 @@ def events_csv(fc: Mapping[str, Any]) -> bytes:
     spdx = str((fc.get("metadata") or {}).get("license_id") or catalog.get("events").license)
     cols = ["id", "geometry_type", "lon", "lat", *props, *extra, "wkt", "wkt_simplified_m", "license", "data_version"]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CSVWriter(buf)  # formula-leading text gets OWASP's apostrophe (issue 20)
     w.writerow(cols)
     for f in feats:
         g = shape(f["geometry"])
