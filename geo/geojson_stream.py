@@ -155,6 +155,11 @@ class _Reader:
             what = f"unexpected end of file ({what})"
         return GeoJSONSyntaxError(f"malformed JSON at byte {self.offset + self.pos}: {what}")
 
+    def _not_utf8(self, exc: UnicodeDecodeError) -> GeoJSONSyntaxError:
+        """Found by fuzzing: json.loads on bytes raised UnicodeDecodeError, not a syntax error."""
+        return GeoJSONSyntaxError(f"not UTF-8 (byte 0x{exc.object[exc.start]:02x} near byte "
+                                  f"{self.offset + self.pos + exc.start}); GeoJSON is UTF-8 (RFC 7946 section 3)")
+
     def skip_ws(self) -> int:
         """Skip whitespace; return the next byte (-1 at end of file)."""
         while True:
@@ -186,6 +191,8 @@ class _Reader:
                     return str(json.loads(m.group()))
                 except json.JSONDecodeError as exc:
                     raise self.fail(f"bad string ({exc.msg})") from None
+                except UnicodeDecodeError as exc:
+                    raise self._not_utf8(exc) from None
             if not self.fill():
                 raise self.fail("unterminated string")
 
@@ -205,6 +212,8 @@ class _Reader:
                         val = json.loads(text)
                     except json.JSONDecodeError as exc:
                         raise self.fail(exc.msg) from None
+                    except UnicodeDecodeError as exc:
+                        raise self._not_utf8(exc) from None
                     self.pos = end
                     return val
                 if not self.fill():
