@@ -348,3 +348,36 @@ class CSVWriter:
 
     def writerow(self, row: Any) -> None:
         self._w.writerow([csv_cell(v, visible=self._visible) for v in row])
+
+
+# -- temp folders a killed process cannot leave behind for long ---------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def temp_dir(prefix: str) -> Any:
+    """``tempfile.TemporaryDirectory`` named ``<prefix><pid>-...``; first removes the folders of
+    this prefix that a killed process left (its pid no longer runs, and the folder is ours). A
+    SIGKILL skips every cleanup, so the next run does it."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    uid = os.getuid()
+    for d in base.glob(f"{prefix}*"):
+        m = re.fullmatch(re.escape(prefix) + r"(\d+)-.*", d.name)
+        try:
+            if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))) \
+                    and d.is_dir() and not d.is_symlink() and d.lstat().st_uid == uid:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            continue
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")
