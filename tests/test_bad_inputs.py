@@ -561,8 +561,8 @@ def test_seeds_dir_reads_its_own_gem_extract(built: tuple[Path, Path], memo_base
     """`--seeds DIR` read the repository's seeds/gem/ whatever DIR held: a changed route extract
     in DIR was silently ignored. Now DIR/gem/ is read (and its checksum checked)."""
     def tamper(d: Path) -> None:
-        route = next(p for p in sorted((d / "gem").glob("*.geojson")))
-        route.write_bytes(route.read_bytes().replace(b"]]", b"] ]", 1))
+        route = d / "gem" / "P0452.geojson"  # GEM's traced route of the IP gas pipeline
+        route.write_bytes(route.read_bytes() + b"\n")  # one byte more: its recorded sha256 no longer matches
 
     rc, err, untouched, _seeds = _build_copy(built, tmp_path, capsys, tamper)
     assert rc == 2 and len(err) == 1, err
