@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from geo import geojson_stream, io, seeds
+from geo import io
+from geo.build import seeds
 from geo.errors import GeoError
-from geo.geojson_stream import GeoJSONSyntaxError
-from geo.lengths_wkb import feed_wkb
+from geo.lengths import geojson_stream
+from geo.lengths.geojson_stream import GeoJSONSyntaxError
+from geo.lengths.wkb import feed_wkb
 
 _WORK = Path(tempfile.mkdtemp(prefix="geo-fuzz-"))
 

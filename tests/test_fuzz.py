@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from test_bad_inputs import RAW_CONTROL, _deadline, memoise_basemap
 from trust_fixtures import RealBuild, tree_hashes
 
-from geo import basemap
 from geo import settings as geo_settings
+from geo.build import basemap
 from geo.cli import main
 from geo.errors import GeoError
 
@@ -396,7 +396,7 @@ def test_fuzz_readers_written_here(target: str) -> None:
 def test_found_by_fuzzing_a_non_utf8_byte_inside_a_large_feature(tmp_path: Path) -> None:
     """atheris (benchmarks/fuzz_readers.py): a byte that is not UTF-8 inside a streamed feature's
     properties escaped the stream reader as UnicodeDecodeError instead of its syntax error."""
-    from geo import geojson_stream
+    from geo.lengths import geojson_stream
 
     feat = b'{"type":"Feature","properties":{"note":"' + b"x" * 5000 + b'\xae"},"geometry":null}'
     path = tmp_path / "bad.geojson"
@@ -409,7 +409,7 @@ def test_found_by_fuzzing_deeply_nested_wkb_collections() -> None:
     """10^5 nested GeometryCollections (900 KB of WKB) exhausted Python's recursion limit in the
     WKB parser (RecursionError); now refused by depth with the reader's one-line error."""
     from geo.errors import InputError
-    from geo.lengths_wkb import MAX_WKB_DEPTH, feed_wkb
+    from geo.lengths.wkb import MAX_WKB_DEPTH, feed_wkb
 
     with pytest.raises(InputError, match=f"nested more than {MAX_WKB_DEPTH} levels"):
         feed_wkb(fuzz_targets.CountingSink(), b"\x01\x07\x00\x00\x00\x01\x00\x00\x00" * 100_000, "f: feature 1")
