@@ -76,6 +76,15 @@ def test_geo_lengths_output_holds_no_raw_control_characters_or_formulas(tmp_path
         assert feat["name"].startswith('=HYPERLINK("x")\x1b[2J')  # the data itself is unchanged
 
 
+def test_geo_static_out_path_is_escaped_in_its_error(tmp_path: Path) -> None:
+    out = tmp_path / "map\x1b[2J.svg"
+    proc = subprocess.run([sys.executable, "-m", "geo", "static", "--out", str(out), "--format", "png"],
+                          cwd=settings.ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert "\x1b" not in proc.stderr and "\\e[2J" in proc.stderr, proc.stderr
+
+
+@pytest.mark.slow
 def test_geo_static_out_path_is_escaped(tmp_path: Path) -> None:
     out = tmp_path / "map\x1b[2J.svg"
     proc = subprocess.run([sys.executable, "-m", "geo", "static", "--out", str(out), "--size", "400x300"],
