@@ -600,7 +600,7 @@ def test_refresh_offline_gives_pips_error_as_one_line(tmp_path: Path, monkeypatc
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """`geo basemap refresh` offline: pip's many-line error becomes the one line that says what
     failed (not its closing note), without raw escapes."""
-    from geo import basemap, refresh
+    from geo.build import basemap, refresh
 
     def offline(cmd: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(cmd, 1, "", PIP_RICH_ERROR)
