@@ -8,8 +8,10 @@ benchmarks/fuzz_readers.py (atheris)."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from geo.lengths.geojson_stream import GeoJSONSyntaxError
 from geo.lengths.wkb import feed_wkb
 
 _WORK = Path(tempfile.mkdtemp(prefix="geo-fuzz-"))
+atexit.register(shutil.rmtree, _WORK, ignore_errors=True)
 
 
 class CountingSink:
