@@ -27,6 +27,26 @@ MAX_SEED_BYTES = 5_000_000
 #: Markup is never valid in seed text: the map escapes it, but it is a mistake in a seed.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|on\w+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters that show nothing yet change how text reads: bidi controls (U+202E makes "exe.txt"
+#: read "txt.exe"), zero-width and other Unicode format characters (category Cf), C1 controls and the
+#: line/paragraph separators. ZWNJ and ZWJ (U+200C, U+200D) are allowed: Persian, Urdu and Pashto
+#: spelling needs them.
+_ALLOWED_FORMAT = frozenset("\u200c\u200d")
+
+
+def invisible_problem(text: str) -> str | None:
+    """The first invisible or bidi control character in ``text``, described; None if there is none."""
+    import unicodedata
+
+    for ch in text:
+        if ch.isascii() or ch in _ALLOWED_FORMAT:
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "Cc", "Zl", "Zp", "Co", "Cn") and not (cat == "Cn" and ch.isprintable()):
+            label = unicodedata.name(ch, "unassigned" if cat == "Cn" else "control or private use")
+            return (f"contains U+{ord(ch):04X} {label}, an invisible character that can disguise what the text "
+                    "says (bidi controls, zero-width and format characters are refused)")
+    return None
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 TYPES = ("str", "text", "id", "int", "float", "lat", "lon", "date", "bool", "enum", "url", "ids")
@@ -89,6 +109,9 @@ def _convert(col: Column, raw: str) -> Any:
     if t in ("str", "text"):
         if _CONTROL.search(v):
             raise ValueError("contains control characters")
+        hidden = invisible_problem(v)
+        if hidden:
+            raise ValueError(hidden)
         if _MARKUP.search(v):
             raise ValueError(f"contains markup or script ({v[:40]!r}); seeds hold plain text")
         if t == "str" and len(v) > 300:
@@ -259,6 +282,9 @@ def read_text(path: Path, *, what: str = "text file", max_bytes: int = MAX_SEED_
     for num, line_text in enumerate(text.splitlines(), start=1):
         if "\x00" in line_text or _CONTROL.search(line_text):
             raise SeedError(f"{name} line {num}: contains NUL or control characters")
+        hidden = invisible_problem(line_text)
+        if hidden:
+            raise SeedError(f"{name} line {num}: {hidden}")
         m = _MARKUP.search(line_text)
         if m:
             raise SeedError(f"{name} line {num}: contains markup or script "
