@@ -80,10 +80,11 @@ PANEL_PAD_PX = 4.0
 GRATICULE_STEPS: tuple[tuple[float, float], ...] = ((5e5, 1.0), (2.6e6, 2.0), (float("inf"), 5.0))
 
 # ---- label tiers (priorities as in geo/static/draw.py: markets, crossings 70, gas field 80)
-#: A card's story places rank above markets and crossings (70): the towns of the events it names
-#: (Panjgur, Saravan: the strikes) first, then the other places the events and the pipeline name.
+#: A card's story places: the towns of the events it names (Panjgur, Saravan: the strikes) rank
+#: above markets and crossings (70); the other places the events and the pipeline name (Gwadar,
+#: Nawabshah) just below them, before every other town (their names may take a leader).
 EVENT_TOWN_PRIORITY = 76.0
-STORY_PLACE_PRIORITY = 75.0
+STORY_PLACE_PRIORITY = 69.0
 #: On a card, a town at least this important (100 000 people) gets a leader rather than be left out.
 LEADER_TOWN_PRIORITY = 30.0
 #: Sites at or above this priority (markets, crossings, the gas field) are named before the provinces.
@@ -365,8 +366,9 @@ class Labeller:
                 events.draw_site(self.ax, ev, *ev.anchors[0], self.sc, self.drawn, self.placer)
         self.label_events(first=True)
         self.label_events(first=False)  # near its point while the map is still free: short leaders
-        if self.card:  # the provinces (what a card is about), then markets, crossings, story places
-            self.province_labels()
+        if self.card:  # the provinces and both countries (their fills are no legend rows), the
+            self.province_labels()  # strikes' towns, markets and crossings, the other story places
+            self.country_labels(focus=True)
             self.label_sites(SITE_FIRST_PRIORITY, float("inf"))
         else:  # markets, crossings, the gas field, the numbered events, the provinces
             self.label_sites(SITE_FIRST_PRIORITY, float("inf"))
@@ -376,7 +378,7 @@ class Labeller:
             self.province_labels()
         self.label_sites(float("-inf"), SITE_FIRST_PRIORITY)
         self._drop_unnamed_places()
-        self.country_labels()
+        self.country_labels(focus=False if self.card else None)
         return self.in_frame
 
     def _promote_story_places(self) -> None:
@@ -488,21 +490,23 @@ class Labeller:
                           PROVINCE_MIN_INSIDE, color=col, fontstyle="italic", fontweight="bold",
                           path_effects=self.halo, zorder=9.6)
 
-    def country_labels(self) -> None:
+    def country_labels(self, focus: bool | None = None) -> None:
         """Country names on the country's visible land (Natural Earth's label point first); a name
-        its visible land cannot hold is left out."""
+        its visible land cannot hold is left out. ``focus``: only Iran and Pakistan (True), only the
+        others (False), all (None)."""
         for _, p, g in draw.features(self.layers.get("context")):
-            view = _visible(self.fr, g)
+            is_focus = p.get("role") == "focus"
+            view = _visible(self.fr, g) if focus is None or focus == is_focus else None
             if view is None:
                 continue
             first: list[tuple[float, float]] = []
             if p.get("label_lon") is not None:
                 x, y = frame.forward(np.array([p["label_lon"]]), np.array([p["label_lat"]]))
                 first = [(float(x[0]), float(y[0]))]
-            focus = p.get("role") == "focus"
+            focus_ = is_focus
             _inside_label(self.ax, view, str(p.get("name", "")).upper(),
-                          FOCUS_COUNTRY_FONTS if focus else OTHER_COUNTRY_FONTS, first, self.sc, self.placer,
-                          COUNTRY_MIN_INSIDE, color=COUNTRY_LABEL, fontweight="bold" if focus else "normal",
+                          FOCUS_COUNTRY_FONTS if focus_ else OTHER_COUNTRY_FONTS, first, self.sc, self.placer,
+                          COUNTRY_MIN_INSIDE, color=COUNTRY_LABEL, fontweight="bold" if focus_ else "normal",
                           path_effects=self.halo, zorder=9.4)
 
 

@@ -172,7 +172,8 @@ def _flow(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: Dra
     ax.set_axis_off()
     line_h = font * (line or 1.45)
     sw, gap, sep = font * 2.0, font * 0.35, font * 0.9
-    x, y = 0.0, line_h * 0.5
+    x0 = font * 0.3  # a line swatch's end marker stays inside the panel
+    x, y = x0, line_h * 0.5
     texts: list[Any] = []
     for name in catalog.names():
         items = [i for i in d.items if i.layer == name and i.label]
@@ -185,8 +186,8 @@ def _flow(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: Dra
             t = ax.text(0, y, short_label(name, it.label), fontsize=font, color=INK, va="center", gid=LEGEND_GID)
             need = sw + gap + _width_pt(t, renderer, fig)
             lead = head_w + gap if k == 0 else 0.0
-            if x > 0 and x + lead + need > w_pt:
-                x, y = 0.0, y + line_h
+            if x > x0 and x + lead + need > w_pt:
+                x, y = x0, y + line_h
             if k == 0:
                 head.set_position((x, y))
                 x += lead
