@@ -439,3 +439,40 @@ def test_a_cards_legend_text_is_at_least_22_px(which, request) -> None:
     for t in res.legend_texts:
         b = t.get_window_extent(r)
         assert b.y0 >= credit.y1 - 1 and b.x1 <= res.fig.bbox.x1 + 1, t.get_text()
+
+
+def test_events_are_numbered_across_articles_by_date_then_id(layers) -> None:
+    """Issue 17: with several articles, one sequence by date then id (not the layer's order), and
+    the key lists them all under one heading."""
+    from geo.static import events
+
+    lay, article = layers
+    lay = copy.deepcopy(lay)
+    feats = lay["events"]["features"]
+    for i, f in enumerate(feats):
+        f["properties"]["article_id"] = "second-article" if i % 2 else "gulf-2024-04-raisi-visit"
+    feats.sort(key=lambda f: (f["properties"]["article_id"], f["id"]), reverse=True)  # article by article
+    res = static.figure(lay, fmt="svg", article=article)
+    expect = sorted(feats, key=lambda f: (f["properties"]["event_date"], f["id"]))
+    assert [e.id for e in res.events] == [f["id"] for f in expect]
+    assert [e.number for e in res.events] == list(range(1, len(feats) + 1))
+    keys = [t.get_text() for t in res.fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == panels.KEY_GID)]
+    assert "Events in the 2 articles" in keys
+    assert all(str(e.number) in keys for e in res.events)
+    assert "2 articles" in " ".join(t.get_text() for t in res.fig.texts).replace("\n", " ")
+    # undated events go last; partial dates sort as text (a year before its months)
+    rows = [({"id": "b"}, {"event_date": ""}), ({"id": "a"}, {"event_date": "2011-06"}),
+            ({"id": "c"}, {"event_date": "2011"}), ({"id": "a2"}, {"event_date": "2011"})]
+    assert [f["id"] for f, p in sorted(rows, key=lambda r: events.sort_key(*r))] == ["a2", "c", "a", "b"]
+
+
+def test_events_without_article_ids_keep_the_single_article_key(layers) -> None:
+    lay, article = layers
+    lay = copy.deepcopy(lay)
+    for f in lay["events"]["features"]:
+        f["properties"].pop("article_id", None)  # the layers before issue 17
+    a4 = static.figure(lay, fmt="svg", article=article)
+    keys = [t.get_text() for t in a4.fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == panels.KEY_GID)]
+    assert "Events in the article" in keys and "Events in the 2 articles" not in keys
+    expect = sorted(lay["events"]["features"], key=lambda f: (f["properties"]["event_date"], f["id"]))
+    assert [e.id for e in a4.events] == [f["id"] for f in expect]
