@@ -655,7 +655,8 @@ def _inside_label(ax: Any, view: Any, name: str, fonts: tuple[float, ...], first
     centre = polylabel(view, tolerance=max(x1 - x0, y1 - y0) / 200)
     grid = [(x0 + (x1 - x0) * i / 14, y0 + (y1 - y0) * j / 14) for i in range(1, 14) for j in range(1, 14)]
     inside = [q for q in grid if view.contains(Point(q))]
-    chord = {q[1]: float(view.intersection(LineString([(x0, q[1]), (x1, q[1])])).length) for q in inside}
+    chord = {y: float(view.intersection(LineString([(x0, y), (x1, y)])).length)  # once per grid row
+             for y in dict.fromkeys(q[1] for q in inside)}
     cx, cy = (first[0] if first else (centre.x, centre.y))
     cands = [q for q in first if view.contains(Point(q))] + [(centre.x, centre.y)] + sorted(
         inside, key=lambda q: (-round(chord[q[1]] / (x1 - x0), 1), (q[0] - cx) ** 2 + (q[1] - cy) ** 2))

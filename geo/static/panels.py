@@ -38,19 +38,23 @@ def _width_pt(t: Any, renderer: Any, fig: Figure) -> float:
 
 
 def wrap_to(t: Any, width_pt: float, renderer: Any, fig: Figure, max_lines: int = 3) -> None:
-    """Break a Text's words into lines no wider than ``width_pt`` (measured by the renderer)."""
+    """Break a Text's words into lines no wider than ``width_pt`` (measured by the renderer): each
+    line takes the most words that fit, found by bisection (a few measurements per line, not one
+    per word)."""
     words = t.get_text().replace("\n", " ").split(" ")
     lines: list[str] = []
-    cur = ""
-    for w in words:
-        trial = f"{cur} {w}".strip()
-        t.set_text(trial)
-        if cur and _width_pt(t, renderer, fig) > width_pt:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = trial
-    lines.append(cur)
+    i = 0
+    while i < len(words):
+        lo, hi = i + 1, len(words)  # words[i:lo] always goes on the line, even when too wide
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            t.set_text(" ".join(words[i:mid]))
+            if _width_pt(t, renderer, fig) > width_pt:
+                hi = mid - 1
+            else:
+                lo = mid
+        lines.append(" ".join(words[i:lo]))
+        i = lo
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip(" ,;·") + "…"
