@@ -80,10 +80,11 @@ PANEL_PAD_PX = 4.0
 GRATICULE_STEPS: tuple[tuple[float, float], ...] = ((5e5, 1.0), (2.6e6, 2.0), (float("inf"), 5.0))
 
 # ---- label tiers (priorities as in geo/static/draw.py: markets, crossings 70, gas field 80)
-#: A card's story places: the towns of the events it names (Panjgur, Saravan: the strikes) rank
-#: above markets and crossings (70); the other places the events and the pipeline name (Gwadar,
-#: Nawabshah) just below them, before every other town (their names may take a leader).
-EVENT_TOWN_PRIORITY = 76.0
+#: A card's story places rank just below markets and crossings (70, whose names need the room next
+#: to the strikes' rings) and before every other town (their names may take a leader): the towns of
+#: the events it names (Panjgur, Saravan: the strikes) first, then the other places the events and
+#: the pipeline name (Gwadar, Nawabshah).
+EVENT_TOWN_PRIORITY = 69.5
 STORY_PLACE_PRIORITY = 69.0
 #: On a card, a town at least this important (100 000 people) gets a leader rather than be left out.
 LEADER_TOWN_PRIORITY = 30.0
@@ -366,8 +367,8 @@ class Labeller:
                 events.draw_site(self.ax, ev, *ev.anchors[0], self.sc, self.drawn, self.placer)
         self.label_events(first=True)
         self.label_events(first=False)  # near its point while the map is still free: short leaders
-        if self.card:  # the provinces and both countries (their fills are no legend rows), the
-            self.province_labels()  # strikes' towns, markets and crossings, the other story places
+        if self.card:  # the provinces and both countries (their fills are no legend rows), markets
+            self.province_labels()  # and crossings, the strikes' towns, the other story places
             self.country_labels(focus=True)
             self.label_sites(SITE_FIRST_PRIORITY, float("inf"))
         else:  # markets, crossings, the gas field, the numbered events, the provinces

@@ -2,12 +2,14 @@
 
 Rule (greedy, in the order of cartographic priority, Imhof's preferred positions):
 
-1. Labels are placed in this order (geo/static/compose.py): on cards the events' names just
-   outside their area; markets, crossings and the gas field; on print the numbered event markers
-   (on their point if free, else beside it with a dot on the spot); province names (inside the
-   province only); towns by priority (article places first, then by population); on cards the
-   events' names not placed yet, further out with a leader line; country names last. Ties keep
-   the layer order, so the result is deterministic.
+1. Labels are placed in this order (geo/static/compose.py, ``Labeller.run``). Print: markets,
+   crossings and the gas field; the numbered event markers (on their point if free, else beside
+   it with a dot on the spot); province names (inside the province only); towns by priority
+   (article places first, then by population); country names last. Cards: the events' names
+   (just outside their area, then further out with a leader line); province names; Iran and
+   Pakistan; the gas field, markets and crossings; the story places (the strikes' towns, then
+   the places the events and the pipeline name); other towns; other countries. Ties keep the
+   layer order, so the result is deterministic.
 2. Each label tries the positions around its anchor in this order: right, upper right, upper
    left, left, lower right, lower left, above, below (a centred label has one position). A town
    whose name fits none of them tries again in a smaller tier (0.78 of the size), at those eight
