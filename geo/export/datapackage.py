@@ -206,14 +206,14 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
         arts["name"] = catalog.ARTICLES_TABLE
         resources.append(arts)
         if catalog.ARTICLES_PARQUET in files:  # the same rows, typed as in the GeoPackage (date + date_iso)
-            pq = _file(catalog.ARTICLES_PARQUET, files[catalog.ARTICLES_PARQUET], title="Articles (Parquet)",
+            apq = _file(catalog.ARTICLES_PARQUET, files[catalog.ARTICLES_PARQUET], title="Articles (Parquet)",
                        licenses=[_license(catalog.ARTICLES_LICENSE)],
                        description="The articles table as Parquet: the rows of the 'articles' resource, a date "
                        "as a calendar date plus date_iso keeping partial dates.",
                        schema={"fields": layer_fields(catalog.ARTICLES_TABLE), "primaryKey": ["article_id"],
                                "missingValues": ["", "nan"]})
-            del pq["bytes"], pq["hash"]  # Frictionless reports no byte count for Parquet (see the layers)
-            resources.append(pq)
+            del apq["bytes"], apq["hash"]  # Frictionless reports no byte count for Parquet (see the layers)
+            resources.append(apq)
     if "events.csv" in files:
         ev = layers.get("events", {}).get("metadata") or {}
         res = _file("events.csv", files["events.csv"], title="Events (CSV with WKT)",
