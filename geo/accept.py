@@ -67,10 +67,27 @@ def slug(text: str, words: int = _SLUG_WORDS) -> str:
 
 
 def _draft_table(table: Table) -> Table:
-    """The draft form of a seed table: its columns (id and article_id may be empty) plus status."""
-    cols = tuple(Column(c.name, c.type, False, c.choices, c.min, c.max, c.min_exclusive)
-                 if c.name in ("id", "article_id") else c for c in table.columns)
+    """The draft form of a seed table as read first: its columns as plain text (a row that is not
+    accepted is never checked: a draft holds placeholders only a reviewer can fill) plus status."""
+    cols = tuple(Column(c.name, "text", False) for c in table.columns)
     return Table(table.filename, (*cols, Column("status", "enum", choices=STATUSES)), id_column=None)
+
+
+def _check_row(path: Path, table: Table, num: int, raw: dict[str, str]) -> None:
+    """One accepted draft row against the seed table's own column checks (id and article_id may be
+    empty: accept fills them); SeedError naming the draft file, row and column."""
+    from geo.build.seeds import _check_extent, _convert
+
+    rec: dict[str, Any] = {}
+    for col in table.columns:
+        if col.name in ("id", "article_id") and not raw.get(col.name):
+            continue
+        try:
+            rec[col.name] = _convert(col, raw.get(col.name, ""))
+        except ValueError as exc:
+            raise SeedError(f"{files.display(path)} row {num}, column {col.name}: {exc}") from None
+    if all(c.name in rec for c in table.columns if c.type in ("lat", "lon")):
+        _check_extent(table, rec, files.display(path), num)
 
 
 def _raw_rows(path: Path) -> tuple[list[str], dict[int, dict[str, str]]]:
@@ -99,8 +116,11 @@ def _read_draft(path: Path, table: Table) -> list[tuple[int, dict[str, str]]]:
         raise
     _, raw = _raw_rows(path)
     raw.pop(0)
-    return [(r["_row"], {k: v for k, v in raw[r["_row"]].items() if k != "status"})
-            for r in typed if r["status"] == "accepted"]
+    out = [(r["_row"], {k: v for k, v in raw[r["_row"]].items() if k != "status"})
+           for r in typed if r["status"] == "accepted"]
+    for num, row in out:
+        _check_row(path, table, num, row)
+    return out
 
 
 def _where(draft: Path, table: Table, row: int, column: str) -> str:

@@ -251,3 +251,25 @@ def test_one_article_payload_keeps_todays_article() -> None:
     assert data["article"] == {k: v for k, v in data["articles"][0].items() if k not in ("id", "url")}
     assert set(data["mentions"][ISLAMABAD]) == {OLD}
     assert catalog.property_names("articles")[0] == "article_id"
+
+
+def test_rows_not_accepted_are_not_checked(tmp_path: Path) -> None:
+    """A draft row left as draft (or rejected) may hold what only a reviewer can fill (verdict
+    `unreviewed`, no sources): it never blocks the accepted rows, whose own columns are checked."""
+    from geo import accept
+    from geo.build.seeds import CLAIMS
+
+    def edited(d: Path, row: int, column: str, value: str) -> Path:
+        shutil.copytree(DRAFT, d)
+        recs = list(csv.reader(io.StringIO((d / "claims.csv").read_text(encoding="utf-8"), newline="")))
+        recs[row - 1][recs[0].index(column)] = value
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(recs)
+        (d / "claims.csv").write_text(buf.getvalue(), encoding="utf-8")
+        return d / "claims.csv"
+
+    assert "draft" in (DRAFT / "claims.csv").read_text(encoding="utf-8").splitlines()[2]  # row 3 is not accepted
+    rows = accept._read_draft(edited(tmp_path / "a", 3, "verdict", "unreviewed"), CLAIMS)
+    assert [num for num, _ in rows] == [2]
+    with pytest.raises(SeedError, match=r"claims\.csv row 2, column sources: is empty but required"):
+        accept._read_draft(edited(tmp_path / "b", 2, "sources", ""), CLAIMS)
