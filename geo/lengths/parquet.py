@@ -4,7 +4,7 @@ Big route sets (a national OSM pipeline extract, Global Energy Monitor's whole t
 GeoParquet. Only the geometry column and the few properties `geo lengths` reads (id, name,
 kind, stated lengths and their sources) are read, ``BATCH_ROWS`` rows at a time through a small
 read buffer, whatever the row-group layout (one huge row group included); each WKB is
-parsed by :mod:`geo.lengths_wkb` and measured by the same sink as every other format, so the
+parsed by :mod:`geo.lengths.wkb` and measured by the same sink as every other format, so the
 memory held is one batch plus one small record per feature (no coordinates unless a
 per-country split needs them). GeoParquet 1.0 and 1.1 with WKB encoding; the CRS comes from
 the ``geo`` metadata (absent: OGC:CRS84, as the specification says).
@@ -12,14 +12,15 @@ the ``geo`` metadata (absent: OGC:CRS84, as the specification says).
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 from geo.errors import InputError
-from geo.lengths_model import Source
-from geo.lengths_sink import MeasureSink, _finish
-from geo.lengths_wkb import feed_wkb
+from geo.lengths.model import Source
+from geo.lengths.sink import MeasureSink, _finish
+from geo.lengths.wkb import feed_wkb
 
 #: Rows decoded at a time: with long routes (8,000 vertices each) 64 rows are ~8 MB of WKB.
 BATCH_ROWS = 64
@@ -103,7 +104,7 @@ def _wkb_views(arr: Any) -> list[memoryview | None]:
     offsets = np.frombuffer(off_buf, dtype=dtype)[arr.offset : arr.offset + len(arr) + 1].tolist()
     data = memoryview(data_buf) if data_buf is not None else memoryview(b"")
     nulls = arr.is_null().to_pylist() if arr.null_count else None
-    return [None if nulls and nulls[i] else data[a:b] for i, (a, b) in enumerate(zip(offsets[:-1], offsets[1:], strict=True))]
+    return [None if nulls and nulls[i] else data[a:b] for i, (a, b) in enumerate(itertools.pairwise(offsets))]
 
 
 def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coords: bool = False) -> MeasureSink:
