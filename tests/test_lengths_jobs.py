@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def test_jobs_gives_the_same_json_as_one_process(tmp_path, capsys, row_group_siz
     # the units really are row ranges of the one file, several of them
     units, _ = jobs.plan([str(pq_path)], 2)
     assert len(units) >= 3 and units[0].start == 0 and units[-1].stop == len(sizes)
-    assert all(a.stop == b.start for a, b in zip(units, units[1:], strict=False))
+    assert all(a.stop == b.start for a, b in itertools.pairwise(units))
     two = run([*argv, "--jobs", "2"], capsys)
     assert one == two
     report = json.loads(one[1])

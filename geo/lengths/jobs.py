@@ -15,6 +15,7 @@ Where limits (sizes, times) hook in: :func:`_run_unit` is the one place a worker
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ def _parquet_cuts(path: str, pieces: int) -> list[tuple[int, int]]:
     target = [total * k / pieces for k in range(1, pieces)]
     for n, w in groups:
         while target and acc + w >= target[0]:
-            inside = int(round((target.pop(0) - acc) / w * n))  # rows of this group before the cut
+            inside = round((target.pop(0) - acc) / w * n)  # rows of this group before the cut
             cut = min(max(row + inside, cuts[-1]), total_rows)
             if cut > cuts[-1]:
                 cuts.append(cut)
@@ -75,7 +76,7 @@ def _parquet_cuts(path: str, pieces: int) -> list[tuple[int, int]]:
         acc += w
     if cuts[-1] != total_rows:
         cuts.append(total_rows)
-    return [(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _run_unit(unit: _Unit, keep_coords: bool) -> tuple[str, Any]:

@@ -14,7 +14,7 @@ _WKB_TYPES = {1: "Point", 2: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "Mu
               6: "MultiPolygon", 7: "GeometryCollection"}
 
 
-def wkb_parts(buf: bytes) -> tuple[str, list[np.ndarray]]:
+def wkb_parts(buf: bytes | memoryview) -> tuple[str, list[np.ndarray]]:
     """Geometry type and the position arrays (n x 2) of each line/ring of a 2D WKB geometry."""
     import numpy as np
 
