@@ -59,7 +59,7 @@ def _py(v: Any) -> Any:
 
 
 def _frame(path: str, partitions: int) -> Any:
-    import dask_geopandas
+    import dask_geopandas  # type: ignore[import-untyped]
 
     p = Path(path)
     if p.is_dir() or p.suffix.lower() in PARQUET_SUFFIXES:
