@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from geo import settings
 from geo.geodesy import GEOD, line_length_m
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import numpy as np
 
 # numpy is imported inside the functions that need it: measuring one small file must start
@@ -143,6 +144,8 @@ class BatchMeasurer:
             self._done.append(_batch_sums(x, y, owner, new))  # small input: no thread at all
             return
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # not for small files: start-up time
+
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="geod")
         self._pending.append(self._pool.submit(_batch_sums, x, y, owner, new))
         while len(self._pending) > self.workers:  # backpressure: bounded memory
