@@ -56,6 +56,10 @@ def test_dask_engine_equals_the_default_engine_on_a_cluster(tmp_path, capsys):
             for g, w in zip(got, want, strict=True):
                 assert abs(g["length_m"] - w["length_m"]) <= 1e-9 * max(1.0, w["length_m"])
                 assert (g["vertices"], g["parts"], g["stated"]) == (w["vertices"], w["parts"], w["stated"])
+        bad = tmp_path / "bad.parquet"
+        bad.write_bytes(b"PAR1 not really")
+        code, out, err = run([str(bad), "--engine", "dask", "--scheduler", cluster.scheduler_address], capsys)
+        assert (code, out) == (2, "") and "bad.parquet: cannot read" in err and "Traceback" not in err
 
 
 def test_dask_engine_usage_errors(capsys):

@@ -93,6 +93,9 @@ def read_paths(paths: list[str], scheduler: str | None = None, *, workers: int =
     for path in paths:
         if not Path(path).exists():
             raise InputError(f"{path}: file not found")
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # its INFO lines are not for our users
     cluster = None
     own = client is None
     if own:
@@ -107,13 +110,16 @@ def read_paths(paths: list[str], scheduler: str | None = None, *, workers: int =
     try:
         out: list[Source] = []
         for path in paths:
-            ddf = _frame(path, max(2 * workers, 1))
-            meta = pd.DataFrame({"part": pd.Series([], dtype=object)})
-            parts = ddf.map_partitions(_measure_partition, path, keep_coords, meta=meta)
             try:
+                ddf = _frame(path, max(2 * workers, 1))
+                meta = pd.DataFrame({"part": pd.Series([], dtype=object)})
+                parts = ddf.map_partitions(_measure_partition, path, keep_coords, meta=meta)
                 frame = client.compute(parts, sync=True)
             except GeoError:
-                raise
+                raise  # a bad feature, named by the worker that measured it
+            except Exception as exc:  # noqa: BLE001 - dask/pyarrow/GDAL raise many types; all mean "cannot read"
+                first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+                raise InputError(f"{path}: cannot read with dask-geopandas ({first[:200]})") from None
             out += _merge(path, [p for p in frame["part"].tolist() if p.records or p.nonfinite])
         return out
     finally:
