@@ -19,6 +19,8 @@ from typing import Any
 from geo.errors import GeoError, InputError
 from geo.lengths.model import PARQUET_SUFFIXES, Source
 
+#: Parquet bytes per partition (dask-geopandas' ``blocksize``).
+PARTITION_BYTES = "16MiB"
 #: Properties read besides the geometry (the same as the default engine's GeoParquet reader).
 WANTED = ("id", "fid", "name", "kind", "length_known_km", "length_known_source")
 
@@ -73,7 +75,9 @@ def _frame(path: str, partitions: int) -> Any:
         import json
 
         gcol = json.loads(geo)["primary_column"]
-        return dask_geopandas.read_parquet(path, columns=[*cols, gcol])
+        # partitions of ~16 MiB of Parquet: a single file becomes several tasks (dask's default
+        # keeps a file under 256 MiB as one partition, which one worker measures alone)
+        return dask_geopandas.read_parquet(path, columns=[*cols, gcol], blocksize=PARTITION_BYTES)
     import pyogrio
 
     info = pyogrio.read_info(path)
