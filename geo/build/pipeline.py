@@ -10,16 +10,17 @@ DENSIFY_STEP_KM, so what Leaflet draws is what was measured.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from geo import catalog, geodesy, io
+from geo import catalog, files, geodesy, io, settings
 from geo.build import gem
 from geo.build.common import GEOD, densify, line_length_km, rounded_coords, source_fields
-from geo.build.seeds import PLACES, SEGMENTS, WAYPOINTS
+from geo.build.seeds import PLACES, SEGMENTS, WAYPOINTS, seed_properties
 from geo.errors import SeedError
 
 #: Spacing of the vertices inserted along each geodesic pipeline leg.
@@ -75,7 +76,7 @@ def max_offset_km(coords: list[tuple[float, float]], route: list[tuple[float, fl
 
 
 def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: Any,
-                   gem_dir: Any = None) -> tuple[dict[str, Any], dict[str, list]]:
+                   gem_dir: Any = None, seeds_dir: Any = None) -> tuple[dict[str, Any], dict[str, list]]:
     src = seeds["sources"]
     wps = {w["id"]: w for w in seeds[WAYPOINTS.filename]}
     places = {p["id"]: p for p in seeds[PLACES.filename]}
@@ -88,7 +89,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         pid = s["gem_project_id"]
         if s["route_source"] != "gem":
             continue
-        where = f"seeds/pipeline_segments.csv row {s['_row']}"
+        where = f"{files.display(Path(seeds_dir or settings.SEEDS_DIR) / SEGMENTS.filename)} row {s['_row']}"
         if not pid:
             raise SeedError(f"{where}, column gem_project_id: a GEM-traced segment needs a ProjectID")
         route = routes.setdefault(pid, gem.load_route(pid, gem_dir))
@@ -109,7 +110,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
     feats = []
     lines: dict[str, list[tuple[float, float]]] = {}
     for s in seeds[SEGMENTS.filename]:
-        where = f"seeds/pipeline_segments.csv row {s['_row']}"
+        where = f"{files.display(Path(seeds_dir or settings.SEEDS_DIR) / SEGMENTS.filename)} row {s['_row']}"
         if len(s["waypoints"]) < 2:
             raise SeedError(f"{where}, column waypoints: need at least two")
         pid = s["gem_project_id"]
@@ -132,23 +133,14 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         sea_km, sea_far = over_water(coords, land)
         known = s["length_known_km"]
         mmcfd, mcm = capacity_normalised(s["capacity_reported"], s["capacity_units"])
-        props = {
-            "kind": "segment", "name": s["name"], "segment": s["segment"], "status": s["status"],
-            "status_date": s["status_date"], "status_source": s["status_source"], "status_note": s["status_note"],
-            "gem_project_id": pid, "gem_status": s["gem_status"],
-            "route_source": s["route_source"], "route_accuracy": s["route_accuracy"],
-            "route_accuracy_source": s["route_accuracy_source"], "route_method": s["route_method"],
-            "route_note": s["route_note"], "route_split": split,
-            "diameter_in": s["diameter_in"], "diameter_source": s["diameter_source"],
-            "capacity_reported": s["capacity_reported"], "capacity_units": s["capacity_units"],
-            "capacity_mmcfd": mmcfd, "capacity_mcm_d": mcm, "capacity_source": s["capacity_source"],
-            "length_known_km": known, "length_known_source": s["length_known_source"],
+        props = seed_properties("pipeline", s, {
+            "kind": "segment", "route_split": split,
+            "capacity_mmcfd": mmcfd, "capacity_mcm_d": mcm,
             "length_route_km": route_km, "length_gem_km": gem_km,
             "wiggle_factor": round(known / route_km, 3) if known else None,
             "gem_max_offset_km": offset, "water_km": sea_km, "water_max_offshore_km": sea_far,
-            "countries": s["countries"], "start_location": s["start_location"], "end_location": s["end_location"],
-            "waypoints": ";".join(s["waypoints"]), **source_fields(s["sources"], src), "verified": s["verified"],
-        }
+            "waypoints": ";".join(s["waypoints"]), **source_fields(s["sources"], src),
+        })
         feats.append(io.feature(s["id"], props, {"type": "LineString", "coordinates": [list(c) for c in coords]}))
     fields = []
     for w in seeds[WAYPOINTS.filename]:
@@ -156,8 +148,9 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
             continue
         place = places[w["place"]]
         if w["status"] is None:
-            raise SeedError(f"seeds/pipeline_waypoints.csv row {w['_row']}, column status: a field needs a status")
-        props = {k: None for k in feats[0]["properties"]} if feats else {}
+            raise SeedError(f"{files.display(Path(seeds_dir or settings.SEEDS_DIR) / WAYPOINTS.filename)} row {w['_row']}, "
+                            "column status: a field needs a status")
+        props = dict.fromkeys(catalog.property_names("pipeline"))
         props.update({
             "kind": "field", "name": w["name"], "status": w["status"], "status_date": w["status_date"],
             "status_source": w["status_source"], "status_note": w["status_note"], "route_note": place["location_note"],
@@ -176,9 +169,5 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         "Status (GEM vocabulary) with date and source, known length (published) kept apart from the geodesic "
         f"length of the drawn route; vertices every {DENSIFY_STEP_KM:g} km along geodesics.",
         sources=sorted({x for r in seeds[SEGMENTS.filename] for x in r["sources"]} | {"GEM-ROUTES", "OSM-GEOMAPS"}),
-        license="Route: Global Energy Monitor, CC BY 4.0 (no licence file in the routes repository; GEM publishes "
-        "its tracker data under CC BY 4.0); compiled data CC BY 4.0 (this atlas); the border point contains "
-        "information from OpenStreetMap (ODbL 1.0)",
-        attribution="Data: Global Energy Monitor, CC BY 4.0; © OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
     )
     return fc, lines

@@ -13,20 +13,40 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geo import catalog, files, settings
 from geo.dates import parse_date
-from geo.errors import SeedError
+from geo.errors import GeoError, SeedError
 
 #: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
 MAX_SEED_BYTES = 5_000_000
 #: Markup is never valid in seed text: the map escapes it, but it is a mistake in a seed.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|on\w+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters that show nothing yet change how text reads: bidi controls (U+202E makes "exe.txt"
+#: read "txt.exe"), zero-width and other Unicode format characters (category Cf), C1 controls and the
+#: line/paragraph separators. ZWNJ and ZWJ (U+200C, U+200D) are allowed: Persian, Urdu and Pashto
+#: spelling needs them.
+_ALLOWED_FORMAT = frozenset("\u200c\u200d")
+
+
+def invisible_problem(text: str) -> str | None:
+    """The first invisible or bidi control character in ``text``, described; None if there is none."""
+    import unicodedata
+
+    for ch in text:
+        if ch.isascii() or ch in _ALLOWED_FORMAT:
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "Cc", "Zl", "Zp", "Co", "Cn") and not (cat == "Cn" and ch.isprintable()):
+            label = unicodedata.name(ch, "unassigned" if cat == "Cn" else "control or private use")
+            return (f"contains U+{ord(ch):04X} {label}, an invisible character that can disguise what the text "
+                    "says (bidi controls, zero-width and format characters are refused)")
+    return None
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 TYPES = ("str", "text", "id", "int", "float", "lat", "lon", "date", "bool", "enum", "url", "ids")
@@ -78,74 +98,100 @@ def _shown(value: str, limit: int = 80) -> str:
     return repr(value[: limit // 2]) + f"...({len(value):,} characters)..." + repr(value[-limit // 4:])
 
 
+def _text(col: Column, v: str, r: str) -> str:
+    if _CONTROL.search(v):
+        raise ValueError("contains control characters")
+    hidden = invisible_problem(v)
+    if hidden:
+        raise ValueError(hidden)
+    if _MARKUP.search(v):
+        raise ValueError(f"contains markup or script ({v[:40]!r}); seeds hold plain text")
+    if col.type == "str" and len(v) > 300:
+        raise ValueError(f"is {len(v)} characters long; at most 300 allowed")
+    if len(v) > 5000:
+        raise ValueError(f"is {len(v)} characters long; at most 5000 allowed")
+    return v
+
+
+def _id(col: Column, v: str, r: str) -> str:
+    if not _ID.match(v):
+        raise ValueError(f"{r} is not an id (letters, digits, '-', '_', '.', ':')")
+    return v
+
+
+def _ids(col: Column, v: str, r: str) -> list[str]:
+    parts = [p.strip() for p in v.split(";")]
+    bad = [p for p in parts if not _ID.match(p)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not an id; ids are joined by ';'")
+    return parts
+
+
+#: Fixed ranges of the coordinate types (other numbers take the column's min/max).
+_RANGES: dict[str, tuple[float, float]] = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+
+
+def _number(col: Column, v: str, r: str) -> float:
+    try:
+        num: float = int(v) if col.type == "int" else float(v)
+    except ValueError:
+        kind = "an integer" if col.type == "int" else "a number"
+        raise ValueError(f"{r} is not {kind}") from None
+    if isinstance(num, float) and not math.isfinite(num):
+        raise ValueError(f"{r} is not a finite number")
+    lo, hi = _RANGES.get(col.type, (col.min, col.max))
+    if col.min_exclusive and lo is not None and num <= lo:
+        raise ValueError(f"{r} must be greater than {lo:g}")
+    if (lo is not None and num < lo) or (hi is not None and num > hi):
+        raise ValueError(f"{r} is outside [{lo}, {hi}]")
+    return num
+
+
+def _date(col: Column, v: str, r: str) -> str:
+    try:
+        return parse_date(v)[0]
+    except ValueError:
+        raise ValueError(f"{r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _bool(col: Column, v: str, r: str) -> bool:
+    if v.lower() not in _BOOLS:
+        raise ValueError(f"{r} is not true/false")
+    return _BOOLS[v.lower()]
+
+
+def _enum(col: Column, v: str, r: str) -> str:
+    if v not in col.choices:
+        raise ValueError(f"{r} is not one of {', '.join(col.choices)}")
+    return v
+
+
+def _url(col: Column, v: str, r: str) -> str:
+    problem = url_problem(v)
+    if problem:
+        raise ValueError(f"{r} is not a usable http(s) URL: {problem}")
+    return v
+
+
+#: One converter per column type (Column.__post_init__ refuses any other type).
+_CONVERTERS: dict[str, Callable[[Column, str, str], Any]] = {
+    "str": _text, "text": _text, "id": _id, "ids": _ids, "int": _number, "float": _number, "lat": _number,
+    "lon": _number, "date": _date, "bool": _bool, "enum": _enum, "url": _url,
+}
+
+
 def _convert(col: Column, raw: str) -> Any:
+    """The cell's value, typed; ValueError says what is wrong with it (the caller adds file, row, column)."""
     v = raw.strip()
     if v == "":
         if col.required:
             raise ValueError("is empty but required")
         return None
-    t = col.type
-    r = _shown(v)  # the value as messages quote it: repr, at most ~80 characters
-    if t in ("str", "text"):
-        if _CONTROL.search(v):
-            raise ValueError("contains control characters")
-        if _MARKUP.search(v):
-            raise ValueError(f"contains markup or script ({v[:40]!r}); seeds hold plain text")
-        if t == "str" and len(v) > 300:
-            raise ValueError(f"is {len(v)} characters long; at most 300 allowed")
-        if len(v) > 5000:
-            raise ValueError(f"is {len(v)} characters long; at most 5000 allowed")
-        return v
-    if t == "id":
-        if not _ID.match(v):
-            raise ValueError(f"{r} is not an id (letters, digits, '-', '_', '.', ':')")
-        return v
-    if t == "ids":
-        parts = [p.strip() for p in v.split(";")]
-        bad = [p for p in parts if not _ID.match(p)]
-        if bad:
-            raise ValueError(f"{bad[0]!r} is not an id; ids are joined by ';'")
-        return parts
-    if t in ("int", "float", "lat", "lon"):
-        try:
-            num: float = int(v) if t == "int" else float(v)
-        except ValueError:
-            kind = "an integer" if t == "int" else "a number"
-            raise ValueError(f"{r} is not {kind}") from None
-        if isinstance(num, float) and not math.isfinite(num):
-            raise ValueError(f"{r} is not a finite number")
-        lo, hi = col.min, col.max
-        if t == "lat":
-            lo, hi = -90.0, 90.0
-        if t == "lon":
-            lo, hi = -180.0, 180.0
-        if col.min_exclusive and lo is not None and num <= lo:
-            raise ValueError(f"{r} must be greater than {lo:g}")
-        if (lo is not None and num < lo) or (hi is not None and num > hi):
-            raise ValueError(f"{r} is outside [{lo}, {hi}]")
-        return num
-    if t == "date":
-        try:
-            return parse_date(v)[0]
-        except ValueError:
-            raise ValueError(f"{r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
-    if t == "bool":
-        low = v.lower()
-        if low in ("true", "yes", "1"):
-            return True
-        if low in ("false", "no", "0"):
-            return False
-        raise ValueError(f"{r} is not true/false")
-    if t == "enum":
-        if v not in col.choices:
-            raise ValueError(f"{r} is not one of {', '.join(col.choices)}")
-        return v
-    if t == "url":
-        problem = url_problem(v)
-        if problem:
-            raise ValueError(f"{r} is not a usable http(s) URL: {problem}")
-        return v
-    raise AssertionError(t)
+    # the value as messages quote it: repr, at most ~80 characters
+    return _CONVERTERS[col.type](col, v, _shown(v))
 
 
 #: Schemes that run code when a browser opens them, wherever they hide in a URL.
@@ -180,6 +226,22 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def _check_header(name: str, header: list[str], table: Table) -> list[str]:
+    """The header row, if it names exactly the table's columns (in any order), once each."""
+    missing = [c for c in table.names if c not in header]
+    extra = [h for h in header if h not in table.names]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if extra:
+            parts.append(f"unknown column(s) {', '.join(extra)}")
+        raise SeedError(f"{name} row 1: {'; '.join(parts)} (expected: {','.join(table.names)})")
+    if len(set(header)) != len(header):
+        raise SeedError(f"{name} row 1: duplicate column names")
+    return header
+
+
 def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
     """Read one seed CSV, check it against ``table`` and return typed rows (dicts in column order)."""
     name = files.display(path)
@@ -193,18 +255,7 @@ def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
         raise SeedError(f"{name} row {reader.line_num}: malformed CSV ({exc})") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise SeedError(f"{name}: no header row (expected: {','.join(table.names)})")
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in table.names if c not in header]
-    extra = [h for h in header if h not in table.names]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(missing)}")
-        if extra:
-            parts.append(f"unknown column(s) {', '.join(extra)}")
-        raise SeedError(f"{name} row 1: {'; '.join(parts)} (expected: {','.join(table.names)})")
-    if len(set(header)) != len(header):
-        raise SeedError(f"{name} row 1: duplicate column names")
+    header = _check_header(name, [h.strip() for h in rows[0]], table)
     cols = {c.name: c for c in table.columns}
     out: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
@@ -259,6 +310,9 @@ def read_text(path: Path, *, what: str = "text file", max_bytes: int = MAX_SEED_
     for num, line_text in enumerate(text.splitlines(), start=1):
         if "\x00" in line_text or _CONTROL.search(line_text):
             raise SeedError(f"{name} line {num}: contains NUL or control characters")
+        hidden = invisible_problem(line_text)
+        if hidden:
+            raise SeedError(f"{name} line {num}: {hidden}")
         m = _MARKUP.search(line_text)
         if m:
             raise SeedError(f"{name} line {num}: contains markup or script "
@@ -338,23 +392,99 @@ DATE_PRECISION = catalog.enum("events", "date_precision")
 VERDICTS = catalog.enum("claims", "verdict")
 # Seed-only columns (no layer field holds them): declared here, once.
 PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
-CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
-EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
-               "Violence against civilians")
+
+
+def seed_check(layer: str, field_name: str) -> dict[str, Any]:
+    """The seed's rules for ``layer.field_name`` stricter than the layer's own (its ``x-seed-check``)."""
+    return dict(catalog.fields(layer)[field_name].get("x-seed-check") or {})
+
+
+CAPACITY_UNITS = tuple(seed_check("pipeline", "capacity_units")["choices"])
+EVENT_TYPES = tuple(seed_check("events", "event_type")["choices"])
 
 _SRC = Column("sources", "ids")
+_ID_COLUMN = Column("id", "id")
+
+_SCHEMA_TYPES = {"str": "string", "text": "string", "id": "string", "url": "string", "date": "string",
+                 "enum": "", "ids": "string", "int": "integer", "float": "number", "lat": "number",
+                 "lon": "number", "bool": "boolean"}
+
+
+def _schema_path(layer: str) -> str:
+    return "geo/schemas/" + (catalog.CLAIMS_SCHEMA_FILE if layer == "claims" else catalog.get(layer).schema_file)
+
+
+def schema_column(layer: str, name: str) -> Column:
+    """The seed column ``name`` a builder copies to the property ``name`` of ``layer``, from the
+    property's JSON Schema: type from ``x-seed``, required unless the property may be null, choices
+    from ``enum``, bounds from ``minimum``/``exclusiveMinimum``/``maximum`` (or an integer enum); the
+    seed's stricter rules (``x-seed-check``: required, choices, min, max, min_exclusive) win."""
+    spec = catalog.fields(layer)[name]
+    kind = spec["x-seed"]
+    types = spec.get("type", [])
+    types = [types] if isinstance(types, str) else list(types)
+    want = _SCHEMA_TYPES.get(kind)
+    if want is None or (want and want not in types):
+        fits = ", ".join(k for k, v in _SCHEMA_TYPES.items() if not v or v in types)
+        raise GeoError(f"{_schema_path(layer)}, property {name}: x-seed {kind!r} does not fit its type "
+                       f"{types} (one of: {fits})")
+    check = spec.get("x-seed-check") or {}
+    enum = tuple(v for v in spec.get("enum", []) if v is not None)
+    ints = [v for v in enum if isinstance(v, int) and not isinstance(v, bool)]
+    lo = spec.get("minimum", spec.get("exclusiveMinimum"))
+    hi = spec.get("maximum")
+    exclusive = "exclusiveMinimum" in spec and "minimum" not in spec
+    if lo is None and hi is None and ints:
+        lo, hi = min(ints), max(ints)
+    return Column(
+        name, kind,
+        required=bool(check.get("required", "null" not in types)),
+        choices=tuple(check.get("choices", enum if kind == "enum" else ())),
+        min=check.get("min", lo), max=check.get("max", hi),
+        min_exclusive=bool(check.get("min_exclusive", exclusive)),
+    )
+
+
+def layer_table(layer: str, filename: str, *, first: tuple[Column, ...] = (_ID_COLUMN,),
+                after: Mapping[str, tuple[Column, ...]] | None = None, last: tuple[Column, ...] = (_SRC,),
+                description: str = "") -> Table:
+    """The seed table of ``layer``: ``first``, then a column for every property its schema marks
+    ``x-seed`` (in schema order), each followed by the seed-only columns ``after`` it, then ``last``.
+
+    The order is the CSV header's: a new property copied from the seed is its schema entry plus
+    a CSV column placed where the schema order puts it."""
+    after = dict(after or {})
+    cols = list(first)
+    for name, spec in catalog.fields(layer).items():
+        if "x-seed" in spec:
+            cols += [schema_column(layer, name), *after.pop(name, ())]
+    if after:
+        raise GeoError(f"{_schema_path(layer)}: seeds/{filename} has columns placed after {sorted(after)}, which "
+                       "the schema does not mark x-seed")
+    return Table(filename, (*cols, *last), description=description)
+
+
+def seed_properties(layer: str, row: Mapping[str, Any], derived: Mapping[str, Any]) -> dict[str, Any]:
+    """One record's properties in the order of ``layer``'s JSON Schema: every property marked
+    ``x-seed`` copied from the seed ``row``, every other one from ``derived`` (what the builder
+    computed). A property neither gives, or a derived value the schema does not declare, is a bug.
+    A layer built from no seed table (the basemap layers) passes an empty ``row``."""
+    spec = catalog.fields(layer)
+    out = {name: row[name] if "x-seed" in s else derived[name] for name, s in spec.items()}
+    unknown = [k for k in derived if k not in spec or "x-seed" in spec[k]]
+    if unknown:
+        msg = f"{layer}: the builder computes {unknown}, which the schema does not declare as derived"
+        raise KeyError(msg)
+    return out
+
 
 # --- the seed tables of the article layers (read by geo.build.layers) ------------------------------
 
-PLACES = Table("places.csv", (
-    Column("id", "id"), Column("name"), Column("name_alt", required=False), Column("country_iso"),
-    Column("admin1"), Column("iso_3166_2"), Column("geonames_id", "int", required=False),
-    Column("lat", "lat", required=False), Column("lon", "lon", required=False),
-    Column("population", "int", required=False, min=0), Column("feature_class"), Column("role", "text"),
-    Column("in_article", "bool"), Column("method", "enum", choices=PLACE_METHODS),
-    Column("anchor", "id", required=False), Column("offset_km", "float", required=False, min=0, max=500),
-    Column("verified", "bool"), Column("location_note", "text"), _SRC,
-), description="Every place the article names or the other layers need.")
+PLACES = layer_table("places", "places.csv", after={
+    "geonames_id": (Column("lat", "lat", required=False), Column("lon", "lon", required=False)),
+    "in_article": (Column("method", "enum", choices=PLACE_METHODS), Column("anchor", "id", required=False),
+                   Column("offset_km", "float", required=False, min=0, max=500)),
+}, description="Every place the article names or the other layers need.")
 
 WAYPOINTS = Table("pipeline_waypoints.csv", (
     Column("id", "id"), Column("name"), Column("place", "id"),
@@ -366,53 +496,23 @@ WAYPOINTS = Table("pipeline_waypoints.csv", (
    "segment a waypoint is projected onto the route, a kind=border waypoint is where the route crosses border-osm; "
    "kind=field rows (with status columns) become Point features of the pipeline layer.")
 
-SEGMENTS = Table("pipeline_segments.csv", (
-    Column("id", "id"), Column("name"), Column("segment"), Column("status", "enum", choices=GEM_STATUS),
-    Column("status_date", "date", required=False), Column("status_source"), Column("status_note", "text"),
-    Column("gem_project_id", "id", required=False), Column("gem_status", "enum", required=False, choices=GEM_STATUS),
-    Column("route_source", "enum", choices=ROUTE_SOURCES),
-    Column("route_accuracy", "enum", choices=GEM_ROUTE_ACCURACY), Column("route_accuracy_source", "text"),
-    Column("route_method", "text"),
-    Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
-    Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
-    Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
-    Column("length_known_km", "float", required=False, min=0, min_exclusive=True),
-    Column("length_known_min_km", "float", required=False, min=0, min_exclusive=True),
-    Column("length_known_max_km", "float", required=False, min=0, min_exclusive=True), Column("length_known_source", "text"),
-    Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
-    Column("verified", "bool"), _SRC,
-), description="The pipeline as GEM-style segments, in route order.")
+SEGMENTS = layer_table("pipeline", "pipeline_segments.csv", after={
+    "length_known_km": (Column("length_known_min_km", "float", required=False, min=0, min_exclusive=True),
+                        Column("length_known_max_km", "float", required=False, min=0, min_exclusive=True)),
+    "end_location": (Column("waypoints", "ids"),),
+}, description="The pipeline as GEM-style segments, in route order.")
 
-_SITE_COLS = (
-    Column("id", "id"), Column("name"), Column("name_pk"), Column("name_ir"), Column("place", "id"),
-)
-_SITE_TAIL = (
-    Column("status_date", "date", required=False), Column("opened_date", "date", required=False),
-    Column("agreed_date", "date", required=False), Column("district_pk"), Column("county_ir", required=False),
-    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), Column("location_evidence", "text"), _SRC,
-)
-MARKETS = Table("markets.csv", (*_SITE_COLS, Column("status", "enum", choices=MARKET_STATUS), *_SITE_TAIL),
-                description="Joint border (sustenance) markets.")
-CROSSINGS = Table("crossings.csv", (*_SITE_COLS, Column("status", "enum", choices=CROSSING_STATUS), *_SITE_TAIL),
-                  description="Official border crossings.")
+_SITE_AFTER = {"name_ir": (Column("place", "id"),)}
+MARKETS = layer_table("markets", "markets.csv", after=_SITE_AFTER, description="Joint border (sustenance) markets.")
+CROSSINGS = layer_table("crossings", "crossings.csv", after=_SITE_AFTER, description="Official border crossings.")
 
-EVENTS = Table("events.csv", (
-    Column("id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
-    Column("date_precision", "enum", choices=DATE_PRECISION), Column("display_date"),
-    Column("event_type", "enum", choices=EVENT_TYPES), Column("sub_event_type"), Column("actor1"),
-    Column("actor2", required=False), Column("location"), Column("admin1", required=False), Column("country_iso"),
-    Column("geo_precision", "int", min=1, max=3), Column("geometry_basis"),
-    Column("area_radius_km", "float", required=False, min=0.1, max=500), Column("fatalities", "int", required=False, min=0),
-    Column("article_paragraph", "int", min=1), Column("article_quote", "text"), Column("notes", "text"),
-    Column("verified", "bool"), _SRC,
-), description="Every event the article reports (ACLED-style precision codes).")
+EVENTS = layer_table("events", "events.csv", after={
+    "geo_precision": (Column("geometry_basis"), Column("area_radius_km", "float", required=False, min=0.1, max=500)),
+}, description="Every event the article reports (ACLED-style precision codes).")
 
-CLAIMS = Table("claims.csv", (
-    Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
-    Column("claim", "text"), Column("what_sources_say", "text"), Column("evidence_for", "text"),
-    Column("evidence_against", "text"), Column("verdict", "enum", choices=VERDICTS),
-    Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
-    Column("feature_ids", "ids", required=False), _SRC,
-), description="Every checkable claim of the article with a verdict.")
+CLAIMS = layer_table("claims", "claims.csv", first=(), after={
+    "verdict": (Column("measure", required=False), Column("measured_unit", required=False),
+                Column("measured_note", "text", required=False), Column("feature_ids", "ids", required=False)),
+}, description="Every checkable claim of the article with a verdict.")
 
 ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from typing import Any
 
 from geo import catalog, geodesy
+from geo.files import CSVWriter
 from geo.version import DATA_VERSION
 
 EVENTS_CSV = "events.csv"
@@ -52,7 +52,7 @@ def events_csv(fc: Mapping[str, Any]) -> bytes:
     spdx = str((fc.get("metadata") or {}).get("license_id") or catalog.get("events").license)
     cols = ["id", "geometry_type", "lon", "lat", *props, *extra, "wkt", "wkt_simplified_m", "license", "data_version"]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CSVWriter(buf)  # formula-leading text gets OWASP's apostrophe (issue 20)
     w.writerow(cols)
     for f in feats:
         g = shape(f["geometry"])

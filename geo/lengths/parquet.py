@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from geo import files
 from geo.errors import InputError
 from geo.lengths.model import Source
 from geo.lengths.sink import MeasureSink, _finish
@@ -60,6 +61,7 @@ def open_parquet(path: str) -> tuple[Any, str, Any, list[str]]:
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{path}: cannot open as Parquet ({str(exc).splitlines()[0]})") from None
     col, crs = _geo_metadata(pf, path)
+    files.check_count(pf.metadata.num_rows, name=path, what="rows")  # 2x10^7 rows fit in 134 KB
     names = pf.schema_arrow.names
     props_cols = [n for n in names if n in _WANTED or n.startswith("published_length_")]
     return pf, col, crs, props_cols
