@@ -68,7 +68,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--resolution-curve", action="store_true",
                    help="border length at source resolution and simplified at 10 m .. 5 km, and NE 1:10m")
     p.add_argument("--plot", metavar="FILE.svg", help="with --resolution-curve: write the curve as an SVG plot")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="measure the files, and the rows of each GeoParquet file, in N processes (default 1); "
+                   "the report is the same as with one")
+    p.add_argument("--engine", choices=("default", "dask"), default="default",
+                   help="dask: measure each partition on a dask cluster with dask-geopandas (pip install "
+                   "'.[dask]'); the same lengths (see docs/lengths.md)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: a running dask scheduler (tcp://host:8786); default a local cluster")
     p.add_argument("--layers-dir", metavar="DIR", help=argparse.SUPPRESS)  # tests and benchmarks
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"{n}: give 1 to 256 processes")
+    return n
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,6 +110,11 @@ def _run(args: argparse.Namespace) -> int:
         raise GeoError("--tolerance must be a percentage >= 0")
     if args.tolerance is not None and not args.check:
         raise GeoError("--tolerance needs --check")
+    if args.scheduler and args.engine != "dask":
+        raise GeoError("--scheduler needs --engine dask")
+    if args.engine == "dask" and not args.paths:
+        raise GeoError("--engine dask measures the files given (GeoParquet, partitioned GeoParquet "
+                       "directories, anything geopandas reads)")
     if args.plot and not args.resolution_curve:
         raise GeoError("--plot needs --resolution-curve")
 
@@ -102,7 +125,17 @@ def _run(args: argparse.Namespace) -> int:
         sources = []
         if args.paths.count("-") > 1:
             raise GeoError("-: standard input can be read once")
-        for path in args.paths:
+        if args.engine == "dask":
+            if "-" in args.paths:
+                raise GeoError("--engine dask reads files, not standard input")
+            from geo.lengths.dask_engine import read_paths as read_dask
+
+            sources = read_dask(args.paths, args.scheduler, workers=max(args.jobs, 2), keep_coords=args.by_country)
+        elif args.jobs > 1 and "-" not in args.paths:
+            from geo.lengths.jobs import read_paths
+
+            sources = read_paths(args.paths, args.jobs, keep_coords=args.by_country)
+        for path in [] if sources else args.paths:
             if path == "-":
                 sources.extend(_read_stdin(keep_coords=args.by_country))
             else:
