@@ -100,12 +100,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
 
-def _run(args: argparse.Namespace) -> int:
-    from geo import settings
-    from geo.lengths import layers as lengths
-    layers_dir = Path(args.layers_dir) if args.layers_dir else settings.LAYERS_DIR
-    unit = args.units
-    tolerance = lengths.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
+def _check_options(args: argparse.Namespace, tolerance: float) -> None:
+    """Refuse option combinations that cannot mean anything, each with one line."""
     if not tolerance >= 0:  # also rejects NaN
         raise GeoError("--tolerance must be a percentage >= 0")
     if args.tolerance is not None and not args.check:
@@ -117,43 +113,64 @@ def _run(args: argparse.Namespace) -> int:
                        "directories, anything geopandas reads)")
     if args.plot and not args.resolution_curve:
         raise GeoError("--plot needs --resolution-curve")
+    if args.paths and args.paths.count("-") > 1:
+        raise GeoError("-: standard input can be read once")
+    if args.engine == "dask" and "-" in (args.paths or []):
+        raise GeoError("--engine dask reads files, not standard input")
 
+
+def _read_paths(args: argparse.Namespace) -> list[Any]:
+    """The files (and ``-``) named on the command line, measured by the engine asked for."""
+    from geo.lengths import layers as lengths
+
+    if args.engine == "dask":
+        from geo.lengths.dask_engine import read_paths as read_dask
+
+        return read_dask(args.paths, args.scheduler, workers=max(args.jobs, 2), keep_coords=args.by_country)
+    if args.jobs > 1 and "-" not in args.paths:
+        from geo.lengths.jobs import read_paths
+
+        return read_paths(args.paths, args.jobs, keep_coords=args.by_country)
+    sources: list[Any] = []
+    for path in args.paths:
+        if path == "-":
+            sources.extend(_read_stdin(keep_coords=args.by_country))
+        else:
+            sources.extend(lengths.read_any(path, keep_coords=args.by_country))
+    return sources
+
+
+def _split_by_country(sources: list[Any], layers_dir: Path, *, required: bool) -> None:
+    """Split each line at the border (needs border-osm and context in ``layers_dir``); when the
+    split was not asked for, a missing frontier is a warning, not an error."""
+    from geo.lengths import layers as lengths
+
+    try:
+        frontier = lengths.load_frontier(layers_dir)
+    except InputError as exc:
+        if required:
+            raise
+        # the default report still measures; only the split needs border-osm + context
+        print(f"geo: warning: no per-country split: {escape(exc)}", file=sys.stderr)
+    else:
+        lengths.split_sources(sources, frontier)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from geo import settings
+    from geo.lengths import layers as lengths
+    layers_dir = Path(args.layers_dir) if args.layers_dir else settings.LAYERS_DIR
+    unit = args.units
+    tolerance = lengths.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
+    _check_options(args, tolerance)
     if args.resolution_curve:
         return _run_curve(args, layers_dir, unit)
-
     if args.paths:
-        sources = []
-        if args.paths.count("-") > 1:
-            raise GeoError("-: standard input can be read once")
-        if args.engine == "dask":
-            if "-" in args.paths:
-                raise GeoError("--engine dask reads files, not standard input")
-            from geo.lengths.dask_engine import read_paths as read_dask
-
-            sources = read_dask(args.paths, args.scheduler, workers=max(args.jobs, 2), keep_coords=args.by_country)
-        elif args.jobs > 1 and "-" not in args.paths:
-            from geo.lengths.jobs import read_paths
-
-            sources = read_paths(args.paths, args.jobs, keep_coords=args.by_country)
-        for path in [] if sources else args.paths:
-            if path == "-":
-                sources.extend(_read_stdin(keep_coords=args.by_country))
-            else:
-                sources.extend(lengths.read_any(path, keep_coords=args.by_country))
-        split = args.by_country
+        sources = _read_paths(args)
     else:
         sources = lengths.read_layers(layers_dir, keep_coords=True)
-        split = True
-    if split:
-        try:
-            frontier = lengths.load_frontier(layers_dir)
-        except InputError as exc:
-            if args.by_country:
-                raise
-            # the default report still measures; only the split needs border-osm + context
-            print(f"geo: warning: no per-country split: {escape(exc)}", file=sys.stderr)
-        else:
-            lengths.split_sources(sources, frontier)
+    if args.by_country or not args.paths:
+        _split_by_country(sources, layers_dir, required=args.by_country)
     _warn_swapped(sources)
     _warn_sources(sources)
 
