@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from trust_fixtures import RealBuild, tree_hashes
+from trust_fixtures import memoise_basemap as memoise_basemap  # re-exported: tests import it from here
+from trust_fixtures import tree_hashes
 
 from geo import settings
 from geo.build import seeds as seeds_mod
@@ -170,40 +171,6 @@ def _check(case: dict[str, Any], rc: int, stderr: str, untouched: bool) -> None:
         assert word in lines[0], f"{word!r} not in {lines[0]!r}"
     assert len(lines[0]) < 600
     assert untouched, "layers/ or maps/ changed"
-
-
-@pytest.fixture(scope="module")
-def built(real_build: RealBuild) -> tuple[Path, Path]:
-    return real_build()
-
-
-@pytest.fixture(scope="module")
-def memo_basemap() -> Any:
-    yield from memoise_basemap()
-
-
-def memoise_basemap() -> Any:
-    """Memoise geo.build.basemap.build_base_layers by the bytes of the extracts (and the sources)."""
-    import copy
-    import hashlib
-
-    from geo.build import basemap
-    real = basemap.build_base_layers
-    cache: dict[str, Any] = {}
-
-    def memo(bdir: Path, *args: Any, **kwargs: Any) -> Any:
-        h = hashlib.sha256(repr(sorted(kwargs.get("sources", {}) or {})).encode())
-        for f in sorted(Path(bdir).glob("*")):
-            # a FIFO or device is named, never read, here: the code under test must refuse it
-            h.update(f.name.encode() + (f.read_bytes() if f.is_file() else b"\0special"))
-        key = h.hexdigest()
-        if key not in cache:
-            cache[key] = real(bdir, *args, **kwargs)
-        return copy.deepcopy(cache[key])
-
-    basemap.build_base_layers = memo
-    yield
-    basemap.build_base_layers = real
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in SEED_CASES])

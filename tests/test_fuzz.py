@@ -28,8 +28,8 @@ import pytest
 import repo_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_bad_inputs import RAW_CONTROL, _deadline, memoise_basemap
-from trust_fixtures import RealBuild, tree_hashes
+from test_bad_inputs import RAW_CONTROL, _deadline
+from trust_fixtures import tree_hashes
 
 from geo import settings as geo_settings
 from geo.build import basemap
@@ -156,16 +156,6 @@ def json_mutation(draw: st.DrawFn, data: bytes) -> bytes:
         if len(feats) >= 2:
             feats[1]["id"] = feats[0].get("id")
     return json.dumps(doc, ensure_ascii=draw(st.booleans())).encode("utf-8")
-
-
-@pytest.fixture(scope="module")
-def built(real_build: RealBuild) -> tuple[Path, Path]:
-    return real_build()
-
-
-@pytest.fixture(scope="module")
-def memo_basemap() -> Any:
-    yield from memoise_basemap()
 
 
 # ---------------------------------------------------------------- checks

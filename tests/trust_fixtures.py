@@ -162,3 +162,26 @@ def tree_hashes(*dirs: Path) -> dict[str, str]:
             if p.is_file():
                 out[f"{d.name}/{p.relative_to(d)}"] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
+
+
+def memoise_basemap() -> Any:
+    """Memoise geo.build.basemap.build_base_layers by the bytes of the extracts (and the sources),
+    while the generator is suspended (the ``memo_basemap`` fixture of conftest.py)."""
+    from geo.build import basemap
+
+    real = basemap.build_base_layers
+    cache: dict[str, Any] = {}
+
+    def memo(bdir: Path, *args: Any, **kwargs: Any) -> Any:
+        h = hashlib.sha256(repr(sorted(kwargs.get("sources", {}) or {})).encode())
+        for f in sorted(Path(bdir).glob("*")):
+            # a FIFO or device is named, never read, here: the code under test must refuse it
+            h.update(f.name.encode() + (f.read_bytes() if f.is_file() else b"\0special"))
+        key = h.hexdigest()
+        if key not in cache:
+            cache[key] = real(bdir, *args, **kwargs)
+        return copy.deepcopy(cache[key])
+
+    basemap.build_base_layers = memo
+    yield
+    basemap.build_base_layers = real
