@@ -62,9 +62,23 @@ def _col(rows: list[list[str]], name: str, case: dict[str, Any]) -> int:
     return rows[0].index(name)
 
 
+_FILE_OPS = ("replace", "delete", "nest", "special", "big_line")
+_LINE_OPS = ("truncate", "truncate_rows", "insert_bytes", "raw_row", "append_to_row", "reencode", "json_mutation")
+
+
 def apply(case: dict[str, Any], seeds_dir: Path) -> None:
     """Apply one corpus mutation to the copy of seeds/ in ``seeds_dir``."""
     path = seeds_dir / case["file"]
+    if case["op"] in _FILE_OPS:
+        _apply_file_op(case, path)
+    elif case["op"] in _LINE_OPS:
+        _apply_line_op(case, path)
+    else:
+        _apply_csv_op(case, path)
+
+
+def _apply_file_op(case: dict[str, Any], path: Path) -> None:
+    """Mutations that replace the whole file (or what stands at its path)."""
     op = case["op"]
     if op == "replace":
         data = (CORPUS / "files" / case["file_ref"]).read_bytes() if "file_ref" in case else case["text"].encode()
@@ -83,10 +97,15 @@ def apply(case: dict[str, Any], seeds_dir: Path) -> None:
             path.symlink_to("/dev/zero")
         else:
             raise AssertionError(f"unknown special kind {case['kind']!r}")
-    elif op == "big_line":
+    else:  # big_line
         header = path.read_bytes().split(b"\n", 1)[0]
         path.write_bytes(header + b"\n" + b"x" * case["bytes"])
-    elif op == "truncate":
+
+
+def _apply_line_op(case: dict[str, Any], path: Path) -> None:
+    """Mutations of the file's bytes, lines or JSON document."""
+    op = case["op"]
+    if op == "truncate":
         data = path.read_bytes()
         cut = int(len(data) * case["fraction"])
         while data[cut - 1: cut] in (b"\n", b","):
@@ -107,7 +126,7 @@ def apply(case: dict[str, Any], seeds_dir: Path) -> None:
         path.write_bytes(b"\n".join(lines))
     elif op == "reencode":
         path.write_bytes(path.read_text(encoding="utf-8").encode(case["encoding"], errors="replace"))
-    elif op == "json_mutation":
+    else:  # json_mutation
         doc = json.loads(path.read_text(encoding="utf-8"))
         if case["what"] == "bowtie":
             doc["features"][0]["geometry"] = {
@@ -115,30 +134,34 @@ def apply(case: dict[str, Any], seeds_dir: Path) -> None:
         elif case["what"] == "no_features":
             doc["features"] = []
         path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def _apply_csv_op(case: dict[str, Any], path: Path) -> None:
+    """Mutations of cells, rows and columns of a seed CSV."""
+    op = case["op"]
+    rows = _csv_rows(path)
+    if op == "set":
+        value = case["value"]
+        if value.startswith("@LONG"):
+            value = "x" * int(value[5:])
+        rows[case["row"] - 1][_col(rows, case["column"], case)] = value
+    elif op == "swap":
+        a, b = (_col(rows, c, case) for c in case["columns"])
+        row = rows[case["row"] - 1]
+        row[a], row[b] = row[b], row[a]
+    elif op == "drop_column":
+        i = _col(rows, case["column"], case)
+        rows = [r[:i] + r[i + 1:] for r in rows]
+    elif op == "add_column":
+        rows = [r + ([case["column"]] if n == 0 else [case["value"]]) for n, r in enumerate(rows)]
+    elif op == "duplicate_column":
+        i = _col(rows, case["column"], case)
+        rows = [r + [r[i]] for r in rows]
+    elif op == "duplicate_row":
+        rows.insert(case["row"], list(rows[case["row"] - 1]))
     else:
-        rows = _csv_rows(path)
-        if op == "set":
-            value = case["value"]
-            if value.startswith("@LONG"):
-                value = "x" * int(value[5:])
-            rows[case["row"] - 1][_col(rows, case["column"], case)] = value
-        elif op == "swap":
-            a, b = (_col(rows, c, case) for c in case["columns"])
-            row = rows[case["row"] - 1]
-            row[a], row[b] = row[b], row[a]
-        elif op == "drop_column":
-            i = _col(rows, case["column"], case)
-            rows = [r[:i] + r[i + 1:] for r in rows]
-        elif op == "add_column":
-            rows = [r + ([case["column"]] if n == 0 else [case["value"]]) for n, r in enumerate(rows)]
-        elif op == "duplicate_column":
-            i = _col(rows, case["column"], case)
-            rows = [r + [r[i]] for r in rows]
-        elif op == "duplicate_row":
-            rows.insert(case["row"], list(rows[case["row"] - 1]))
-        else:
-            raise AssertionError(f"unknown op {op!r}")
-        _write_rows(path, rows)
+        raise AssertionError(f"unknown op {op!r}")
+    _write_rows(path, rows)
 
 
 # ---------------------------------------------------------------- run every seed case
