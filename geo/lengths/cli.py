@@ -121,7 +121,7 @@ def _check_options(args: argparse.Namespace, tolerance: float) -> None:
 
 def _read_paths(args: argparse.Namespace) -> list[Any]:
     """The files (and ``-``) named on the command line, measured by the engine asked for."""
-    from geo.lengths import layers as lengths
+    from geo.lengths import readers
 
     if args.engine == "dask":
         from geo.lengths.dask_engine import read_paths as read_dask
@@ -136,7 +136,7 @@ def _read_paths(args: argparse.Namespace) -> list[Any]:
         if path == "-":
             sources.extend(_read_stdin(keep_coords=args.by_country))
         else:
-            sources.extend(lengths.read_any(path, keep_coords=args.by_country))
+            sources.extend(readers.read_any(path, keep_coords=args.by_country))
     return sources
 
 
@@ -159,9 +159,10 @@ def _split_by_country(sources: list[Any], layers_dir: Path, *, required: bool) -
 def _run(args: argparse.Namespace) -> int:
     from geo import settings
     from geo.lengths import layers as lengths
+    from geo.lengths import model
     layers_dir = Path(args.layers_dir) if args.layers_dir else settings.LAYERS_DIR
     unit = args.units
-    tolerance = lengths.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
+    tolerance = model.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
     _check_options(args, tolerance)
     if args.resolution_curve:
         return _run_curve(args, layers_dir, unit)
@@ -174,7 +175,7 @@ def _run(args: argparse.Namespace) -> int:
     _warn_swapped(sources)
     _warn_sources(sources)
 
-    comparisons = [c for s in sources for f in s.features for c in lengths.compare(f, tolerance)]
+    comparisons = [c for s in sources for f in s.features for c in model.compare(f, tolerance)]
     report = _report(sources, comparisons, unit, tolerance)
     out = sys.stdout
     if args.json:
@@ -207,7 +208,7 @@ def _read_stdin(*, keep_coords: bool) -> list[Any]:
     import os
     import tempfile
 
-    from geo.lengths import layers as lengths
+    from geo.lengths import readers
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError("-: nothing piped: `geo lengths -` reads GeoJSON from standard input "
                          "(e.g. ogr2ogr -f GeoJSON /vsistdout/ routes.gpkg | geo lengths -)")
@@ -236,7 +237,7 @@ def _read_stdin(*, keep_coords: bool) -> list[Any]:
         if not os.path.exists(tmp):  # no /proc: measure a named copy, removed at once
             return _read_stdin_named(fh, keep_coords=keep_coords)
         try:
-            sources = [lengths.read_geojson(tmp, keep_coords=keep_coords)]
+            sources = [readers.read_geojson(tmp, keep_coords=keep_coords)]
         except InputError as exc:
             raise InputError(str(exc).replace(tmp, "-")) from None
     return _as_stdin(sources, tmp)
@@ -247,7 +248,7 @@ def _read_stdin_named(fh: Any, *, keep_coords: bool) -> list[Any]:
     import shutil
     import tempfile
 
-    from geo.lengths import layers as lengths
+    from geo.lengths import readers
 
     fd, tmp = tempfile.mkstemp(prefix="geo-stdin-", suffix=".geojson")
     try:
@@ -255,7 +256,7 @@ def _read_stdin_named(fh: Any, *, keep_coords: bool) -> list[Any]:
         with os.fdopen(fd, "wb") as out:
             shutil.copyfileobj(fh, out, STDIN_CHUNK)
         try:
-            sources = [lengths.read_geojson(tmp, keep_coords=keep_coords)]
+            sources = [readers.read_geojson(tmp, keep_coords=keep_coords)]
         except InputError as exc:
             raise InputError(str(exc).replace(tmp, "-")) from None
     finally:
@@ -318,10 +319,10 @@ def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
 
 def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
     from geo import settings
-    from geo.lengths import layers as lengths
+    from geo.lengths import curve, model, readers
     if args.paths:
-        feats = [f for p in args.paths for s in lengths.read_any(p, keep_coords=True) for f in s.features
-                 if f.geometry_type in lengths.LINE_TYPES]
+        feats = [f for p in args.paths for s in readers.read_any(p, keep_coords=True) for f in s.features
+                 if f.geometry_type in model.LINE_TYPES]
         ne = None
         if not feats:
             raise InputError(f"{args.paths[0]}: no line to draw a resolution curve for")
@@ -330,19 +331,19 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
         path = layers_dir / "border.geojson"
         if not path.exists():
             raise InputError(f"{files.relative(path)}: missing; run `geo build` first")
-        src = lengths.read_geojson(files.relative(path), keep_coords=True)
+        src = readers.read_geojson(files.relative(path), keep_coords=True)
         by_id = {f.fid: f for f in src.features}
         if "border-osm" not in by_id:
             raise InputError(f"{path}: no feature 'border-osm'")
         target, ne = by_id["border-osm"], by_id.get("border-ne10m")
-    points = lengths.resolution_curve(target, ne)
+    points = curve.resolution_curve(target, ne)
     published: list[tuple[float, str]] = []
     explanation = ""
     if not args.paths:  # the published figures and the paragraph are about our border
         published = [(settings.BORDER_LENGTH_FACTBOOK_KM, "CIA World Factbook (current), the article"),
                      (settings.BORDER_LENGTH_OLDER_KM, "older CIA World Factbook, Wikipedia")]
-        note = lengths.published_scale_note(points, [km for km, _ in published])
-        explanation = lengths.CURVE_EXPLANATION + (" " + note if note else "")
+        note = curve.published_scale_note(points, [km for km, _ in published])
+        explanation = curve.CURVE_EXPLANATION + (" " + note if note else "")
     u = unit
     if args.json or args.csv:
         rows = [{"line": p.label, "tolerance_m": p.tolerance_m, "vertices": p.vertices,
