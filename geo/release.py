@@ -12,7 +12,7 @@ prints it), so the licence and version are written there too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 from geo import catalog
@@ -71,8 +71,3 @@ def stamp(layers: MutableMapping[str, Any], claims: MutableMapping[str, Any] | N
         meta.update(license=statement, license_id=spdx, license_url=url, attribution=attribution,
                     data_version=DATA_VERSION)
         claims["metadata"] = meta
-
-
-def version_of(fc: Mapping[str, Any]) -> str | None:
-    """The data version a layer says it belongs to (None when unstamped)."""
-    return (fc.get("metadata") or {}).get("data_version")

@@ -105,14 +105,6 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-def _partial(d: dt.date, precision: str) -> str:
-    if precision == "day":
-        return d.isoformat()
-    if precision == "month":
-        return f"{d.year:04d}-{d.month:02d}"
-    return f"{d.year:04d}"
-
-
 def _infer_year(month: int, day: int | None, ref: dt.date) -> int:
     """The article's year, or the year before when the date would fall after the article."""
     try:

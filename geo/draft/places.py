@@ -100,10 +100,6 @@ def build_matcher(nlp: Any, gaz: Gazetteer) -> Any:
     return matcher
 
 
-def _capitalised(tok: Any) -> bool:
-    return bool(tok.text[:1].isupper()) and tok.text.isalpha() is not False and any(c.isalpha() for c in tok.text)
-
-
 def find_people(doc: Any) -> tuple[set[int], set[str]]:
     """Token indices of people's names and the words of those names (to skip later mentions)."""
     person_idx: set[int] = set()
@@ -447,6 +443,3 @@ def _plausible(doc: Any, a: int, b: int, entries: list[Entry]) -> bool:
             and doc[a - 1].lower_ not in NOT_PLACES:
         return False
     return any(_plausible_entry(doc, a, e) for e in entries)
-
-
-PLACE_WORD = re.compile(r"\w")
