@@ -245,6 +245,7 @@ def _run_subprocess(case: dict[str, Any], work: Path, layers: Path, maps: Path) 
     return proc.returncode, proc.stderr, untouched
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_bad_seeds_in_real_processes(built: tuple[Path, Path], tmp_path: Path) -> None:
     layers, maps = built
     cases = [c for c in SEED_CASES if c["id"] in SUBPROCESS_CASES]

@@ -188,6 +188,7 @@ def outputs_copy(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFact
     return layers, maps, tree_hashes(layers, maps)
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_fuzz_seed_tables(outputs_copy: tuple[Path, Path, dict[str, str]], built: tuple[Path, Path],
                           memo_basemap: Any, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
     layers, maps, before = outputs_copy
@@ -229,6 +230,7 @@ def test_fuzz_seed_tables(outputs_copy: tuple[Path, Path, dict[str, str]], built
 LAYER_FILES = ["markets.geojson", "pipeline.geojson", "border.geojson", "events.geojson", "claims.json"]
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_fuzz_layer_files(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory,
                           capsys: pytest.CaptureFixture[str]) -> None:
     d = tmp_path_factory.mktemp("fuzz-layers")
@@ -282,6 +284,7 @@ def test_fuzz_basemap_extract(tmp_path_factory: pytest.TempPathFactory) -> None:
 # ---------------------------------------------------------------- a few whole builds in real processes
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_fuzz_whole_builds_in_processes(built: tuple[Path, Path], tmp_path: Path) -> None:
     """Two mutated seed sets, each built by a real `python -m geo build` in a copy of the checkout."""
     repo = repo_copy.make(tmp_path / "repo", maps_from=built[1])
