@@ -163,11 +163,12 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
                 {"name": "geometry", "type": "any", "description": "Geometry as ISO WKB (WGS84 lon/lat, OGC:CRS84)."},
                 {"name": "bbox", "type": "object", "description": "Bounding box of the geometry (GeoParquet 1.1 covering)."}]
             # Frictionless reads Parquet through pandas, which turns nulls into NaN: NaN is a missing
-            # value here; it reports no byte count for Parquet, so bytes/hash are left to the plain files
+            # value here; it reports no byte count for Parquet, so `bytes` is left out (a stated count
+            # fails validation) while the sha256 `hash` stays: it checks the file's bytes
             res = _file(pq, files[pq], **common, description=release.description(name, title),
                         schema={"fields": fields, "primaryKey": ["id"], "missingValues": ["", "nan"]})
             res["name"] = name
-            del res["bytes"], res["hash"]
+            del res["bytes"]
             resources.append(res)
         for ext in ("geojson", "fgb"):
             fname = f"{name}.{ext}"
@@ -185,7 +186,7 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
                     dialect={"json": {"property": "claims", "keyed": True}},
                     schema={"fields": _claims_fields(), "primaryKey": ["id"], "missingValues": []})
         res["name"] = "claims"
-        del res["bytes"], res["hash"]  # not counted by Frictionless' JSON reader
+        del res["bytes"]  # not counted by Frictionless' JSON reader; the sha256 hash stays
         res["type"] = "table"
         resources.append(res)
     if "events.csv" in files:
