@@ -528,7 +528,7 @@ DESIGN_ORDER = {
 DESIGN_ORDER["crossings"] = DESIGN_ORDER["markets"]
 # issue 10: GEM route fields on the pipeline, ACLED columns on the events (docs/design.md)
 DESIGN_ORDER["pipeline"] = ['kind', 'name', 'segment', 'status', 'status_date', 'status_source', 'status_note', 'gem_project_id', 'gem_status', 'route_source', 'route_accuracy', 'route_accuracy_source', 'route_method', 'route_note', 'route_split', 'diameter_in', 'diameter_source', 'capacity_reported', 'capacity_units', 'capacity_mmcfd', 'capacity_mcm_d', 'capacity_source', 'length_known_km', 'length_known_source', 'length_route_km', 'length_gem_km', 'wiggle_factor', 'gem_max_offset_km', 'water_km', 'water_max_offshore_km', 'countries', 'start_location', 'end_location', 'waypoints', 'sources', 'source_urls', 'verified']
-DESIGN_ORDER["events"] = ['event_date', 'event_date_end', 'date_precision', 'display_date', 'acled_date', 'year', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', 'location', 'admin1', 'country_iso', 'geo_precision', 'latitude', 'longitude', 'geometry_basis', 'fatalities', 'article_paragraph', 'article_start', 'article_end', 'article_quote', 'notes', 'verified', 'sources', 'source_urls', 'timestamp']
+DESIGN_ORDER["events"] = ['event_date', 'event_date_end', 'date_precision', 'display_date', 'acled_date', 'year', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', 'location', 'admin1', 'country_iso', 'geo_precision', 'latitude', 'longitude', 'geometry_basis', 'fatalities', 'article_paragraph', 'article_start', 'article_end', 'article_quote', 'notes', 'verified', 'sources', 'source_urls', 'source', 'source_scale', 'timestamp']
 
 
 def test_property_order_and_types(built: layers.Built) -> None:
