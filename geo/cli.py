@@ -47,8 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--layers", metavar="DIR", help="output folder for layers (default: layers/)")
     b.add_argument("--maps", metavar="DIR", help="output folder for maps (default: maps/)")
 
-    from geo import lengths_cli
-
+    from geo.lengths import cli as lengths_cli
     lengths_cli.add_parser(sub)
 
     v = sub.add_parser(
@@ -139,20 +138,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         pipeline.build_cli(args)
         return 0
     if args.command == "lengths":
-        from geo import lengths_cli
-
+        from geo.lengths import cli as lengths_cli
         return lengths_cli.run(args)
     if args.command == "validate":
-        from geo import validate
-
+        from geo.check import command as validate
         return validate.run_cli(args)
     if args.command == "static":
         from geo.static import cli as static_cli
 
         return static_cli.run(args)
     if args.command == "basemap":
-        from geo import refresh
-
+        from geo.build import refresh
         refresh.refresh_cli(args)
         return 0
     return 2

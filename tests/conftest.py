@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from trust_fixtures import RealBuild, good_claims, good_layers
 
-from geo import export, settings
+from geo import settings
+from geo.export import gpkg as export
 
 
 @pytest.fixture(scope="session")

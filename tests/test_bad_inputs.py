@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from trust_fixtures import RealBuild, tree_hashes
 
-from geo import seeds as seeds_mod
 from geo import settings
+from geo.build import seeds as seeds_mod
 from geo.cli import main
 from geo.errors import SeedError
 
@@ -183,12 +183,11 @@ def memo_basemap() -> Any:
 
 
 def memoise_basemap() -> Any:
-    """Memoise geo.basemap.build_base_layers by the bytes of the extracts (and the sources)."""
+    """Memoise geo.build.basemap.build_base_layers by the bytes of the extracts (and the sources)."""
     import copy
     import hashlib
 
-    from geo import basemap
-
+    from geo.build import basemap
     real = basemap.build_base_layers
     cache: dict[str, Any] = {}
 
@@ -275,8 +274,7 @@ def test_bad_seeds_in_real_processes(built: tuple[Path, Path], tmp_path: Path) -
 
 
 def _text_columns() -> list[tuple[str, str]]:
-    from geo import layers as layers_mod
-
+    from geo.build import layers as layers_mod
     tables = {t.filename: t for m in (seeds_mod, layers_mod) for t in vars(m).values() if isinstance(t, seeds_mod.Table)}
     return sorted((t.filename, c.name) for t in tables.values() for c in t.columns if c.type in ("str", "text"))
 
@@ -284,8 +282,7 @@ def _text_columns() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                                      "javascript:alert(1)", '" onmouseover="alert(1)'])
 def test_markup_rejected_in_every_text_column(payload: str, tmp_path: Path) -> None:
-    from geo import layers as layers_mod
-
+    from geo.build import layers as layers_mod
     tables = {t.filename: t for m in (seeds_mod, layers_mod) for t in vars(m).values() if isinstance(t, seeds_mod.Table)}
     checked = 0
     for fname, column in _text_columns():
@@ -480,8 +477,7 @@ def test_article_title_with_a_template_placeholder(built: tuple[Path, Path], mem
 
 def test_unexpected_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                                              tmp_path: Path) -> None:
-    from geo import validate
-
+    from geo.check import command as validate
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise KeyError("a bug\nwith\x1b[2J a second line")
 
@@ -514,8 +510,7 @@ def test_recursion_anywhere_is_bad_input_exit_2(monkeypatch: pytest.MonkeyPatch,
 def test_refresh_fails_fast_when_the_registry_hangs(tmp_path: Path) -> None:
     """No network: a fake npm on PATH that never answers (and leaves a child holding its output
     open). Refresh must give up within its deadline with one line, not wait for npm."""
-    from geo import refresh
-
+    from geo.build import refresh
     fake = tmp_path / "bin"
     fake.mkdir()
     (fake / "npm").write_text("#!/bin/sh\nsleep 600 &\nsleep 600\n", encoding="utf-8")

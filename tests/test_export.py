@@ -1,4 +1,4 @@
-"""geo/export.py: the GeoPackage opens in GDAL with every layer, field type, CRS, style and metadata;
+"""geo/export/gpkg.py: the GeoPackage opens in GDAL with every layer, field type, CRS, style and metadata;
 events.csv round-trips; two exports are byte-identical."""
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from shapely import wkt
 from shapely.geometry import shape
 from trust_fixtures import good_claims, good_layers
 
-from geo import catalog, export, geodesy, settings
+from geo import catalog, geodesy, settings
+from geo.export import gpkg as export
 from geo.version import DATA_VERSION
 
 FEATURE_TABLES = {
@@ -223,7 +224,7 @@ _SCRIPT = """
 import hashlib, sys
 sys.path.insert(0, {tests!r})
 from trust_fixtures import good_layers, good_claims
-from geo import export
+from geo.export import gpkg as export
 files = export.exports(good_layers(), claims=good_claims())
 print(hashlib.sha256(files["frontier.gpkg"]).hexdigest())
 """

@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from test_bad_inputs import RAW_CONTROL, _deadline, memoise_basemap
 from trust_fixtures import RealBuild, tree_hashes
 
-from geo import basemap
 from geo import settings as geo_settings
+from geo.build import basemap
 from geo.cli import main
 from geo.errors import GeoError
 

@@ -1,11 +1,11 @@
-"""Tests for geo/layers.py: the article layers and the claims ledger.
+"""Tests for geo/build/layers.py: the article layers and the claims ledger.
 
 Two kinds of base geography:
 
 * ``tiny_base``: a hand-made border, provinces and countries (a few vertices, not real data) that
   exercises the build logic in milliseconds;
 * ``real_base``: the basemap layers in layers/ (border.geojson, provinces.geojson, context.geojson)
-  or, when they have not been written yet, built from seeds/basemap/ by geo.basemap. The
+  or, when they have not been written yet, built from seeds/basemap/ by geo.build.basemap. The
   integration tests (inside province, crosses the border once, lengths) run against it.
 """
 
@@ -24,7 +24,8 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon, shape
 from shapely.ops import unary_union
 
-from geo import catalog, io, layers, settings
+from geo import catalog, io, settings
+from geo.build import layers
 from geo.errors import GeoError, SeedError
 
 GEOD = Geod(ellps="WGS84")
@@ -63,8 +64,7 @@ def real_base() -> dict[str, dict[str, Any]]:
     paths = {n: settings.LAYERS_DIR / f"{n}.geojson" for n in names}
     if all(p.exists() for p in paths.values()):
         return {n: json.loads(p.read_text(encoding="utf-8")) for n, p in paths.items()}
-    from geo import basemap, seeds
-
+    from geo.build import basemap, seeds
     return basemap.build_base_layers(sources=seeds.read_sources(SEEDS))
 
 
@@ -608,7 +608,7 @@ def test_traced_segments_follow_gem(built: layers.Built) -> None:
     committed extract, not read from the layer), and only the offshore link is a chord."""
     from shapely.ops import nearest_points
 
-    from geo.builders.pipeline import ROUTE_ACCURACY_KM
+    from geo.build.pipeline import ROUTE_ACCURACY_KM
 
     route = _gem_route()
     chords = []
@@ -637,7 +637,7 @@ def test_land_segments_stay_on_land(built: layers.Built, real_base: dict[str, di
     import shapely
     from shapely.geometry import shape
 
-    from geo.builders.pipeline import ROUTE_ACCURACY_KM
+    from geo.build.pipeline import ROUTE_ACCURACY_KM
 
     land = shapely.union_all([shape(f["geometry"]) for f in real_base["admin1"]["features"]])
     for f in built.layers["pipeline"]["features"]:
@@ -657,8 +657,7 @@ def test_gem_extract_matches_provenance(tmp_path: Path) -> None:
     import shutil
     import subprocess
 
-    from geo import gem
-
+    from geo.build import gem
     prov = gem.provenance(SEEDS / "gem")
     rec = prov["files"]["P0452.geojson"]
     data = (SEEDS / "gem" / "P0452.geojson").read_bytes()

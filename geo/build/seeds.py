@@ -344,7 +344,7 @@ EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles"
 
 _SRC = Column("sources", "ids")
 
-# --- the seed tables of the article layers (read by geo.layers) ------------------------------
+# --- the seed tables of the article layers (read by geo.build.layers) ------------------------------
 
 PLACES = Table("places.csv", (
     Column("id", "id"), Column("name"), Column("name_alt", required=False), Column("country_iso"),

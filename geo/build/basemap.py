@@ -1,5 +1,5 @@
 """Base geography: how the extracts in seeds/basemap/ are derived from registry packages (fetched
-by `geo basemap refresh`, geo/refresh.py), and the border, provinces and context layers built from
+by `geo basemap refresh`, geo/build/refresh.py), and the border, provinces and context layers built from
 those extracts (`geo build`).
 
 Sources (pinned; see seeds/basemap/PROVENANCE.json):
@@ -31,7 +31,8 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, shape
 from shapely.ops import linemerge
 
-from geo import catalog, files, geodesy, io, seeds, settings
+from geo import catalog, files, geodesy, io, settings
+from geo.build import seeds
 from geo.errors import GeoError, SourceError
 from geo.geodesy import GEOD
 
@@ -579,7 +580,7 @@ def build_base_layers(
         "the offline basemap of the map. Not for measurement.",
         sources=[SRC_NE0], license=NE_LICENSE, attribution=NE_ATTRIBUTION,
     )
-    from geo.admin1 import build_admin1
+    from geo.build.admin1 import build_admin1
 
     admin1 = build_admin1(
         ne1=ne1, ne1_props={f["id"]: f["properties"] for f in ne1_fc["features"]}, provinces=provinces,

@@ -10,9 +10,9 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
-from geo import measure
 from geo.errors import InputError
-from geo.lengths_model import AREA_TYPES, LINE_TYPES, NONFINITE, Measured, Source, stated_lengths
+from geo.lengths import measure
+from geo.lengths.model import AREA_TYPES, LINE_TYPES, NONFINITE, Measured, Source, stated_lengths
 
 if TYPE_CHECKING:
     import numpy as np

@@ -1,11 +1,11 @@
 """`geo lengths`: read line features from our layers or any route file and measure them.
 
-This module reads and measures; :mod:`geo.lengths_cli` parses arguments and prints. The work is
-split by concern: :mod:`geo.lengths_model` (what is measured, stated lengths, comparison),
-:mod:`geo.lengths_sink` (positions -> geodesic lengths), :mod:`geo.lengths_readers` (GeoJSON
-streamed by :mod:`geo.geojson_stream`, GeoPackage/Shapefile/FlatGeobuf/GPX/KML through
-pyogrio, GeoParquet by row group through pyarrow), :mod:`geo.lengths_wkb` (WKB parser),
-:mod:`geo.lengths_curve` (resolution curve). This module keeps our own layers (the border and the
+This module reads and measures; :mod:`geo.lengths.cli` parses arguments and prints. The work is
+split by concern: :mod:`geo.lengths.model` (what is measured, stated lengths, comparison),
+:mod:`geo.lengths.sink` (positions -> geodesic lengths), :mod:`geo.lengths.readers` (GeoJSON
+streamed by :mod:`geo.lengths.geojson_stream`, GeoPackage/Shapefile/FlatGeobuf/GPX/KML through
+pyogrio, GeoParquet by row group through pyarrow), :mod:`geo.lengths.wkb` (WKB parser),
+:mod:`geo.lengths.curve` (resolution curve). This module keeps our own layers (the border and the
 pipeline, the per-country split) and re-exports the rest. Never imports geopandas or folium;
 shapely only for the per-country split.
 """
@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo import files, measure, settings
+from geo import files, settings
 from geo.errors import InputError
-from geo.lengths_curve import (  # noqa: F401 - re-exported
+from geo.lengths import measure
+from geo.lengths.curve import (  # noqa: F401 - re-exported
     CURVE_EXPLANATION,
     CURVE_TOLERANCES_M,
     CurvePoint,
     published_scale_note,
     resolution_curve,
 )
-from geo.lengths_model import (  # noqa: F401 - re-exported
+from geo.lengths.model import (  # noqa: F401 - re-exported
     AREA_TYPES,
     DEFAULT_TOLERANCE_PCT,
     GEOJSON_SUFFIXES,
@@ -41,7 +42,7 @@ from geo.lengths_model import (  # noqa: F401 - re-exported
     compare,
     stated_lengths,
 )
-from geo.lengths_readers import (  # noqa: F401 - re-exported
+from geo.lengths.readers import (  # noqa: F401 - re-exported
     SMALL_FILE_BYTES,
     check_path,
     read_any,
@@ -50,10 +51,10 @@ from geo.lengths_readers import (  # noqa: F401 - re-exported
     read_ogr,
     shapefile_aliases,
 )
-from geo.lengths_sink import (  # noqa: F401 - re-exported
+from geo.lengths.sink import (  # noqa: F401 - re-exported
     MeasureSink,
 )
-from geo.lengths_wkb import (  # noqa: F401 - re-exported
+from geo.lengths.wkb import (  # noqa: F401 - re-exported
     wkb_parts,
 )
 

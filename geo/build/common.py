@@ -12,8 +12,8 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
 
 from geo import geodesy, settings
+from geo.build.seeds import source_urls
 from geo.geodesy import GEOD
-from geo.seeds import source_urls
 
 #: Vertices of a geodesic uncertainty circle (events drawn as areas).
 CIRCLE_VERTICES: int = 72

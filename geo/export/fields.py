@@ -1,7 +1,7 @@
 """The typed field plan every tabular format shares: which columns a layer gets, of which type, and
 their values as numpy columns; plus the WKB geometry column of one geometry family.
 
-One home for the GeoPackage (geo/export.py), GeoParquet and FlatGeobuf (geo/formats.py), so that
+One home for the GeoPackage (geo/export/gpkg.py), GeoParquet and FlatGeobuf (geo/export/arrow.py), so that
 the same property has the same type and value in every format. Types come from the layer's JSON
 Schema through the catalog (geo/catalog.py), never from the data of one build.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from geo import catalog, dates
 from geo.errors import GeoError
+from geo.version import DATA_VERSION
 
 CRS = "EPSG:4326"
 _FAMILY = {
@@ -123,3 +124,16 @@ def geometry_column(family: str | None, feats: list[dict[str, Any]]) -> tuple[An
                  getattr(shapely, "Multi" + g.geom_type)([g]) for g in geoms]
         single = "Multi" + single
     return shapely.to_wkb(np.array(geoms, dtype=object), output_dimension=2, byte_order=1), single
+
+
+def layer_meta(name: str, fc: Mapping[str, Any]) -> dict[str, str]:
+    """The release statement every format carries: title, description, licence, attribution, version."""
+    meta = fc.get("metadata") or {}
+    return {
+        "title": str(meta.get("title", name)),
+        "description": str(fc.get("description") or meta.get("description", "")),
+        "license": str(meta.get("license", "")),
+        "license_id": str(meta.get("license_id", "")),
+        "attribution": str(meta.get("attribution", "")),
+        "data_version": DATA_VERSION,
+    }

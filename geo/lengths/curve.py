@@ -6,8 +6,8 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from geo import measure
-from geo.lengths_model import Measured
+from geo.lengths import measure
+from geo.lengths.model import Measured
 
 CURVE_TOLERANCES_M: tuple[float, ...] = (10.0, 50.0, 100.0, 500.0, 1000.0, 5000.0)
 

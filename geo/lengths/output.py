@@ -1,6 +1,6 @@
 """`geo lengths` output: the report dict, then an aligned table, JSON or CSV (wide or long).
 
-Split from geo/lengths_cli.py (arguments and running); imports nothing heavy.
+Split from geo/lengths/cli.py (arguments and running); imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from geo.files import escape
 
 
 def _in(value_m: float | None, unit: str) -> float | None:
-    from geo import measure
-
+    from geo.lengths import measure
     if value_m is None:
         return None
     return round(value_m / measure.UNIT_M[unit], 6)

