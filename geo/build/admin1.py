@@ -45,6 +45,12 @@ NAMES: dict[str, str] = {
 }
 #: The coordinate grid of the written files (settings.COORD_DECIMALS = 6).
 GRID = 10.0 ** -settings.COORD_DECIMALS
+#: ISO 3166-2's category for Azad Jammu and Kashmir (PK-JK) and Gilgit-Baltistan (PK-GB): both are
+#: parts of the Kashmir region, disputed between India and Pakistan, that Pakistan administers.
+DISPUTED_TYPE = "Pakistan administered area"
+DISPUTE_NOTE = ("Disputed: part of the Kashmir region claimed by both India and Pakistan and administered by "
+                "Pakistan; ISO 3166-2 lists it under PK as a 'Pakistan administered area', and this atlas files "
+                "it under Pakistan as ISO does, without taking a position on the dispute.")
 #: Units taken from layers/provinces.geojson unchanged.
 FRONTIER = ("IR-11", "PK-BA")
 
@@ -92,6 +98,7 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
         name = NAMES.get(iso) or ne1_props[ne_ids[0]]["name"]
         feats.append(io.feature(iso, {
             "name": name, "name_iso": sub.name, "type_iso": sub.type,
+            "disputed": sub.type == DISPUTED_TYPE, "dispute_note": DISPUTE_NOTE if sub.type == DISPUTED_TYPE else None,
             "country": "Iran" if country_iso == "IR" else "Pakistan", "country_iso": country_iso,
             "iso_3166_2": iso, "ne_ids": ";".join(ne_ids), "area_km2": round(area_km2(geoms[iso]), 1),
             "edge_derivation": derivation,

@@ -337,7 +337,7 @@ def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any
     if data:
         files[GPKG_NAME] = data
     if "events" in layers:
-        files[csvexport.EVENTS_CSV] = csvexport.events_csv(layers["events"])
+        files[csvexport.EVENTS_CSV] = csvexport.events_csv(layers["events"], admin1=layers.get("admin1"))
     for layer in layers:
         qml = style_qml(layer, layers[layer])
         if qml is not None:
