@@ -55,6 +55,29 @@ DISPUTE_NOTE = ("Disputed: part of the Kashmir region claimed by both India and 
 FRONTIER = ("IR-11", "PK-BA")
 
 
+def fill_gaps(geoms: dict[str, Any], polygonal: Any) -> dict[str, list[Any]]:
+    """Give every gap inside a country (a hole of the union of its units that no unit covers: where
+    Natural Earth's and the OSM-derived outlines disagree) to the unit sharing the longest edge with
+    it, a non-frontier unit when one touches it (IR-11 and PK-BA stay the provinces layer's, vertex
+    for vertex). Changes ``geoms`` in place; returns unit -> the gaps it took."""
+    taken: dict[str, list[Any]] = {}
+    for prefix in ("IR", "PK"):
+        mine = sorted(i for i in geoms if i.startswith(prefix))
+        union = shapely.union_all([geoms[i] for i in mine], grid_size=GRID)
+        holes = [shapely.geometry.Polygon(r) for p in getattr(union, "geoms", [union]) for r in p.interiors]
+        for hole in sorted(holes, key=lambda h: h.representative_point().coords[0]):
+            edge = hole.exterior.buffer(GRID * 2)
+            touching = [(shapely.intersection(geoms[i].boundary, edge).length, i) for i in mine
+                        if geoms[i].distance(hole) <= GRID * 2]
+            if not touching:
+                continue
+            candidates = [c for c in touching if c[1] not in FRONTIER] or touching
+            _, best = max(candidates)
+            geoms[best] = io.rounded(polygonal(shapely.union(geoms[best], hole, grid_size=GRID)))
+            taken.setdefault(best, []).append(hole)
+    return taken
+
+
 def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], provinces: dict[str, Any],
                  polygonal: Any, area_km2: Any, source_fields: Any, osm_attr: str, ne_attr: str) -> dict[str, Any]:
     """The admin-1 FeatureCollection from the Natural Earth units ``ne1`` (shapely, by NE id) and the
@@ -80,6 +103,7 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
             geom = io.rounded(polygonal(shapely.difference(raw, taken[a3], grid_size=GRID)))
         geoms[iso] = geom
         taken[a3] = shapely.union_all([taken[a3], geom])
+    gaps_filled = fill_gaps(geoms, polygonal)
     feats = []
     for iso in sorted(geoms):
         sub = pycountry.subdivisions.get(code=iso)
@@ -95,6 +119,9 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
                           "units before it in ISO order (no overlap); its edge with IR-11 or PK-BA is Natural Earth's")
         if iso == "PK-KP":
             derivation += "; includes NE's F.A.T.A. (merged into Khyber Pakhtunkhwa in 2018)"
+        if gaps_filled.get(iso):
+            derivation += (f"; takes {len(gaps_filled[iso])} gap(s) no unit covered, "
+                           f"{sum(area_km2(g) for g in gaps_filled[iso]):.1f} km² (on its longest shared edge)")
         name = NAMES.get(iso) or ne1_props[ne_ids[0]]["name"]
         feats.append(io.feature(iso, {
             "name": name, "name_iso": sub.name, "type_iso": sub.type,

@@ -110,6 +110,9 @@ class _Units:
         """(the row's point, its admin1) for the part of ``geom`` in country ``iso2``: the event's own
         point when it lies in that country, else a point on the event's part there; admin1 is the
         country's unit nearest that point (the event's own admin1 when no admin1 layer is given)."""
+        from shapely.geometry import Point
+        from shapely.ops import nearest_points
+
         if iso2 not in self.land:
             return point, admin1 or ""
         land = self.land[iso2]
@@ -117,7 +120,14 @@ class _Units:
             part = geom.intersection(land)
             if not part.is_empty:
                 point = _point_on(part)
-        name = min(self.units[iso2], key=lambda u: (u[1].distance(point), u[0]))[0]
+        name, unit = min(self.units[iso2], key=lambda u: (u[1].distance(point), u[0]))
+        point = Point(round(point.x, 6), round(point.y, 6))
+        if not unit.contains(point):  # on the border line (a border-wide event) or rounded across it:
+            inner = unit.buffer(-3e-6)  # step inside the row's unit, by under a metre
+            q = nearest_points(inner, point)[0]
+            q = Point(round(q.x, 6), round(q.y, 6))
+            if unit.contains(q):
+                point = q
         return point, name
 
 
