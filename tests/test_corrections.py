@@ -14,7 +14,8 @@ from pyproj import Geod
 from shapely.geometry import shape
 from shapely.ops import nearest_points
 
-from geo import basemap, layers, seeds, settings
+from geo import settings
+from geo.build import basemap, layers, seeds
 
 GEOD = Geod(ellps="WGS84")
 SEEDS = settings.SEEDS_DIR

@@ -369,6 +369,8 @@ def test_kml_placemarks_carry_licence_and_attribution() -> None:
     for pm in marks:
         data = {d.get("name"): d.findtext("k:value", namespaces=ns) for d in pm.iterfind(".//k:Data", ns)}
         assert data.get("license") in catalog.LICENSES and data.get("attribution"), pm.get("id")
+    text = _ogrinfo("-ro", "-al", "-geom=NO", str(L / kml.KML_NAME)).stdout  # as GDAL 3.6 reads it
+    assert len(_attr_rows(text, "license")) == len(_attr_rows(text, "attribution")) == len(marks)
 
 
 def test_one_odbl_extract_rule_for_every_layer() -> None:
@@ -507,6 +509,9 @@ def test_admin1_tiles_both_countries_and_every_place_joins_one_unit() -> None:
         countries = str(group["country_iso"].iloc[0]).split(";")
         got = sorted(str(x)[:2] for x in group["iso_3166_2_unit"].dropna())
         pt = group.geometry.iloc[0]
+        if "(offshore)" in str(group["feature_class"].iloc[0]):  # the South Pars field point: at sea
+            assert not got, pid
+            continue
         if not got and len(countries) == 1 and not admin0[{"IR": "IRN", "PK": "PAK"}[countries[0]]].covers(pt):
             # beyond every 1:10m coast the atlas has (Natural Earth admin-1 and admin-0): joins the one
             # unit of its country within 1 km (the coast's stated accuracy), and is listed in docs/methods.md
