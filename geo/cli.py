@@ -1,4 +1,4 @@
-"""Command line: `geo build | lengths | validate | basemap refresh`; exit codes 0 ok, 1 check failed,
+"""Command line: `geo build | lengths | validate | draft | basemap refresh`; exit codes 0 ok, 1 check failed,
 2 bad input, 3 internal error (a bug: the one line asks for a report). Never a traceback.
 
 Each subcommand's module is imported only when that subcommand runs, so `geo lengths`
@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 
     from geo.lengths import cli as lengths_cli
     lengths_cli.add_parser(sub)
+
+    from geo.draft import command as draft_command
+
+    draft_command.add_parser(sub)
 
     v = sub.add_parser(
         "validate",
@@ -103,6 +107,8 @@ def _subject(args: argparse.Namespace) -> str:
         return files.display(getattr(args, "layers_dir", None) or settings.LAYERS_DIR)
     if args.command == "basemap":
         return files.display(args.out or settings.BASEMAP_DIR)
+    if args.command == "draft":
+        return files.display(args.article)
     return "geo"
 
 
@@ -147,6 +153,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from geo.static import cli as static_cli
 
         return static_cli.run(args)
+    if args.command == "draft":
+        from geo.draft import command as draft_command
+
+        return draft_command.run(args)
     if args.command == "basemap":
         from geo.build import refresh
         refresh.refresh_cli(args)

@@ -95,7 +95,11 @@ def collection(
     license: str = "",
     attribution: str = "",
 ) -> dict[str, Any]:
-    """A FeatureCollection with a ``metadata`` foreign member (title, license, attribution...)."""
+    """A FeatureCollection with a ``metadata`` foreign member (title, license, attribution...).
+
+    A catalog layer's builder passes no ``license`` or ``attribution``: the catalog is their one
+    home and geo/release.py fills both slots when it stamps the layer. Seed extracts (seeds/basemap/),
+    which the catalog does not list, pass their own."""
     feats = list(features)
     ids = [f["id"] for f in feats]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -31,7 +31,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("geo.build.seeds", "geo.build.article", "geo.build.basemap", "geo.build.refresh",  # read, basemap
      "geo.build.admin1", "geo.build.gem", "geo.lengths.measure", "geo.lengths.geojson_stream"),
     ("geo.build", "geo.export.styles", "geo.lengths"),                     # derive, measure
-    ("geo.check", "geo.export", "geo.render", "geo.static",                # check / write / render
+    ("geo.check", "geo.export", "geo.render", "geo.static", "geo.draft",   # check / write / render / draft
      "geo.lengths.cli", "geo.lengths.output"),
     ("geo.pipeline",),                                                       # orchestrate
     ("geo.cli", "geo.__main__"),                                             # the command line

