@@ -197,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _recover(args)
         return _dispatch(args)
     except ValidationFailed as exc:
+        if len(exc.problems) == 1:  # one finding: one line
+            print(f"geo: 1 validation problem: {_line(exc.problems[0])}", file=sys.stderr)
+            return exc.exit_code
         for problem in exc.problems:
             print(_line(problem), file=sys.stderr)
         print(f"geo: {escape(exc)}", file=sys.stderr)

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 
-from geo import catalog, dates, io, settings
+from geo import catalog, dates, files, io, settings
 from geo.build.article import locate
 from geo.build.common import geodesic_circle, nearest_vertex, source_fields
 from geo.build.seeds import EVENTS, seed_properties
@@ -166,13 +167,14 @@ def representative_point(geom: Any) -> Any:
 
 
 def build_events(seeds: dict[str, Any], base: Any, pos: dict[str, dict[str, Any]], pipe: dict[str, list],
-                 article: dict[str, Any]) -> dict[str, Any]:
+                 article: dict[str, Any], seeds_dir: Any = None) -> dict[str, Any]:
     src = seeds["sources"]
     paragraphs = article["paragraphs"]
     feats = []
     rows = sorted(seeds[EVENTS.filename], key=lambda r: (r["event_date"], r["id"]))
+    seeds_file = files.display(Path(seeds_dir or settings.SEEDS_DIR) / EVENTS.filename)  # the file in use
     for r in rows:
-        where = f"seeds/events.csv row {r['_row']}"
+        where = f"{seeds_file} row {r['_row']}"
         start, end = locate(paragraphs, r["article_paragraph"], r["article_quote"], where=where)
         if r["date_precision"] == "range" and not r["event_date_end"]:
             raise SeedError(f"{where}, column event_date_end: date_precision range needs an end date")

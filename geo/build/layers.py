@@ -384,7 +384,8 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
     pos = resolve_places(seeds[PLACES.filename], b)
     from geo.build.pipeline import build_pipeline
 
-    pipeline, lines = build_pipeline(seeds, pos, b)
+    # the GEM extract of the seeds folder in use (--seeds DIR), not the repository's
+    pipeline, lines = build_pipeline(seeds, pos, b, gem_dir=seeds_dir / "gem", seeds_dir=seeds_dir)
     layers = {
         "pipeline": pipeline,
         "markets": build_sites("markets", seeds[MARKETS.filename], seeds, b, pos),
@@ -393,7 +394,7 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
     }
     from geo.build.events import build_events
 
-    layers["events"] = build_events(seeds, b, pos, lines, article)
+    layers["events"] = build_events(seeds, b, pos, lines, article, seeds_dir=seeds_dir)
     claims = build_claims(seeds, b, layers, pos, article)
     sources = {k: {c: v for c, v in r.items() if c != "_row"} for k, r in seeds["sources"].items()}
     art = {

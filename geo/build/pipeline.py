@@ -10,13 +10,14 @@ DENSIFY_STEP_KM, so what Leaflet draws is what was measured.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from geo import catalog, geodesy, io
+from geo import catalog, files, geodesy, io, settings
 from geo.build import gem
 from geo.build.common import GEOD, densify, line_length_km, rounded_coords, source_fields
 from geo.build.seeds import PLACES, SEGMENTS, WAYPOINTS, seed_properties
@@ -75,7 +76,7 @@ def max_offset_km(coords: list[tuple[float, float]], route: list[tuple[float, fl
 
 
 def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: Any,
-                   gem_dir: Any = None) -> tuple[dict[str, Any], dict[str, list]]:
+                   gem_dir: Any = None, seeds_dir: Any = None) -> tuple[dict[str, Any], dict[str, list]]:
     src = seeds["sources"]
     wps = {w["id"]: w for w in seeds[WAYPOINTS.filename]}
     places = {p["id"]: p for p in seeds[PLACES.filename]}
@@ -88,7 +89,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
         pid = s["gem_project_id"]
         if s["route_source"] != "gem":
             continue
-        where = f"seeds/pipeline_segments.csv row {s['_row']}"
+        where = f"{files.display(Path(seeds_dir or settings.SEEDS_DIR) / SEGMENTS.filename)} row {s['_row']}"
         if not pid:
             raise SeedError(f"{where}, column gem_project_id: a GEM-traced segment needs a ProjectID")
         route = routes.setdefault(pid, gem.load_route(pid, gem_dir))
@@ -109,7 +110,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
     feats = []
     lines: dict[str, list[tuple[float, float]]] = {}
     for s in seeds[SEGMENTS.filename]:
-        where = f"seeds/pipeline_segments.csv row {s['_row']}"
+        where = f"{files.display(Path(seeds_dir or settings.SEEDS_DIR) / SEGMENTS.filename)} row {s['_row']}"
         if len(s["waypoints"]) < 2:
             raise SeedError(f"{where}, column waypoints: need at least two")
         pid = s["gem_project_id"]
@@ -147,7 +148,8 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
             continue
         place = places[w["place"]]
         if w["status"] is None:
-            raise SeedError(f"seeds/pipeline_waypoints.csv row {w['_row']}, column status: a field needs a status")
+            raise SeedError(f"{files.display(Path(seeds_dir or settings.SEEDS_DIR) / WAYPOINTS.filename)} row {w['_row']}, "
+                            "column status: a field needs a status")
         props = dict.fromkeys(catalog.property_names("pipeline"))
         props.update({
             "kind": "field", "name": w["name"], "status": w["status"], "status_date": w["status_date"],

@@ -113,9 +113,20 @@ def fetch(pkg: Package, cache: Path, *, deadline: float | None = None) -> Path:
         run(["apt-get", "update", "-qq"])
         proc = run(cmd)
     if proc.returncode != 0 or not target.exists():
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise SourceError(f"cannot fetch {what}: {escape(last)[:300]}")
+        raise SourceError(f"cannot fetch {what}: {escape(_error_line(proc.stderr))[:300]}")
     return target
+
+
+def _error_line(stderr: str) -> str:
+    """The one line of a tool's (multi-line) error output that says what failed: its last line
+    starting with ERROR/error/E:/npm ERR!, else its last non-empty line. pip's rich errors end
+    with a 'note:' or 'hint:' line, and their boxes span many lines."""
+    lines = [ln.strip(" \t│╰─>×") for ln in stderr.splitlines()]
+    lines = [ln for ln in lines if ln]
+    for ln in reversed(lines):
+        if ln.startswith(("ERROR", "error", "E:", "npm ERR!", "npm error")):
+            return ln
+    return lines[-1] if lines else "no output"
 
 
 def _open_member(pkg: Package, archive: Path, workdir: Path) -> Path:

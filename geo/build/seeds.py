@@ -13,7 +13,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,26 @@ MAX_SEED_BYTES = 5_000_000
 #: Markup is never valid in seed text: the map escapes it, but it is a mistake in a seed.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|on\w+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters that show nothing yet change how text reads: bidi controls (U+202E makes "exe.txt"
+#: read "txt.exe"), zero-width and other Unicode format characters (category Cf), C1 controls and the
+#: line/paragraph separators. ZWNJ and ZWJ (U+200C, U+200D) are allowed: Persian, Urdu and Pashto
+#: spelling needs them.
+_ALLOWED_FORMAT = frozenset("\u200c\u200d")
+
+
+def invisible_problem(text: str) -> str | None:
+    """The first invisible or bidi control character in ``text``, described; None if there is none."""
+    import unicodedata
+
+    for ch in text:
+        if ch.isascii() or ch in _ALLOWED_FORMAT:
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "Cc", "Zl", "Zp", "Co", "Cn") and not (cat == "Cn" and ch.isprintable()):
+            label = unicodedata.name(ch, "unassigned" if cat == "Cn" else "control or private use")
+            return (f"contains U+{ord(ch):04X} {label}, an invisible character that can disguise what the text "
+                    "says (bidi controls, zero-width and format characters are refused)")
+    return None
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 TYPES = ("str", "text", "id", "int", "float", "lat", "lon", "date", "bool", "enum", "url", "ids")
@@ -78,74 +98,100 @@ def _shown(value: str, limit: int = 80) -> str:
     return repr(value[: limit // 2]) + f"...({len(value):,} characters)..." + repr(value[-limit // 4:])
 
 
+def _text(col: Column, v: str, r: str) -> str:
+    if _CONTROL.search(v):
+        raise ValueError("contains control characters")
+    hidden = invisible_problem(v)
+    if hidden:
+        raise ValueError(hidden)
+    if _MARKUP.search(v):
+        raise ValueError(f"contains markup or script ({v[:40]!r}); seeds hold plain text")
+    if col.type == "str" and len(v) > 300:
+        raise ValueError(f"is {len(v)} characters long; at most 300 allowed")
+    if len(v) > 5000:
+        raise ValueError(f"is {len(v)} characters long; at most 5000 allowed")
+    return v
+
+
+def _id(col: Column, v: str, r: str) -> str:
+    if not _ID.match(v):
+        raise ValueError(f"{r} is not an id (letters, digits, '-', '_', '.', ':')")
+    return v
+
+
+def _ids(col: Column, v: str, r: str) -> list[str]:
+    parts = [p.strip() for p in v.split(";")]
+    bad = [p for p in parts if not _ID.match(p)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not an id; ids are joined by ';'")
+    return parts
+
+
+#: Fixed ranges of the coordinate types (other numbers take the column's min/max).
+_RANGES: dict[str, tuple[float, float]] = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+
+
+def _number(col: Column, v: str, r: str) -> float:
+    try:
+        num: float = int(v) if col.type == "int" else float(v)
+    except ValueError:
+        kind = "an integer" if col.type == "int" else "a number"
+        raise ValueError(f"{r} is not {kind}") from None
+    if isinstance(num, float) and not math.isfinite(num):
+        raise ValueError(f"{r} is not a finite number")
+    lo, hi = _RANGES.get(col.type, (col.min, col.max))
+    if col.min_exclusive and lo is not None and num <= lo:
+        raise ValueError(f"{r} must be greater than {lo:g}")
+    if (lo is not None and num < lo) or (hi is not None and num > hi):
+        raise ValueError(f"{r} is outside [{lo}, {hi}]")
+    return num
+
+
+def _date(col: Column, v: str, r: str) -> str:
+    try:
+        return parse_date(v)[0]
+    except ValueError:
+        raise ValueError(f"{r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _bool(col: Column, v: str, r: str) -> bool:
+    if v.lower() not in _BOOLS:
+        raise ValueError(f"{r} is not true/false")
+    return _BOOLS[v.lower()]
+
+
+def _enum(col: Column, v: str, r: str) -> str:
+    if v not in col.choices:
+        raise ValueError(f"{r} is not one of {', '.join(col.choices)}")
+    return v
+
+
+def _url(col: Column, v: str, r: str) -> str:
+    problem = url_problem(v)
+    if problem:
+        raise ValueError(f"{r} is not a usable http(s) URL: {problem}")
+    return v
+
+
+#: One converter per column type (Column.__post_init__ refuses any other type).
+_CONVERTERS: dict[str, Callable[[Column, str, str], Any]] = {
+    "str": _text, "text": _text, "id": _id, "ids": _ids, "int": _number, "float": _number, "lat": _number,
+    "lon": _number, "date": _date, "bool": _bool, "enum": _enum, "url": _url,
+}
+
+
 def _convert(col: Column, raw: str) -> Any:
+    """The cell's value, typed; ValueError says what is wrong with it (the caller adds file, row, column)."""
     v = raw.strip()
     if v == "":
         if col.required:
             raise ValueError("is empty but required")
         return None
-    t = col.type
-    r = _shown(v)  # the value as messages quote it: repr, at most ~80 characters
-    if t in ("str", "text"):
-        if _CONTROL.search(v):
-            raise ValueError("contains control characters")
-        if _MARKUP.search(v):
-            raise ValueError(f"contains markup or script ({v[:40]!r}); seeds hold plain text")
-        if t == "str" and len(v) > 300:
-            raise ValueError(f"is {len(v)} characters long; at most 300 allowed")
-        if len(v) > 5000:
-            raise ValueError(f"is {len(v)} characters long; at most 5000 allowed")
-        return v
-    if t == "id":
-        if not _ID.match(v):
-            raise ValueError(f"{r} is not an id (letters, digits, '-', '_', '.', ':')")
-        return v
-    if t == "ids":
-        parts = [p.strip() for p in v.split(";")]
-        bad = [p for p in parts if not _ID.match(p)]
-        if bad:
-            raise ValueError(f"{bad[0]!r} is not an id; ids are joined by ';'")
-        return parts
-    if t in ("int", "float", "lat", "lon"):
-        try:
-            num: float = int(v) if t == "int" else float(v)
-        except ValueError:
-            kind = "an integer" if t == "int" else "a number"
-            raise ValueError(f"{r} is not {kind}") from None
-        if isinstance(num, float) and not math.isfinite(num):
-            raise ValueError(f"{r} is not a finite number")
-        lo, hi = col.min, col.max
-        if t == "lat":
-            lo, hi = -90.0, 90.0
-        if t == "lon":
-            lo, hi = -180.0, 180.0
-        if col.min_exclusive and lo is not None and num <= lo:
-            raise ValueError(f"{r} must be greater than {lo:g}")
-        if (lo is not None and num < lo) or (hi is not None and num > hi):
-            raise ValueError(f"{r} is outside [{lo}, {hi}]")
-        return num
-    if t == "date":
-        try:
-            return parse_date(v)[0]
-        except ValueError:
-            raise ValueError(f"{r} is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
-    if t == "bool":
-        low = v.lower()
-        if low in ("true", "yes", "1"):
-            return True
-        if low in ("false", "no", "0"):
-            return False
-        raise ValueError(f"{r} is not true/false")
-    if t == "enum":
-        if v not in col.choices:
-            raise ValueError(f"{r} is not one of {', '.join(col.choices)}")
-        return v
-    if t == "url":
-        problem = url_problem(v)
-        if problem:
-            raise ValueError(f"{r} is not a usable http(s) URL: {problem}")
-        return v
-    raise AssertionError(t)
+    # the value as messages quote it: repr, at most ~80 characters
+    return _CONVERTERS[col.type](col, v, _shown(v))
 
 
 #: Schemes that run code when a browser opens them, wherever they hide in a URL.
@@ -180,6 +226,22 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def _check_header(name: str, header: list[str], table: Table) -> list[str]:
+    """The header row, if it names exactly the table's columns (in any order), once each."""
+    missing = [c for c in table.names if c not in header]
+    extra = [h for h in header if h not in table.names]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if extra:
+            parts.append(f"unknown column(s) {', '.join(extra)}")
+        raise SeedError(f"{name} row 1: {'; '.join(parts)} (expected: {','.join(table.names)})")
+    if len(set(header)) != len(header):
+        raise SeedError(f"{name} row 1: duplicate column names")
+    return header
+
+
 def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
     """Read one seed CSV, check it against ``table`` and return typed rows (dicts in column order)."""
     name = files.display(path)
@@ -193,18 +255,7 @@ def read_table(path: Path, table: Table) -> list[dict[str, Any]]:
         raise SeedError(f"{name} row {reader.line_num}: malformed CSV ({exc})") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise SeedError(f"{name}: no header row (expected: {','.join(table.names)})")
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in table.names if c not in header]
-    extra = [h for h in header if h not in table.names]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(missing)}")
-        if extra:
-            parts.append(f"unknown column(s) {', '.join(extra)}")
-        raise SeedError(f"{name} row 1: {'; '.join(parts)} (expected: {','.join(table.names)})")
-    if len(set(header)) != len(header):
-        raise SeedError(f"{name} row 1: duplicate column names")
+    header = _check_header(name, [h.strip() for h in rows[0]], table)
     cols = {c.name: c for c in table.columns}
     out: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
@@ -259,6 +310,9 @@ def read_text(path: Path, *, what: str = "text file", max_bytes: int = MAX_SEED_
     for num, line_text in enumerate(text.splitlines(), start=1):
         if "\x00" in line_text or _CONTROL.search(line_text):
             raise SeedError(f"{name} line {num}: contains NUL or control characters")
+        hidden = invisible_problem(line_text)
+        if hidden:
+            raise SeedError(f"{name} line {num}: {hidden}")
         m = _MARKUP.search(line_text)
         if m:
             raise SeedError(f"{name} line {num}: contains markup or script "

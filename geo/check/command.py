@@ -94,6 +94,10 @@ def run_cli(args: Any) -> int:
     layers, claims = load_paths(paths)
     problems, count = validate_counted(layers, claims)
     n_layers = len(layers) + (claims is not None)
+    if len(problems) == 1:  # one finding: one line, not the finding and a summary (issue 20)
+        print(f"geo: 1 validation problem in {n_layers} layers, {count} features: {files.escape(problems[0])}",
+              file=sys.stderr)
+        return 1
     if problems:
         for p in problems:
             print(files.escape(p), file=sys.stderr)

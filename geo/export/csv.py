@@ -3,12 +3,12 @@ atlas's columns after, the geometry as WKT)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from typing import Any
 
 from geo import catalog, geodesy
+from geo.files import CSVWriter
 from geo.version import DATA_VERSION
 
 EVENTS_CSV = "events.csv"
@@ -154,7 +154,7 @@ def events_csv(fc: Mapping[str, Any], admin1: Mapping[str, Any] | None = None) -
     units = _Units(admin1)
     cols = [*ACLED_COLUMNS, *ATLAS_COLUMNS, *extra, "wkt", "wkt_simplified_m", "license", "data_version"]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CSVWriter(buf)  # formula-leading text gets OWASP's apostrophe (issue 20)
     w.writerow(cols)
     for number, f in enumerate(feats, 1):
         g = shape(f["geometry"])

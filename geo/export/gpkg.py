@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from geo import catalog
+from geo import files as files_mod
 from geo.export import arrow as formats
 from geo.export import csv as csvexport
 from geo.export import kml
@@ -304,7 +304,7 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
     old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _timestamp()})
     try:
-        with tempfile.TemporaryDirectory(prefix="geo-gpkg-") as tmp:
+        with files_mod.temp_dir("geo-gpkg-") as tmp:  # a killed build's folder goes at the next
             path = str(Path(tmp) / GPKG_NAME)
             styles: list[tuple[str, str, str, str]] = []
             qmd: list[tuple[str, str]] = []

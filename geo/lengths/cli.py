@@ -7,7 +7,6 @@ Messages and warnings go to stderr. Exit codes: 0 ok, 1 --check failed, 2 bad in
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 from geo import files
 from geo.errors import GeoError, InputError
-from geo.files import escape
+from geo.files import CSVWriter, escape
 from geo.lengths.output import (
     _align,
     _csv,
@@ -119,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.by_country:
                 raise
             # the default report still measures; only the split needs border-osm + context
-            print(f"geo: warning: no per-country split: {exc}", file=sys.stderr)
+            print(f"geo: warning: no per-country split: {escape(exc)}", file=sys.stderr)
         else:
             lengths.split_sources(sources, frontier)
     _warn_swapped(sources)
@@ -150,27 +149,73 @@ STDIN_CHUNK = 1 << 20
 
 
 def _read_stdin(*, keep_coords: bool) -> list[Any]:
-    """GeoJSON piped to `geo lengths -`, measured like a file and reported as ``-``."""
+    """GeoJSON piped to `geo lengths -`, measured like a file and reported as ``-``.
+
+    The input is spooled to an unnamed temporary file (O_TMPFILE: no name, so a kill leaves
+    nothing behind), at most files.MAX_GEOJSON_BYTES of it; the first bytes are checked before
+    more is read (UTF-8 JSON starts with ``{`` after optional whitespace)."""
     import os
-    import shutil
     import tempfile
 
     from geo.lengths import layers as lengths
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError("-: nothing piped: `geo lengths -` reads GeoJSON from standard input "
                          "(e.g. ogr2ogr -f GeoJSON /vsistdout/ routes.gpkg | geo lengths -)")
+    limit = files.MAX_GEOJSON_BYTES
+    with tempfile.TemporaryFile(prefix="geo-stdin-") as fh:
+        src = sys.stdin.buffer
+        head = src.read(STDIN_CHUNK)
+        if not head:
+            raise InputError("-: standard input is empty (expected a GeoJSON FeatureCollection)")
+        files.check_json_start(head[:4], "-")
+        first = head.lstrip(b" \t\r\n")[:1]
+        if first and first != b"{":
+            shown = escape(repr(first.decode("latin-1")))
+            raise InputError(f"-: standard input does not start like GeoJSON (first byte {shown}, expected '{{')")
+        total = 0
+        block = head
+        while block:
+            total += len(block)
+            if total > limit:
+                raise InputError(f"-: standard input is more than {limit >> 20:,} MiB; at most that much GeoJSON "
+                                 "is read (see docs/reliability.md)")
+            fh.write(block)
+            block = src.read(STDIN_CHUNK)
+        fh.flush()
+        tmp = f"/proc/self/fd/{fh.fileno()}"
+        if not os.path.exists(tmp):  # no /proc: measure a named copy, removed at once
+            return _read_stdin_named(fh, keep_coords=keep_coords)
+        try:
+            sources = [lengths.read_geojson(tmp, keep_coords=keep_coords)]
+        except InputError as exc:
+            raise InputError(str(exc).replace(tmp, "-")) from None
+    return _as_stdin(sources, tmp)
+
+
+def _read_stdin_named(fh: Any, *, keep_coords: bool) -> list[Any]:
+    import os
+    import shutil
+    import tempfile
+
+    from geo.lengths import layers as lengths
+
     fd, tmp = tempfile.mkstemp(prefix="geo-stdin-", suffix=".geojson")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            shutil.copyfileobj(sys.stdin.buffer, fh, STDIN_CHUNK)
-        if os.path.getsize(tmp) == 0:
-            raise InputError("-: standard input is empty (expected a GeoJSON FeatureCollection)")
+        fh.seek(0)
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(fh, out, STDIN_CHUNK)
         try:
-            sources = lengths.read_any(tmp, keep_coords=keep_coords)
+            sources = [lengths.read_geojson(tmp, keep_coords=keep_coords)]
         except InputError as exc:
             raise InputError(str(exc).replace(tmp, "-")) from None
     finally:
         os.unlink(tmp)
+    return _as_stdin(sources, tmp)
+
+
+def _as_stdin(sources: list[Any], tmp: str) -> list[Any]:
+    if not any(s.features for s in sources):
+        raise InputError("-: no line or polygon features to measure")
     for src in sources:
         src.path, src.layer = "-", "stdin"
         src.warnings = [w.replace(tmp, "-") for w in src.warnings]
@@ -258,7 +303,7 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
                        "explanation": explanation}, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
         else:
-            w = csv.writer(sys.stdout, lineterminator="\n")
+            w = CSVWriter(sys.stdout, visible=True)
             w.writerow(["line", "tolerance_m", "vertices", "length_m", f"length_{u}"])
             for r in rows:
                 w.writerow([r["line"], _csv(r["tolerance_m"]), r["vertices"], r["length_m"], r[f"length_{u}"]])
@@ -278,7 +323,7 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
             out.write("\n" + _wrap(explanation) + "\n")
     if args.plot:
         _write_svg(Path(args.plot), points, published, u, target.fid)
-        print(f"geo: wrote {args.plot}", file=sys.stderr)
+        print(f"geo: wrote {files.display(args.plot)}", file=sys.stderr)
     return 0
 
 

@@ -34,6 +34,8 @@ from typing import IO, Any, Protocol
 
 import numpy as np
 
+from geo import files
+
 #: Bytes read from the file at a time; memory is a small multiple of this.
 BLOCK_BYTES = 8 << 20
 #: Features up to this many bytes (~150 vertices) are decoded whole by json (C); larger
@@ -135,6 +137,10 @@ class _Reader:
         """Read one more block, dropping what has been consumed. False at end of file."""
         if self.eof:
             return False
+        if len(self.data) - self.pos > max(files.MAX_VALUE_BYTES, 2 * self.block):
+            # nothing consumed for 64 MiB: one string, number or value that large is a bomb (and
+            # growing the buffer block by block would take quadratic time)
+            raise self.fail(f"one JSON value longer than {files.MAX_VALUE_BYTES >> 20} MiB; refused")
         chunk = self.fh.read(self.block)
         if not chunk:
             self.eof = True
@@ -148,6 +154,11 @@ class _Reader:
         if self.eof and self.pos >= len(self.data) and "end of file" not in what:
             what = f"unexpected end of file ({what})"
         return GeoJSONSyntaxError(f"malformed JSON at byte {self.offset + self.pos}: {what}")
+
+    def _not_utf8(self, exc: UnicodeDecodeError) -> GeoJSONSyntaxError:
+        """Found by fuzzing: json.loads on bytes raised UnicodeDecodeError, not a syntax error."""
+        return GeoJSONSyntaxError(f"not UTF-8 (byte 0x{exc.object[exc.start]:02x} near byte "
+                                  f"{self.offset + self.pos + exc.start}); GeoJSON is UTF-8 (RFC 7946 section 3)")
 
     def skip_ws(self) -> int:
         """Skip whitespace; return the next byte (-1 at end of file)."""
@@ -171,13 +182,17 @@ class _Reader:
         if self.skip_ws() != ord('"'):
             raise self.fail("expected a string")
         while True:
-            m = _STRING.match(self.data, self.pos)
+            # no closing quote in the buffer yet: read on without the regex (which backtracks over
+            # the whole unterminated string each time)
+            m = _STRING.match(self.data, self.pos) if self.data.find(b'"', self.pos + 1) >= 0 else None
             if m is not None:
                 self.pos = m.end()
                 try:
                     return str(json.loads(m.group()))
                 except json.JSONDecodeError as exc:
                     raise self.fail(f"bad string ({exc.msg})") from None
+                except UnicodeDecodeError as exc:
+                    raise self._not_utf8(exc) from None
             if not self.fill():
                 raise self.fail("unterminated string")
 
@@ -197,12 +212,16 @@ class _Reader:
                         val = json.loads(text)
                     except json.JSONDecodeError as exc:
                         raise self.fail(exc.msg) from None
+                    except UnicodeDecodeError as exc:
+                        raise self._not_utf8(exc) from None
                     self.pos = end
                     return val
                 if not self.fill():
                     raise self.fail("unexpected end of file inside a value")
         while True:
             m = _SCALAR.match(self.data, self.pos)
+            if m is not None and m.end() - self.pos > files.MAX_NUMBER_CHARS:
+                raise self.fail(f"a number longer than {files.MAX_NUMBER_CHARS} characters; refused")
             if m is not None and (m.end() < len(self.data) or self.eof):
                 self.pos = m.end()
                 return json.loads(m.group())
@@ -397,6 +416,9 @@ class _Reader:
                 end = run_end  # the array must close inside this run
             else:
                 end = self.data.rfind(b"]", self.pos, run_end) + 1  # keep a partial position
+                if end <= self.pos and run_end - self.pos > 8 * files.MAX_NUMBER_CHARS:
+                    raise self.fail(f"a number in coordinates longer than {files.MAX_NUMBER_CHARS} characters; "
+                                    "refused")
                 if end <= self.pos:
                     if not self.fill():
                         raise self.fail("unexpected end of file inside coordinates")

@@ -5,12 +5,12 @@ Split from geo/lengths/cli.py (arguments and running); imports nothing heavy.
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 from pathlib import Path
 from typing import Any, TextIO
 
-from geo.files import escape
+from geo.files import CSVWriter, escape
 
 
 def _in(value_m: float | None, unit: str) -> float | None:
@@ -85,12 +85,21 @@ def _report(sources: list[Any], comparisons: list[Any], unit: str, tolerance: fl
     }
 
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
 def _write_json(report: dict[str, Any], out: TextIO) -> None:
     """The report as JSON with one feature per line: readable, greppable, and written by
     json's C encoder (an indented dump goes through the pure-Python one: 3 s per 100k features)."""
 
     def dumps(obj: Any) -> str:
-        return json.dumps(obj, ensure_ascii=False, allow_nan=False)
+        # json escapes C0 controls itself; DEL, C1 controls, line separators and bidi controls
+        # (which a terminal may act on) become \\uXXXX escapes too: the same JSON, nothing raw
+        return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(obj, ensure_ascii=False, allow_nan=False))
 
     # Encoded whole before anything is written: a value JSON cannot hold fails with no
     # partial document on stdout.
@@ -207,7 +216,7 @@ def _write_csv(report: dict[str, Any], out: TextIO, unit: str) -> None:
         t = tags[fl]
         cols += [f"{t}_{u}", f"{t}_source", f"{t}_difference_{u}", f"{t}_ratio", f"{t}_status"]
     cols += [f"{u}_in_{c}" for c in codes]
-    w = csv.writer(out, lineterminator="\n")
+    w = CSVWriter(out, visible=True)
     w.writerow(cols)
     for s, f in feats:
         row = [s["path"], s["layer"], f["id"], f["name"] or "", f["geometry_type"], f["measures"], f["parts"],
@@ -228,7 +237,7 @@ def _write_csv_long(report: dict[str, Any], out: TextIO, unit: str) -> None:
     cols = ["row", "path", "layer", "id", "name", "geometry_type", "measures", "parts", "vertices", "length_m",
             f"length_{u}", f"chord_{u}", "stated_field", f"stated_{u}", "stated_source", f"difference_{u}",
             "ratio", "status"] + [f"{u}_in_{c}" for c in codes]
-    w = csv.writer(out, lineterminator="\n")
+    w = CSVWriter(out, visible=True)
     w.writerow(cols)
     for s in report["sources"]:
         if not s["features"]:

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from geo import files
 from geo.errors import InputError
 from geo.lengths.model import Source
 from geo.lengths.sink import MeasureSink, _finish
@@ -63,6 +64,7 @@ def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{path}: cannot open as Parquet ({str(exc).splitlines()[0]})") from None
     col, crs = _geo_metadata(pf, path)
+    files.check_count(pf.metadata.num_rows, name=path, what="rows")  # 2x10^7 rows fit in 134 KB
     names = pf.schema_arrow.names
     props_cols = [n for n in names if n in _WANTED or n.startswith("published_length_")]
     sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)

@@ -31,6 +31,9 @@ def check_path(path: str) -> Path:
     if suffix not in GEOJSON_SUFFIXES + OGR_SUFFIXES + PARQUET_SUFFIXES:
         kinds = ", ".join(GEOJSON_SUFFIXES + OGR_SUFFIXES + PARQUET_SUFFIXES)
         raise InputError(f"{path}: unknown format {suffix or '(no extension)'!r}; expected one of {kinds}")
+    files.check_size(p, name=path)  # a sparse 1 GB KML is refused before GDAL sees it
+    if suffix == ".kmz":
+        files.check_zip(p, name=path)  # a KMZ holding a 1 GB KML: decompressed up to the limit only
     return p
 
 
@@ -126,7 +129,9 @@ def read_geojson_small(path: str) -> Source:
     sink = _SmallSink(path, label)
     records: list[tuple[_Feature, dict[str, Any], float]] = []
     b = sink.bbox
-    for i, f in enumerate(_geojson_features(obj, path)):
+    feats = _geojson_features(obj, path)
+    files.check_count(len(feats), name=path)
+    for i, f in enumerate(feats):
         geom = f.get("geometry")
         flabel = str(f.get("id")) if f.get("id") is not None else f"#{i + 1}"
         rec = _Feature(i, keep=False)
@@ -197,6 +202,11 @@ def _read_ogr(path: str, *, keep_coords: bool) -> list[Source]:
             if skipped is not None:
                 sources.append(skipped)
             continue
+        try:
+            known = int(pyogrio.read_info(path, layer=name).get("features") or 0)
+        except Exception as exc:  # noqa: BLE001 - as above
+            raise InputError(f"{path}: layer {name}: cannot read ({_first_line(exc)})") from None
+        files.check_count(known, name=f"{path}: layer {name}")  # -1 when the driver cannot tell cheaply
         try:
             meta, fids, geoms, fields = pyogrio.raw.read(path, layer=name, force_2d=True, return_fids=True)
         except Exception as exc:  # noqa: BLE001 - as above

@@ -10,6 +10,7 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
+from geo import files
 from geo.errors import InputError
 from geo.lengths import measure
 from geo.lengths.model import AREA_TYPES, LINE_TYPES, NONFINITE, Measured, Source, stated_lengths
@@ -79,6 +80,7 @@ class MeasureSink:
         self.bbox = [math.inf, math.inf, -math.inf, -math.inf]
         self._stack: list[_Feature] = []
         self._owners = 0
+        self.budget = files.Budget(path)  # most features, most seconds (issue 20)
         # small features decoded whole, waiting to be measured in bulk
         self._sx: list[float] = []
         self._sy: list[float] = []
@@ -96,6 +98,7 @@ class MeasureSink:
             self.declared_crs = name is not None
 
     def begin_feature(self) -> None:
+        self.budget.tick()
         self._flush_small()  # a streamed feature's chunks must not interleave with pending ones
         self._stack.append(_Feature(self._owners, self.keep))
         self._owners += 1

@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+#: Deepest nesting of collections read (found by fuzzing: 10^5 nested GeometryCollections in 900 KB of
+#: WKB exhausted Python's recursion limit). Real data nests at most 2 (a collection of multi-parts).
+MAX_WKB_DEPTH = 32
+
 _WKB_TYPES = {1: "Point", 2: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
               6: "MultiPolygon", 7: "GeometryCollection"}
 
@@ -20,7 +24,9 @@ def wkb_parts(buf: bytes) -> tuple[str, list[np.ndarray]]:
 
     parts: list[np.ndarray] = []
 
-    def geom(off: int, top: bool) -> tuple[int, str]:
+    def geom(off: int, depth: int) -> tuple[int, str]:
+        if depth > MAX_WKB_DEPTH:
+            raise ValueError(f"geometry collections nested more than {MAX_WKB_DEPTH} levels deep")
         order = "<" if buf[off] == 1 else ">"
         code = int(np.frombuffer(buf, dtype=f"{order}u4", count=1, offset=off + 1)[0])
         off += 5
@@ -55,10 +61,10 @@ def wkb_parts(buf: bytes) -> tuple[str, list[np.ndarray]]:
         members = count(off)
         off += 4
         for _ in range(members):
-            off, _sub = geom(off, False)
+            off, _sub = geom(off, depth + 1)
         return off, gname
 
-    _, gname = geom(0, True)
+    _, gname = geom(0, 0)
     return gname, parts
 
 
