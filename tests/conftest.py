@@ -8,9 +8,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from trust_fixtures import RealBuild, good_claims, good_layers
+from trust_fixtures import RealBuild, good_claims, good_layers, memoise_basemap
 
 from geo import settings
 from geo.export import gpkg as export
@@ -57,3 +58,15 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
 def synthetic_exports() -> dict[str, bytes]:
     """export.exports() of the synthetic layers and claims of tests/trust_fixtures.py."""
     return export.exports(good_layers(), claims=good_claims())
+
+
+@pytest.fixture(scope="module")
+def built(real_build: RealBuild) -> tuple[Path, Path]:
+    """(layers dir, maps dir) of the shared real build (tag "a"); read-only: copy before writing."""
+    return real_build()
+
+
+@pytest.fixture(scope="module")
+def memo_basemap() -> Any:
+    """geo.build.basemap.build_base_layers memoised for the module (see trust_fixtures.memoise_basemap)."""
+    yield from memoise_basemap()

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from trust_fixtures import RealBuild, tree_hashes
+from trust_fixtures import memoise_basemap as memoise_basemap  # re-exported: tests import it from here
+from trust_fixtures import tree_hashes
 
 from geo import settings
 from geo.build import seeds as seeds_mod
@@ -61,9 +62,23 @@ def _col(rows: list[list[str]], name: str, case: dict[str, Any]) -> int:
     return rows[0].index(name)
 
 
+_FILE_OPS = ("replace", "delete", "nest", "special", "big_line")
+_LINE_OPS = ("truncate", "truncate_rows", "insert_bytes", "raw_row", "append_to_row", "reencode", "json_mutation")
+
+
 def apply(case: dict[str, Any], seeds_dir: Path) -> None:
     """Apply one corpus mutation to the copy of seeds/ in ``seeds_dir``."""
     path = seeds_dir / case["file"]
+    if case["op"] in _FILE_OPS:
+        _apply_file_op(case, path)
+    elif case["op"] in _LINE_OPS:
+        _apply_line_op(case, path)
+    else:
+        _apply_csv_op(case, path)
+
+
+def _apply_file_op(case: dict[str, Any], path: Path) -> None:
+    """Mutations that replace the whole file (or what stands at its path)."""
     op = case["op"]
     if op == "replace":
         data = (CORPUS / "files" / case["file_ref"]).read_bytes() if "file_ref" in case else case["text"].encode()
@@ -82,10 +97,15 @@ def apply(case: dict[str, Any], seeds_dir: Path) -> None:
             path.symlink_to("/dev/zero")
         else:
             raise AssertionError(f"unknown special kind {case['kind']!r}")
-    elif op == "big_line":
+    else:  # big_line
         header = path.read_bytes().split(b"\n", 1)[0]
         path.write_bytes(header + b"\n" + b"x" * case["bytes"])
-    elif op == "truncate":
+
+
+def _apply_line_op(case: dict[str, Any], path: Path) -> None:
+    """Mutations of the file's bytes, lines or JSON document."""
+    op = case["op"]
+    if op == "truncate":
         data = path.read_bytes()
         cut = int(len(data) * case["fraction"])
         while data[cut - 1: cut] in (b"\n", b","):
@@ -106,7 +126,7 @@ def apply(case: dict[str, Any], seeds_dir: Path) -> None:
         path.write_bytes(b"\n".join(lines))
     elif op == "reencode":
         path.write_bytes(path.read_text(encoding="utf-8").encode(case["encoding"], errors="replace"))
-    elif op == "json_mutation":
+    else:  # json_mutation
         doc = json.loads(path.read_text(encoding="utf-8"))
         if case["what"] == "bowtie":
             doc["features"][0]["geometry"] = {
@@ -114,30 +134,34 @@ def apply(case: dict[str, Any], seeds_dir: Path) -> None:
         elif case["what"] == "no_features":
             doc["features"] = []
         path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def _apply_csv_op(case: dict[str, Any], path: Path) -> None:
+    """Mutations of cells, rows and columns of a seed CSV."""
+    op = case["op"]
+    rows = _csv_rows(path)
+    if op == "set":
+        value = case["value"]
+        if value.startswith("@LONG"):
+            value = "x" * int(value[5:])
+        rows[case["row"] - 1][_col(rows, case["column"], case)] = value
+    elif op == "swap":
+        a, b = (_col(rows, c, case) for c in case["columns"])
+        row = rows[case["row"] - 1]
+        row[a], row[b] = row[b], row[a]
+    elif op == "drop_column":
+        i = _col(rows, case["column"], case)
+        rows = [r[:i] + r[i + 1:] for r in rows]
+    elif op == "add_column":
+        rows = [r + ([case["column"]] if n == 0 else [case["value"]]) for n, r in enumerate(rows)]
+    elif op == "duplicate_column":
+        i = _col(rows, case["column"], case)
+        rows = [r + [r[i]] for r in rows]
+    elif op == "duplicate_row":
+        rows.insert(case["row"], list(rows[case["row"] - 1]))
     else:
-        rows = _csv_rows(path)
-        if op == "set":
-            value = case["value"]
-            if value.startswith("@LONG"):
-                value = "x" * int(value[5:])
-            rows[case["row"] - 1][_col(rows, case["column"], case)] = value
-        elif op == "swap":
-            a, b = (_col(rows, c, case) for c in case["columns"])
-            row = rows[case["row"] - 1]
-            row[a], row[b] = row[b], row[a]
-        elif op == "drop_column":
-            i = _col(rows, case["column"], case)
-            rows = [r[:i] + r[i + 1:] for r in rows]
-        elif op == "add_column":
-            rows = [r + ([case["column"]] if n == 0 else [case["value"]]) for n, r in enumerate(rows)]
-        elif op == "duplicate_column":
-            i = _col(rows, case["column"], case)
-            rows = [r + [r[i]] for r in rows]
-        elif op == "duplicate_row":
-            rows.insert(case["row"], list(rows[case["row"] - 1]))
-        else:
-            raise AssertionError(f"unknown op {op!r}")
-        _write_rows(path, rows)
+        raise AssertionError(f"unknown op {op!r}")
+    _write_rows(path, rows)
 
 
 # ---------------------------------------------------------------- run every seed case
@@ -170,40 +194,6 @@ def _check(case: dict[str, Any], rc: int, stderr: str, untouched: bool) -> None:
         assert word in lines[0], f"{word!r} not in {lines[0]!r}"
     assert len(lines[0]) < 600
     assert untouched, "layers/ or maps/ changed"
-
-
-@pytest.fixture(scope="module")
-def built(real_build: RealBuild) -> tuple[Path, Path]:
-    return real_build()
-
-
-@pytest.fixture(scope="module")
-def memo_basemap() -> Any:
-    yield from memoise_basemap()
-
-
-def memoise_basemap() -> Any:
-    """Memoise geo.build.basemap.build_base_layers by the bytes of the extracts (and the sources)."""
-    import copy
-    import hashlib
-
-    from geo.build import basemap
-    real = basemap.build_base_layers
-    cache: dict[str, Any] = {}
-
-    def memo(bdir: Path, *args: Any, **kwargs: Any) -> Any:
-        h = hashlib.sha256(repr(sorted(kwargs.get("sources", {}) or {})).encode())
-        for f in sorted(Path(bdir).glob("*")):
-            # a FIFO or device is named, never read, here: the code under test must refuse it
-            h.update(f.name.encode() + (f.read_bytes() if f.is_file() else b"\0special"))
-        key = h.hexdigest()
-        if key not in cache:
-            cache[key] = real(bdir, *args, **kwargs)
-        return copy.deepcopy(cache[key])
-
-    basemap.build_base_layers = memo
-    yield
-    basemap.build_base_layers = real
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in SEED_CASES])
@@ -255,6 +245,7 @@ def _run_subprocess(case: dict[str, Any], work: Path, layers: Path, maps: Path) 
     return proc.returncode, proc.stderr, untouched
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_bad_seeds_in_real_processes(built: tuple[Path, Path], tmp_path: Path) -> None:
     layers, maps = built
     cases = [c for c in SEED_CASES if c["id"] in SUBPROCESS_CASES]

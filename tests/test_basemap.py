@@ -128,6 +128,7 @@ def test_context_covers_the_neighbours(base):
         assert f["properties"]["role"] == ("focus" if f["id"] in ("IRN", "PAK") else "neighbour")
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_base_layers_are_deterministic_and_committed_ones_are_current(base):
     again = basemap.build_base_layers(sources=None)
     first = basemap.build_base_layers(sources=None)
@@ -212,6 +213,7 @@ def test_admin1_units_do_not_overlap(base):
     assert total < 100.0  # m2 over 38 units
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_admin1_covers_the_gazetteer_towns(base):
     import json as _json
 

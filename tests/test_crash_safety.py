@@ -89,6 +89,7 @@ io.write_files(outs, state_dir=repo)
 """
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_kill_at_every_step_of_the_switch(generations: dict[str, Path], tmp_path: Path) -> None:
     """SIGKILL at each step (journal, every staged file, commit, every rename, the end): the next
     `geo` command leaves exactly A (killed before the commit) or exactly B (after it)."""
@@ -130,6 +131,7 @@ def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float) -> bool:
 STEP_DELAY_S = 0.1
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 @pytest.mark.parametrize("after", ["assemble:1.0", "journal:0.45", "journal:0.8"])
 def test_kill_a_real_build(after: str, generations: dict[str, Path], tmp_path: Path) -> None:
     """`geo build` of B over A, slowed inside the switch (0.1 s per step) and SIGKILLed: during the
@@ -166,6 +168,7 @@ def test_kill_a_real_build(after: str, generations: dict[str, Path], tmp_path: P
     assert _outputs(repo) == gen_b
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_concurrent_builds(generations: dict[str, Path], tmp_path: Path) -> None:
     """Three builds started at once in one checkout: one writes, the others exit 2 with one line
     saying another build is running; the outputs are wholly the winner's generation."""

@@ -178,20 +178,44 @@ def test_border_style_dashes_bridges(files: dict[str, bytes]) -> None:
 
 
 def test_events_csv(files: dict[str, bytes]) -> None:
+    """events.csv is ACLED-shaped: ACLED's columns first in ACLED's order, event_date a full day,
+    one coordinate pair, one country a row (an event in both countries gets a row in each, its point
+    and admin1 in that country), then the atlas's columns, WKT, licence and version."""
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
+
+    from geo.export import csv as csvexport
+
     rows = list(csv.DictReader(_io.StringIO(files["events.csv"].decode("utf-8"))))
-    events = good_layers()["events"]["features"]
-    assert [r["id"] for r in rows] == [f["id"] for f in events]
-    for r, f in zip(rows, events, strict=True):
+    layers = good_layers()
+    events = layers["events"]["features"]
+    header = list(rows[0])
+    assert header[: len(csvexport.ACLED_COLUMNS)] == list(csvexport.ACLED_COLUMNS)
+    assert header[-4:] == ["wkt", "wkt_simplified_m", "license", "data_version"]
+    assert "lon" not in header and "lat" not in header and len(header) == len(set(header))
+    countries = {f["id"]: f["properties"]["country_iso"].split(";") for f in events}
+    assert [r["id"] for r in rows] == [f["id"] for f in events for _ in countries[f["id"]]]
+    units = {c: [(u["properties"]["name"], shape(u["geometry"])) for u in layers["admin1"]["features"]
+                 if u["properties"]["country_iso"] == c] for c in ("IR", "PK")}
+    by_id = {f["id"]: f for f in events}
+    for number, f in enumerate(events, 1):
+        mine = [r for r in rows if r["id"] == f["id"]]
         g = shape(f["geometry"])
-        assert r["wkt_simplified_m"] == "0.0"  # small fixture geometries are written exactly
-        assert wkt.loads(r["wkt"]).equals(g)
-        assert r["geometry_type"] == g.geom_type
-        pt = wkt.loads(f"POINT ({r['lon']} {r['lat']})")
-        assert g.buffer(1e-6).covers(pt)
-        assert r["event_date"] == f["properties"]["event_date"]
-        assert r["verified"] in ("true", "false")
-    assert list(rows[0])[:4] == ["id", "geometry_type", "lon", "lat"]
-    assert list(rows[0])[-4:] == ["wkt", "wkt_simplified_m", "license", "data_version"]
+        for i, (r, iso2) in enumerate(zip(mine, countries[f["id"]], strict=True)):
+            alpha3, numeric, name = {"IR": ("IRN", "364", "Iran"), "PK": ("PAK", "586", "Pakistan")}[iso2]
+            assert r["event_id_cnty"] == f"{alpha3}{number}" and r["iso"] == numeric and r["country"] == name
+            assert r["country_iso"] == iso2 and r["event_rows"] == str(len(mine))
+            assert r["region"] == {"IR": "Middle East", "PK": "South Asia"}[iso2]
+            pt = Point(float(r["longitude"]), float(r["latitude"]))
+            assert g.buffer(1e-5).covers(pt), f["id"]  # on the event, within a metre
+            land = unary_union([u for _, u in units[iso2]])
+            assert land.contains(pt), (f["id"], iso2)  # strictly inside the row's country
+            assert r["admin1"] == min(units[iso2], key=lambda u: u[1].distance(pt))[0]
+            assert r["fatalities"] == ("" if i else str(f["properties"]["fatalities"] or "")), f["id"]
+            assert wkt.loads(r["wkt"]).equals(g) and r["wkt_simplified_m"] == "0.0"
+            assert r["event_date_partial"] == by_id[f["id"]]["properties"]["event_date"]
+            assert r["geometry_type"] == g.geom_type and r["verified"] in ("true", "false")
+    assert any(len(c) == 2 for c in countries.values())  # the fixture has a two-country event
     assert {(r["license"], r["data_version"]) for r in rows} == {("ODbL-1.0", DATA_VERSION)}
 
 

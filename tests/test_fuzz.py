@@ -28,8 +28,8 @@ import pytest
 import repo_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_bad_inputs import RAW_CONTROL, _deadline, memoise_basemap
-from trust_fixtures import RealBuild, tree_hashes
+from test_bad_inputs import RAW_CONTROL, _deadline
+from trust_fixtures import tree_hashes
 
 from geo import settings as geo_settings
 from geo.build import basemap
@@ -158,16 +158,6 @@ def json_mutation(draw: st.DrawFn, data: bytes) -> bytes:
     return json.dumps(doc, ensure_ascii=draw(st.booleans())).encode("utf-8")
 
 
-@pytest.fixture(scope="module")
-def built(real_build: RealBuild) -> tuple[Path, Path]:
-    return real_build()
-
-
-@pytest.fixture(scope="module")
-def memo_basemap() -> Any:
-    yield from memoise_basemap()
-
-
 # ---------------------------------------------------------------- checks
 
 
@@ -198,6 +188,7 @@ def outputs_copy(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFact
     return layers, maps, tree_hashes(layers, maps)
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_fuzz_seed_tables(outputs_copy: tuple[Path, Path, dict[str, str]], built: tuple[Path, Path],
                           memo_basemap: Any, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
     layers, maps, before = outputs_copy
@@ -239,6 +230,7 @@ def test_fuzz_seed_tables(outputs_copy: tuple[Path, Path, dict[str, str]], built
 LAYER_FILES = ["markets.geojson", "pipeline.geojson", "border.geojson", "events.geojson", "claims.json"]
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_fuzz_layer_files(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory,
                           capsys: pytest.CaptureFixture[str]) -> None:
     d = tmp_path_factory.mktemp("fuzz-layers")
@@ -292,6 +284,7 @@ def test_fuzz_basemap_extract(tmp_path_factory: pytest.TempPathFactory) -> None:
 # ---------------------------------------------------------------- a few whole builds in real processes
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_fuzz_whole_builds_in_processes(built: tuple[Path, Path], tmp_path: Path) -> None:
     """Two mutated seed sets, each built by a real `python -m geo build` in a copy of the checkout."""
     repo = repo_copy.make(tmp_path / "repo", maps_from=built[1])

@@ -349,22 +349,22 @@ def test_geoparquet_streamed_by_row_group(tmp_path, capsys, monkeypatch):
                                                                            "geometry_types": ["LineString"]}}})})
     path = tmp_path / "many.parquet"
     pq.write_table(table, path, row_group_size=7)
-    groups = []
-    real = pq.ParquetFile.read_row_group
+    batches = []
+    real = pq.ParquetFile.iter_batches
 
-    def spy(self, i, *a, **k):
-        t = real(self, i, *a, **k)
-        groups.append((i, t.num_rows, t.column_names))
-        return t
+    def spy(self, *a, **k):
+        for b in real(self, *a, **k):
+            batches.append((b.num_rows, b.schema.names))
+            yield b
 
-    monkeypatch.setattr(pq.ParquetFile, "read_row_group", spy)
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
     monkeypatch.setattr(lengths_parquet, "BATCH_ROWS", 3)
     code, out, _ = run([str(path), "--json", "--check"], capsys)
     feats = json.loads(out)["sources"][0]["features"]
     assert code == 0 and [f["id"] for f in feats] == [f"r{i}" for i in range(n)]
-    # one row group at a time (8 groups of at most 7 rows), only the columns geo lengths uses
-    assert [g[0] for g in groups] == list(range(8)) and max(g[1] for g in groups) == 7
-    assert all(set(g[2]) == {"geometry", "id", "length_known_km"} for g in groups)
+    # every row once, at most 3 rows decoded at a time, only the columns geo lengths uses
+    assert sum(b[0] for b in batches) == n and max(b[0] for b in batches) == 3
+    assert all(set(b[1]) == {"geometry", "id", "length_known_km"} for b in batches)
     assert feats[0]["stated"][0]["status"] == "ok"
     bad = tmp_path / "plain.parquet"
     pq.write_table(pa.table({"a": [1]}), bad)

@@ -22,6 +22,7 @@ def _generated(d: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for pat in GENERATED for p in sorted(d.glob(pat)) if p.is_file()}
 
 
+@pytest.mark.slow  # a real build or many: outside the fast loop
 def test_build_twice_is_byte_identical(real_build: RealBuild) -> None:
     a = real_build("a")
     b = real_build("b")

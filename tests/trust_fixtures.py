@@ -14,7 +14,7 @@ from typing import Any
 
 from shapely.geometry import LineString, Point, Polygon
 
-from geo import io
+from geo import catalog, io, release
 
 SRC = {"sources": "S1", "source_urls": "https://example.org/s1"}
 BORDER = [(61.0, 29.8), (61.5, 29.0), (62.0, 28.3), (61.8, 27.2), (61.6, 25.2)]
@@ -54,7 +54,8 @@ def _province(fid: str, name: str, country: str, iso: str, geom: Polygon) -> dic
 
 def _admin1(fid: str, name: str, country: str, iso: str, geom: Polygon) -> dict[str, Any]:
     return io.feature(fid, {
-        "name": name, "name_iso": name, "type_iso": "Province", "country": country, "country_iso": iso,
+        "name": name, "name_iso": name, "type_iso": "Province", "disputed": False, "dispute_note": None,
+        "country": country, "country_iso": iso,
         "iso_3166_2": fid, "ne_ids": "NE-" + fid, "area_km2": 100000.0, "edge_derivation": "provinces layer",
         "source": "NE", "license": "public domain", "attribution": "Natural Earth", **SRC}, geom)
 
@@ -73,7 +74,8 @@ def _event(date: str, prec: str, basis: str, admin1: str | None, country: str | 
             "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike", "actor1": "Iran",
             "actor2": None, "location": "Panjgur", "admin1": admin1, "country_iso": country, "geo_precision": 2,
             "geometry_basis": basis, "fatalities": 2, "article_paragraph": 3, "article_start": 10,
-            "article_end": 10 + len(quote), "article_quote": quote, "notes": None, "verified": True, **SRC}
+            "article_end": 10 + len(quote), "article_quote": quote, "notes": None, "verified": True, **SRC,
+            "source": "Dawn", "source_scale": "National"}
 
 
 def good_layers() -> dict[str, dict[str, Any]]:
@@ -138,6 +140,10 @@ def good_layers() -> dict[str, dict[str, Any]]:
                        LineString(BORDER[:3])),
         ], **META),
     }
+    # every feature carries its layer's licence (SPDX) and attribution, as the build stamps them
+    for name, fc in layers.items():
+        lyr = catalog.get(name)
+        fc["features"] = [release.stamp_feature(f, lyr.license, lyr.attribution) for f in fc["features"]]
     return copy.deepcopy(layers)
 
 
@@ -165,3 +171,26 @@ def tree_hashes(*dirs: Path) -> dict[str, str]:
             if p.is_file():
                 out[f"{d.name}/{p.relative_to(d)}"] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
+
+
+def memoise_basemap() -> Any:
+    """Memoise geo.build.basemap.build_base_layers by the bytes of the extracts (and the sources),
+    while the generator is suspended (the ``memo_basemap`` fixture of conftest.py)."""
+    from geo.build import basemap
+
+    real = basemap.build_base_layers
+    cache: dict[str, Any] = {}
+
+    def memo(bdir: Path, *args: Any, **kwargs: Any) -> Any:
+        h = hashlib.sha256(repr(sorted(kwargs.get("sources", {}) or {})).encode())
+        for f in sorted(Path(bdir).glob("*")):
+            # a FIFO or device is named, never read, here: the code under test must refuse it
+            h.update(f.name.encode() + (f.read_bytes() if f.is_file() else b"\0special"))
+        key = h.hexdigest()
+        if key not in cache:
+            cache[key] = real(bdir, *args, **kwargs)
+        return copy.deepcopy(cache[key])
+
+    basemap.build_base_layers = memo
+    yield
+    basemap.build_base_layers = real

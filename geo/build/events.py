@@ -24,6 +24,57 @@ def _src(ids: list[str], sources: Any) -> dict[str, str]:
     return source_fields(ids, sources)
 
 
+# --- ACLED's source and source_scale ----------------------------------------------------------
+
+#: Where each outlet the events cite is based, by the host of its URL (a country-code domain such as
+#: .pk or .ir decides by itself): ISO 3166-1 alpha-2, or NEW_MEDIA (wikis, blogs, aggregators) or
+#: OTHER (a government office abroad). An atlas assessment from each outlet's own site, used only to
+#: derive ACLED's source_scale; a host not listed and without a country-code domain is not counted.
+NEW_MEDIA, OTHER = "new media", "other"
+HOST_BASE: dict[str, str] = {
+    "arynews.tv": "PK", "dailyabb.com": "PK", "dailythepatriot.com": "PK", "thefridaytimes.com": "PK",
+    "brecorder.com": "PK", "dawn.com": "PK", "pakistanstandard.com": "PK", "urdupoint.com": "PK",
+    "qoshe.com": "PK",  # a column of The Nation (Lahore), mirrored
+    "dailyexcelsior.com": "IN", "greaterkashmir.com": "IN", "hindustandot.com": "IN",
+    "egyptianstreets.com": "EG", "haberler.com": "TR", "reuters.com": "GB",
+    "wikipedia.org": NEW_MEDIA, "gem.wiki": NEW_MEDIA, "sott.net": NEW_MEDIA, "learnedu.today": NEW_MEDIA,
+    "iranian.com": NEW_MEDIA, "pmoffice.gov.lk": OTHER,
+}
+_CCTLD = {"pk": "PK", "ir": "IR", "in": "IN", "lk": "LK", "az": "AZ", "cn": "CN", "tr": "TR"}
+#: ACLED's source_scale words, in the order they are joined ("National-International").
+SCALES = ("National", "Regional", "International", "New media", "Other")
+
+
+def host_base(url: str) -> str | None:
+    """The base (see :data:`HOST_BASE`) of the outlet at ``url``; None when unknown."""
+    from urllib.parse import urlparse
+
+    host = (urlparse(url).hostname or "").lower()
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        if ".".join(labels[i:]) in HOST_BASE:
+            return HOST_BASE[".".join(labels[i:])]
+    return _CCTLD.get(labels[-1]) if host else None
+
+
+def acled_source(ids: list[str], sources: Any, countries: list[str]) -> dict[str, str]:
+    """ACLED's ``source`` (the publishers, in citation order, '; '-joined) and ``source_scale``: National
+    for an outlet based in a country of the event, International for one based elsewhere, New media
+    and Other as :data:`HOST_BASE` says; the scales present, '-'-joined in :data:`SCALES` order."""
+    names: list[str] = []
+    scales: set[str] = set()
+    for sid in ids:
+        rec = sources[sid]
+        if rec["publisher"] not in names:
+            names.append(rec["publisher"])
+        base = host_base(rec.get("url") or "")
+        if base is None:
+            continue
+        scales.add("New media" if base == NEW_MEDIA else "Other" if base == OTHER
+                   else "National" if base in countries else "International")
+    return {"source": "; ".join(names), "source_scale": "-".join(s for s in SCALES if s in scales)}
+
+
 # --- events ---------------------------------------------------------------------------------
 
 
@@ -140,7 +191,8 @@ def build_events(seeds: dict[str, Any], base: Any, pos: dict[str, dict[str, Any]
             "acled_date": day, "year": int(day[:4]), "time_precision": tprec,
             "latitude": round(rep.y, 6), "longitude": round(rep.x, 6),
             "geometry_basis": basis, "article_start": start, "article_end": end,
-            **_src(r["sources"], src), "timestamp": dates.unix_time(day),
+            **_src(r["sources"], src), **acled_source(r["sources"], src, r["country_iso"].split(";")),
+            "timestamp": dates.unix_time(day),
         })
         feats.append(io.feature(r["id"], props, geom))
     return io.collection(

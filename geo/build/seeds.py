@@ -468,8 +468,12 @@ def seed_properties(layer: str, row: Mapping[str, Any], derived: Mapping[str, An
     """One record's properties in the order of ``layer``'s JSON Schema: every property marked
     ``x-seed`` copied from the seed ``row``, every other one from ``derived`` (what the builder
     computed). A property neither gives, or a derived value the schema does not declare, is a bug.
-    A layer built from no seed table (the basemap layers) passes an empty ``row``."""
+    ``license`` and ``attribution`` are the catalog layer's (SPDX id and attribution), whatever the
+    builder passes. A layer built from no seed table (the basemap layers) passes an empty ``row``."""
     spec = catalog.fields(layer)
+    if catalog.has(layer):  # every feature's licence and attribution: the catalog's (their one home)
+        lyr = catalog.get(layer)
+        derived = {**derived, "license": lyr.license, "attribution": lyr.attribution}
     out = {name: row[name] if "x-seed" in s else derived[name] for name, s in spec.items()}
     unknown = [k for k in derived if k not in spec or "x-seed" in spec[k]]
     if unknown:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,14 +105,6 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-def _partial(d: dt.date, precision: str) -> str:
-    if precision == "day":
-        return d.isoformat()
-    if precision == "month":
-        return f"{d.year:04d}-{d.month:02d}"
-    return f"{d.year:04d}"
-
-
 def _infer_year(month: int, day: int | None, ref: dt.date) -> int:
     """The article's year, or the year before when the date would fall after the article."""
     try:
@@ -168,127 +161,182 @@ def find_dates(text: str, ref: dt.date) -> list[DateMention]:
     return out
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What a resolver reads besides its match: the article date, the last day-precise date before
+    the mention in the text, and the month and weekday vocabulary."""
+
+    ref: dt.date
+    last_day: dt.date | None
+    months: dict[str, int]
+    days: dict[str, int]
+
+
 def _resolve(dm: DateMention, kind: str, m: re.Match[str], ref: dt.date, last_day: dt.date | None,
              months: dict[str, int], days: dict[str, int]) -> None:
-    g = m.groupdict()
-    if kind == "range":
-        month = months[g["mon"].lower()]
-        first_day, last_day_ = int(g["day"]), int(g["day2"])
-        year = int(g["year"]) if g.get("year") else _infer_year(month, first_day, ref)
-        try:
-            d, end = dt.date(year, month, first_day), dt.date(year, month, last_day_)
-        except ValueError:
-            dm.reason = "no such day in the range: unresolved"
+    """Set ``dm``'s value, reason and flag by the resolver of the pattern ``kind`` that matched it."""
+    _RESOLVERS[kind](dm, m.groupdict(), _Context(ref, last_day, months, days))
+
+
+def _range(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"22-24 April 2024": the first day, the last as ``value_end``."""
+    month = cx.months[g["mon"].lower()]
+    first_day, last_day_ = int(g["day"]), int(g["day2"])
+    year = int(g["year"]) if g.get("year") else _infer_year(month, first_day, cx.ref)
+    try:
+        d, end = dt.date(year, month, first_day), dt.date(year, month, last_day_)
+    except ValueError:
+        dm.reason = "no such day in the range: unresolved"
+        return
+    if end < d:
+        dm.reason = "a range that ends before it starts: unresolved"
+        return
+    dm.value, dm.first, dm.value_end = d.isoformat(), d, end.isoformat()
+    dm.reason = f"a range of days: its first day (to {end.isoformat()})" + (
+        "" if g.get("year") else f"; year {year} inferred from the article date {cx.ref.isoformat()}")
+
+
+def _day_month(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"16 January 2024", "January 16": the day, its weekday checked when one is written."""
+    month = cx.months[g["mon"].lower()]
+    day = int(g["day"])
+    year = int(g["year"]) if g.get("year") else _infer_year(month, day, cx.ref)
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        fallback = _dateparser_fallback(dm.text, cx.ref)
+        if fallback is None:
+            dm.reason = f"no such day ({day} {g['mon']} {year}): unresolved"
             return
-        if end < d:
-            dm.reason = "a range that ends before it starts: unresolved"
+        d = fallback
+    dm.value, dm.first = d.isoformat(), d
+    dm.reason = "day, month and year as written" if g.get("year") else (
+        f"day and month as written; year {year} inferred from the article date {cx.ref.isoformat()}")
+    if g.get("wd"):
+        _check_weekday(dm, g["wd"], d, cx)
+    if d > cx.ref:
+        dm.flag = (dm.flag + "; " if dm.flag else "") + "after the article date"
+
+
+def _check_weekday(dm: DateMention, written: str, d: dt.date, cx: _Context) -> None:
+    """Flag a written weekday that is not ``d``'s; note it in the reason when it is."""
+    said = cx.days[written.lower().rstrip(".")]
+    if said != d.weekday():
+        dm.flag = f"weekday mismatch: {written} written, but {d.isoformat()} is a {WEEKDAYS[d.weekday()].title()}"
+    else:
+        dm.reason += f"; weekday {written} checked"
+
+
+def _month_year(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"June 2025"."""
+    month = cx.months[g["mon"].lower()]
+    dm.value = f"{int(g['year']):04d}-{month:02d}"
+    dm.first = dt.date(int(g["year"]), month, 1)
+    dm.reason = "month and year as written"
+
+
+def _part_of_year(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"early 2024": the year."""
+    dm.value = g["year"]
+    dm.reason = f"'{g['part']}' of a year: the year"
+
+
+def _year(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"2011"."""
+    dm.value = g["year"]
+    dm.reason = "a year as written"
+
+
+def _decade(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"the 1990s": no partial ISO date."""
+    dm.reason = "a decade has no partial ISO date: unresolved"
+
+
+def _month_alone(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"in June": the article's year, or the year before when June is after the article."""
+    ref = cx.ref
+    month = cx.months[g["mon"].lower()]
+    cue = g["cue"].lower()
+    year = _infer_year(month, None, ref)
+    if cue == "last" and dt.date(ref.year, month, 1) >= dt.date(ref.year, ref.month, 1):
+        year = ref.year - 1
+    dm.value = f"{year:04d}-{month:02d}"
+    dm.reason = f"month without a year: {year} from the article date {ref.isoformat()}"
+
+
+def _weekday(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"on Tuesday": the last Tuesday up to the article date ("last Tuesday": before it)."""
+    said = cx.days[g["wd"].lower()]
+    back = (cx.ref.weekday() - said) % 7
+    if (g.get("cue") or "").lower() == "last" and back == 0:
+        back = 7
+    d = cx.ref - dt.timedelta(days=back)
+    dm.value, dm.first = d.isoformat(), d
+    dm.reason = f"the last {g['wd']} up to the article date {cx.ref.isoformat()}"
+
+
+def _relative_word(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"yesterday", "today", "tonight", "last night"."""
+    w = g["w"].lower()
+    d = cx.ref - dt.timedelta(days=1) if w in ("yesterday", "last night") else cx.ref
+    dm.value, dm.first = d.isoformat(), d
+    dm.reason = f"'{w}' from the article date {cx.ref.isoformat()}"
+
+
+def _relative_period(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"last month", "this year", "last week" (its month when the week lies in one month)."""
+    ref = cx.ref
+    which, unit = g["which"].lower(), g["unit"].lower()
+    shift = {"last": -1, "this": 0, "next": 1, "earlier this": 0, "later this": 0}[which]
+    if unit == "year":
+        dm.value = f"{ref.year + shift:04d}"
+    elif unit == "month":
+        y, mo = divmod(ref.year * 12 + ref.month - 1 + shift, 12)
+        dm.value = f"{y:04d}-{mo + 1:02d}"
+    else:
+        monday = ref - dt.timedelta(days=ref.weekday()) + dt.timedelta(weeks=shift)
+        sunday = monday + dt.timedelta(days=6)
+        if monday.month != sunday.month:
+            dm.reason = f"the week {monday.isoformat()}..{sunday.isoformat()} spans two months: unresolved"
             return
-        dm.value, dm.first, dm.value_end = d.isoformat(), d, end.isoformat()
-        dm.reason = f"a range of days: its first day (to {end.isoformat()})" + (
-            "" if g.get("year") else f"; year {year} inferred from the article date {ref.isoformat()}")
-        return
-    if kind in ("dmy", "mdy"):
-        month = months[g["mon"].lower()]
-        day = int(g["day"])
-        year = int(g["year"]) if g.get("year") else _infer_year(month, day, ref)
-        try:
-            d = dt.date(year, month, day)
-        except ValueError:
-            fallback = _dateparser_fallback(dm.text, ref)
-            if fallback is None:
-                dm.reason = f"no such day ({day} {g['mon']} {year}): unresolved"
-                return
-            d = fallback
-        dm.value, dm.first = d.isoformat(), d
-        dm.reason = "day, month and year as written" if g.get("year") else (
-            f"day and month as written; year {year} inferred from the article date {ref.isoformat()}")
-        if g.get("wd"):
-            said = days[g["wd"].lower().rstrip(".")]
-            if said != d.weekday():
-                dm.flag = f"weekday mismatch: {g['wd']} written, but {d.isoformat()} is a {WEEKDAYS[d.weekday()].title()}"
-            else:
-                dm.reason += f"; weekday {g['wd']} checked"
-        if d > ref:
-            dm.flag = (dm.flag + "; " if dm.flag else "") + "after the article date"
-        return
-    if kind == "my":
-        month = months[g["mon"].lower()]
-        dm.value = f"{int(g['year']):04d}-{month:02d}"
-        dm.first = dt.date(int(g["year"]), month, 1)
-        dm.reason = "month and year as written"
-        return
-    if kind == "py":
-        dm.value = g["year"]
-        dm.reason = f"'{g['part']}' of a year: the year"
-        return
-    if kind == "year":
-        dm.value = g["year"]
-        dm.reason = "a year as written"
-        return
-    if kind == "decade":
-        dm.reason = "a decade has no partial ISO date: unresolved"
-        return
-    if kind == "m_alone":
-        month = months[g["mon"].lower()]
-        cue = g["cue"].lower()
-        year = _infer_year(month, None, ref)
-        if cue == "last" and dt.date(ref.year, month, 1) >= dt.date(ref.year, ref.month, 1):
-            year = ref.year - 1
-        dm.value = f"{year:04d}-{month:02d}"
-        dm.reason = f"month without a year: {year} from the article date {ref.isoformat()}"
-        return
-    if kind == "wd":
-        said = days[g["wd"].lower()]
-        back = (ref.weekday() - said) % 7
-        if (g.get("cue") or "").lower() == "last" and back == 0:
-            back = 7
-        d = ref - dt.timedelta(days=back)
-        dm.value, dm.first = d.isoformat(), d
-        dm.reason = f"the last {g['wd']} up to the article date {ref.isoformat()}"
-        return
-    if kind == "rel_word":
-        w = g["w"].lower()
-        d = ref - dt.timedelta(days=1) if w in ("yesterday", "last night") else ref
-        dm.value, dm.first = d.isoformat(), d
-        dm.reason = f"'{w}' from the article date {ref.isoformat()}"
-        return
-    if kind == "rel_period":
-        which, unit = g["which"].lower(), g["unit"].lower()
-        shift = {"last": -1, "this": 0, "next": 1, "earlier this": 0, "later this": 0}[which]
-        if unit == "year":
-            dm.value = f"{ref.year + shift:04d}"
-        elif unit == "month":
-            y, mo = divmod(ref.year * 12 + ref.month - 1 + shift, 12)
-            dm.value = f"{y:04d}-{mo + 1:02d}"
-        else:
-            monday = ref - dt.timedelta(days=ref.weekday()) + dt.timedelta(weeks=shift)
-            sunday = monday + dt.timedelta(days=6)
-            if monday.month == sunday.month:
-                dm.value = f"{monday.year:04d}-{monday.month:02d}"
-            else:
-                dm.reason = f"the week {monday.isoformat()}..{sunday.isoformat()} spans two months: unresolved"
-                return
-        dm.reason = f"'{which} {unit}' from the article date {ref.isoformat()}"
-        return
-    if kind in ("rel_n", "rel_next"):
-        if kind == "rel_n":
-            n = NUMBER_WORDS.get(g["n"].lower()) or int(g["n"])
-            unit, direction = g["unit"].lower().rstrip("s"), g["dir"].lower()
-        else:
-            n, unit = 1, "day"
-            direction = "before" if g["which"].lower() == "previous" else "after"
-        base = ref if direction == "ago" else last_day
-        if base is None or unit != "day":
-            if unit in ("month", "year") and direction == "ago":
-                y, mo = divmod(ref.year * 12 + ref.month - 1 - (n * 12 if unit == "year" else n), 12)
-                dm.value = f"{y:04d}-{mo + 1:02d}" if unit == "month" else f"{y:04d}"
-                dm.reason = f"'{dm.text}' from the article date"
-                return
-            dm.reason = "relative to no day-precise date before it in the text: unresolved"
+        dm.value = f"{monday.year:04d}-{monday.month:02d}"
+    dm.reason = f"'{which} {unit}' from the article date {ref.isoformat()}"
+
+
+def _relative_count(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"three days ago", "two days later", "a month ago"."""
+    n = NUMBER_WORDS.get(g["n"].lower()) or int(g["n"])
+    _count(dm, n, g["unit"].lower().rstrip("s"), g["dir"].lower(), cx)
+
+
+def _relative_next(dm: DateMention, g: dict[str, Any], cx: _Context) -> None:
+    """"the next day", "the previous day"."""
+    _count(dm, 1, "day", "before" if g["which"].lower() == "previous" else "after", cx)
+
+
+def _count(dm: DateMention, n: int, unit: str, direction: str, cx: _Context) -> None:
+    """``n`` units in ``direction``: days back from the article date ("ago") or counted from the last
+    day-precise date before the mention; months and years back from the article date."""
+    ref = cx.ref
+    base = ref if direction == "ago" else cx.last_day
+    if base is None or unit != "day":
+        if unit in ("month", "year") and direction == "ago":
+            y, mo = divmod(ref.year * 12 + ref.month - 1 - (n * 12 if unit == "year" else n), 12)
+            dm.value = f"{y:04d}-{mo + 1:02d}" if unit == "month" else f"{y:04d}"
+            dm.reason = f"'{dm.text}' from the article date"
             return
-        sign = -1 if direction in ("earlier", "before", "ago") else 1
-        d = base + dt.timedelta(days=sign * n)
-        dm.value, dm.first = d.isoformat(), d
-        dm.reason = (f"'{dm.text}' from the article date {ref.isoformat()}" if direction == "ago"
-                     else f"'{dm.text}' counted from {base.isoformat()}, the last day-precise date before it")
+        dm.reason = "relative to no day-precise date before it in the text: unresolved"
         return
+    sign = -1 if direction in ("earlier", "before", "ago") else 1
+    d = base + dt.timedelta(days=sign * n)
+    dm.value, dm.first = d.isoformat(), d
+    dm.reason = (f"'{dm.text}' from the article date {ref.isoformat()}" if direction == "ago"
+                 else f"'{dm.text}' counted from {base.isoformat()}, the last day-precise date before it")
+
+
+#: one resolver per pattern kind of ``_patterns()``
+_RESOLVERS: dict[str, Callable[[DateMention, dict[str, Any], _Context], None]] = {
+    "range": _range, "dmy": _day_month, "mdy": _day_month, "my": _month_year, "py": _part_of_year,
+    "year": _year, "decade": _decade, "m_alone": _month_alone, "wd": _weekday, "rel_word": _relative_word,
+    "rel_period": _relative_period, "rel_n": _relative_count, "rel_next": _relative_next,
+}

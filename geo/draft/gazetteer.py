@@ -323,52 +323,72 @@ def load_atlas(seeds_dir: Path, layers_dir: Path) -> list[tuple[str, Entry]]:
     from geo.build import seeds
 
     places = seeds.read_table(seeds_dir / seeds.PLACES.filename, seeds.PLACES)
-    built = _layer_points(layers_dir)
     by_id = {p["id"]: p for p in places}
+    points = _AtlasPoints(by_id, _layer_points(layers_dir))
+    town_names = {name_key(p["name"]) for p in places if p["id"].startswith("gn-")}
     out: list[tuple[str, Entry]] = []
+    for p in places:
+        out.extend(_place_names(p, points, town_names))
+    for table, what in ((seeds.MARKETS, "market"), (seeds.CROSSINGS, "crossing")):
+        for row in seeds.read_table(seeds_dir / table.filename, table):
+            site = by_id.get(row["place"])
+            if site is not None:
+                out.extend(_site_names(row, what, site, points, town_names))
+    return out
 
-    def point(p: dict[str, Any]) -> tuple[float | None, float | None, str]:
+
+@dataclass(frozen=True)
+class _AtlasPoints:
+    """Where an atlas place is drawn: its seeded point, the point `geo build` computed, or its anchor."""
+
+    by_id: dict[str, dict[str, Any]]
+    built: dict[str, tuple[float, float]]
+
+    def __call__(self, p: dict[str, Any]) -> tuple[float | None, float | None, str]:
+        """(lat, lon, how the point was found) of the place row ``p``."""
         if p.get("lat") is not None and p.get("method") in ("geonames", "source"):
             return p["lat"], p["lon"], "seeded point (seeds/places.csv)"
-        if p["id"] in built:
-            lat, lon = built[p["id"]]
+        if p["id"] in self.built:
+            lat, lon = self.built[p["id"]]
             return lat, lon, "point computed by geo build (layers/places.geojson)"
-        anchor = by_id.get(p.get("anchor") or "")
+        anchor = self.by_id.get(p.get("anchor") or "")
         if anchor is not None and anchor.get("lat") is not None and not p.get("offset_km"):
             return anchor["lat"], anchor["lon"], f"at its anchor {anchor['name']} (layers not built)"
         return None, None, "no point until geo build computes it"
 
-    town_names = {name_key(p["name"]) for p in places if p["id"].startswith("gn-")}
-    for p in places:
-        lat, lon, note = point(p)
-        codes = (p.get("iso_3166_2") or "").split(";")
-        kind = "place" if p["id"].startswith("gn-") else "feature"
-        entry = Entry(p["id"], _PAREN.sub("", p["name"]).strip(), kind, "atlas", lat, lon,
-                      codes[0] if len(codes) == 1 else "", p["country_iso"], p.get("population") or 0, True, note)
-        out.append((entry.name, entry))
-        for alt in _alt_names(p.get("name_alt")):
-            # a border point's side names ("Pishin") belong to the town of that name when the atlas has it
-            if kind == "feature" and name_key(alt) in town_names:
-                continue
-            out.append((alt, Entry(**{**entry.__dict__, "primary": False})))
-    for table, what in ((seeds.MARKETS, "market"), (seeds.CROSSINGS, "crossing")):
-        for row in seeds.read_table(seeds_dir / table.filename, table):
-            site = by_id.get(row["place"])
-            if site is None:
-                continue
-            lat, lon, note = point(site)
-            entry = Entry(row["id"], row["name"], "feature", "atlas", lat, lon, "", site["country_iso"], 0, True,
-                          note, {"what": what, "place": row["place"]})
-            out.append((row["name"], entry))
-            pk = _alt_names(row["name_pk"])
-            ir = _alt_names(row["name_ir"])
-            for single in pk + ir:  # "Chedgi (Cheedgi)": each side's names, unless a town has the name
-                if name_key(single) not in town_names:
-                    out.append((single, Entry(**{**entry.__dict__, "primary": False})))
-            for a in pk:
-                for b in ir:
-                    for n in (f"{a}-{b}", f"{b}-{a}"):
-                        out.append((n, Entry(**{**entry.__dict__, "primary": False})))
+
+def _place_names(p: dict[str, Any], points: _AtlasPoints, town_names: set[str]) -> list[tuple[str, Entry]]:
+    """A place's main name and its alternate names."""
+    lat, lon, note = points(p)
+    codes = (p.get("iso_3166_2") or "").split(";")
+    kind = "place" if p["id"].startswith("gn-") else "feature"
+    entry = Entry(p["id"], _PAREN.sub("", p["name"]).strip(), kind, "atlas", lat, lon,
+                  codes[0] if len(codes) == 1 else "", p["country_iso"], p.get("population") or 0, True, note)
+    out = [(entry.name, entry)]
+    for alt in _alt_names(p.get("name_alt")):
+        # a border point's side names ("Pishin") belong to the town of that name when the atlas has it
+        if kind == "feature" and name_key(alt) in town_names:
+            continue
+        out.append((alt, Entry(**{**entry.__dict__, "primary": False})))
+    return out
+
+
+def _site_names(row: dict[str, Any], what: str, site: dict[str, Any], points: _AtlasPoints,
+                town_names: set[str]) -> list[tuple[str, Entry]]:
+    """A market's or crossing's name, each side's names, and the pairs of them ("Taftan-Mirjaveh")."""
+    lat, lon, note = points(site)
+    entry = Entry(row["id"], row["name"], "feature", "atlas", lat, lon, "", site["country_iso"], 0, True,
+                  note, {"what": what, "place": row["place"]})
+    out = [(row["name"], entry)]
+    pk = _alt_names(row["name_pk"])
+    ir = _alt_names(row["name_ir"])
+    for single in pk + ir:  # "Chedgi (Cheedgi)": each side's names, unless a town has the name
+        if name_key(single) not in town_names:
+            out.append((single, Entry(**{**entry.__dict__, "primary": False})))
+    for a in pk:
+        for b in ir:
+            for n in (f"{a}-{b}", f"{b}-{a}"):
+                out.append((n, Entry(**{**entry.__dict__, "primary": False})))
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from geo.draft.gazetteer import REGION_WEIGHT, Entry, Gazetteer, name_key, token_key
@@ -98,10 +98,6 @@ def build_matcher(nlp: Any, gaz: Gazetteer) -> Any:
         docs.append(d)
     matcher.add("GAZ", docs)
     return matcher
-
-
-def _capitalised(tok: Any) -> bool:
-    return bool(tok.text[:1].isupper()) and tok.text.isalpha() is not False and any(c.isalpha() for c in tok.text)
 
 
 def find_people(doc: Any) -> tuple[set[int], set[str]]:
@@ -243,101 +239,167 @@ _OF_CUE = re.compile(r"\b(?:the\s+)?(?P<noun>town|village|city|port|district|cou
 _PLACE_CUES = frozenset(("in", "at", "near", "from", "to", "of", "into", "outside", "around", "towards", "via"))
 
 
-def find_mentions(doc: Any, text: str, gaz: Gazetteer, matcher: Any) -> list[Mention]:
-    """Every place mention of ``doc`` (spaCy Doc of ``text``), resolved where the gazetteer allows."""
-    from rapidfuzz import fuzz, process
+@dataclass
+class _Spans:
+    """The candidate mentions found so far (token start, end, how) and the tokens they take."""
 
+    doc: Any
+    people: set[int]
+    taken: set[int] = field(default_factory=set)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def free(self, i: int) -> bool:
+        """Token ``i`` is neither in a mention already found nor in a person's name."""
+        return i not in self.taken and i not in self.people
+
+    def add(self, s: int, e: int, how: str) -> None:
+        self.spans.append((s, e, how))
+        self.taken.update(range(s, e))
+
+
+def find_mentions(doc: Any, text: str, gaz: Gazetteer, matcher: Any) -> list[Mention]:
+    """Every place mention of ``doc`` (spaCy Doc of ``text``), resolved where the gazetteer allows.
+
+    The finders run in this order, each skipping the tokens an earlier one took."""
     _set_norms(doc)
     people, _ = find_people(doc)
-    taken: set[int] = set()
-    spans: list[tuple[int, int, str]] = []  # token start, end, how
+    found = _Spans(doc, people)
+    _phrase_matches(found, matcher)
+    runs = _capitalised_runs(found)
+    geonames = _geonames_names(found, runs, gaz)
+    _near_spellings(found, runs, gaz)
+    _names_before_a_cue_noun(found)
+    _names_after_of_cues(found, text)
+    # namesakes of the names the atlas matched ("Pishin" in Pakistan too)
+    extra_keys = {name_key(doc[s:e].text) for s, e, _ in found.spans} - set(geonames)
+    geonames.update(gaz.geonames.lookup(k for k in extra_keys if k))
+    sent_index = {sent.start: k for k, sent in enumerate(doc.sents)}
+    return [_resolve_span(doc, s, e, how, gaz, geonames, sent_index) for s, e, how in sorted(found.spans)]
+
+
+def _phrase_matches(found: _Spans, matcher: Any) -> None:
+    """The PhraseMatcher's matches over the gazetteer's names, longest first."""
+    doc = found.doc
     matches = sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
     for _, s, e in matches:
-        if any(i in taken for i in range(s, e)) or any(i in people for i in range(s, e)):
+        if not all(found.free(i) for i in range(s, e)):
             continue
         # a phrase match must start with a capital letter ("iran" in a URL or a common word is no mention)
         if not doc[s].text[:1].isupper():
             continue
-        spans.append((s, e, "matched the gazetteer name"))
-        taken.update(range(s, e))
-    # runs of capitalised words GeoNames may know
+        found.add(s, e, "matched the gazetteer name")
+
+
+def _is_capitalised_word(tok: Any) -> bool:
+    return bool(tok.is_alpha and tok.text[:1].isupper())
+
+
+def _capitalised_runs(found: _Spans) -> list[tuple[int, int]]:
+    """Runs of free capitalised words (GeoNames may know them)."""
+    doc = found.doc
     runs: list[tuple[int, int]] = []
     i = 0
     n = len(doc)
     while i < n:
-        if i in taken or i in people or not (doc[i].is_alpha and doc[i].text[:1].isupper()):
+        if not (found.free(i) and _is_capitalised_word(doc[i])):
             i += 1
             continue
         j = i
-        while j < n and j not in taken and j not in people and doc[j].is_alpha and doc[j].text[:1].isupper():
+        while j < n and found.free(j) and _is_capitalised_word(doc[j]):
             j += 1
         runs.append((i, j))
         i = j
+    return runs
+
+
+def _geonames_names(found: _Spans, runs: list[tuple[int, int]], gaz: Gazetteer) -> dict[str, list[Entry]]:
+    """Within each run, the longest plausible name (up to three words) GeoNames knows, left to right;
+    returns GeoNames' entries for every key looked up."""
+    doc = found.doc
     keys: dict[str, list[tuple[int, int]]] = {}
     for s, e in runs:
         for a in range(s, e):
             for b in range(min(e, a + 3), a, -1):
                 keys.setdefault(name_key(doc[a:b].text), []).append((a, b))
-    found = gaz.geonames.lookup(k for k in keys if k)
+    geonames = gaz.geonames.lookup(k for k in keys if k)
     for s, e in runs:
         a = s
         while a < e:
-            hit = None
-            for b in range(min(e, a + 3), a, -1):
-                k = name_key(doc[a:b].text)
-                if k in found and _plausible(doc, a, b, found[k]):
-                    hit = b
-                    break
+            hit = _longest_known(doc, a, e, geonames)
             if hit:
-                spans.append((a, hit, "GeoNames knows the name"))
-                taken.update(range(a, hit))
+                found.add(a, hit, "GeoNames knows the name")
                 a = hit
             else:
                 a += 1
-    # a spelling within reach of an atlas name (rapidfuzz)
+    return geonames
+
+
+def _longest_known(doc: Any, a: int, e: int, geonames: dict[str, list[Entry]]) -> int | None:
+    """The end of the longest plausible GeoNames name starting at token ``a`` (before ``e``), if any."""
+    for b in range(min(e, a + 3), a, -1):
+        k = name_key(doc[a:b].text)
+        if k in geonames and _plausible(doc, a, b, geonames[k]):
+            return b
+    return None
+
+
+def _near_spellings(found: _Spans, runs: list[tuple[int, int]], gaz: Gazetteer) -> None:
+    """A capitalised word within reach of an atlas name's spelling (rapidfuzz)."""
+    from rapidfuzz import fuzz, process
+
+    doc = found.doc
     atlas_keys = [k for k, es in gaz.names.items() if any(x.source == "atlas" for x in es) and len(k) >= 5]
     for s, e in runs:
         for a in range(s, e):
-            if a in taken or doc[a].lower_ in NOT_PLACES or len(doc[a].text) < 5 or doc[a].is_sent_start:
+            if a in found.taken or doc[a].lower_ in NOT_PLACES or len(doc[a].text) < 5 or doc[a].is_sent_start:
                 continue
             best = process.extractOne(token_key(doc[a].text), atlas_keys, scorer=fuzz.ratio, score_cutoff=84)
             if best:
-                spans.append((a, a + 1, f"spelling within {100 - best[1]:.0f}% of {best[0]!r} (rapidfuzz)"))
-                taken.add(a)
-    # a name the sentence calls a place ("Kech district", "the village of Sirkan") that no
-    # gazetteer knows: kept as an unresolved mention, never guessed
+                found.add(a, a + 1, f"spelling within {100 - best[1]:.0f}% of {best[0]!r} (rapidfuzz)")
+
+
+def _names_before_a_cue_noun(found: _Spans) -> None:
+    """A name the sentence calls a place ("Kech district") that no gazetteer knows: kept as an
+    unresolved mention, never guessed."""
+    doc = found.doc
     for tok in doc:
         if tok.lower_ not in _CUE_AFTER or tok.i == 0:
             continue
         a = b = tok.i
-        while a > 0 and doc[a - 1].is_alpha and doc[a - 1].text[:1].isupper() and (a - 1) not in taken \
-                and (a - 1) not in people and doc[a - 1].lower_ not in NOT_PLACES and doc[a - 1].lower_ not in DEMONYMS:
+        while a > 0 and _may_lead_a_cued_name(found, a - 1):
             a -= 1
         if a < b and b - a <= 3:
-            spans.append((a, b, f"the sentence calls it a {tok.lower_}"))
-            taken.update(range(a, b))
+            found.add(a, b, f"the sentence calls it a {tok.lower_}")
+
+
+def _may_lead_a_cued_name(found: _Spans, i: int) -> bool:
+    tok = found.doc[i]
+    return (_is_capitalised_word(tok) and found.free(i)
+            and tok.lower_ not in NOT_PLACES and tok.lower_ not in DEMONYMS)
+
+
+def _names_after_of_cues(found: _Spans, text: str) -> None:
+    """A name the sentence calls a place ("the village of Sirkan"): kept, resolved or not."""
     for cue in _OF_CUE.finditer(text):
-        span = doc.char_span(cue.start("name"), cue.end("name"), alignment_mode="expand")
-        if span is not None and not any(i in taken or i in people for i in range(span.start, span.end)) \
+        span = found.doc.char_span(cue.start("name"), cue.end("name"), alignment_mode="expand")
+        if span is not None and all(found.free(i) for i in range(span.start, span.end)) \
                 and span[0].lower_ not in NOT_PLACES:
-            spans.append((span.start, span.end, f"the sentence calls it a {cue.group('noun').lower()}"))
-            taken.update(range(span.start, span.end))
-    # namesakes of the names the atlas matched ("Pishin" in Pakistan too)
-    extra_keys = {name_key(doc[s:e].text) for s, e, _ in spans} - set(found)
-    found.update(gaz.geonames.lookup(k for k in extra_keys if k))
-    out: list[Mention] = []
-    sent_index = {s.start: k for k, s in enumerate(doc.sents)}
-    for s, e, how in sorted(spans):
-        span = doc[s:e]
-        m = Mention(span.text, span.start_char, span.end_char, sentence=sent_index.get(span.sent.start, 0))
-        key = name_key(span.text)
-        if how.startswith("spelling"):
-            key = how.split("'")[1]
-        candidates = list(gaz.names.get(key, []))
-        candidates += [c for c in found.get(name_key(span.text), []) if _plausible_entry(doc, s, c)]
-        resolve(m, _dedupe(candidates), _cue(doc, s, e), gaz, how)
-        out.append(m)
-    return out
+            found.add(span.start, span.end, f"the sentence calls it a {cue.group('noun').lower()}")
+
+
+def _resolve_span(doc: Any, s: int, e: int, how: str, gaz: Gazetteer, geonames: dict[str, list[Entry]],
+                  sent_index: dict[int, int]) -> Mention:
+    """The mention of tokens ``s:e``, resolved against the gazetteer's and GeoNames' candidates
+    (``sent_index``: a sentence's first token -> its number)."""
+    span = doc[s:e]
+    m = Mention(span.text, span.start_char, span.end_char, sentence=sent_index.get(span.sent.start, 0))
+    key = name_key(span.text)
+    if how.startswith("spelling"):
+        key = how.split("'")[1]
+    candidates = list(gaz.names.get(key, []))
+    candidates += [c for c in geonames.get(name_key(span.text), []) if _plausible_entry(doc, s, c)]
+    resolve(m, _dedupe(candidates), _cue(doc, s, e), gaz, how)
+    return m
 
 
 def _dedupe(entries: list[Entry]) -> list[Entry]:
@@ -381,6 +443,3 @@ def _plausible(doc: Any, a: int, b: int, entries: list[Entry]) -> bool:
             and doc[a - 1].lower_ not in NOT_PLACES:
         return False
     return any(_plausible_entry(doc, a, e) for e in entries)
-
-
-PLACE_WORD = re.compile(r"\w")

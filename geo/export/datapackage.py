@@ -106,22 +106,71 @@ def _articles_fields() -> list[dict[str, Any]]:
 
 
 def _csv_fields() -> list[dict[str, Any]]:
+    """Table Schema of events.csv: ACLED's columns, the atlas's, the extras, WKT, licence, version
+    (the column list is geo/export/csv.py's; descriptions come from the events schema)."""
+    from geo.export import csv as csvexport
+
     props = _spec_props("events")
-    fields = [_field("id", "str", props["id"]),
-              {"name": "geometry_type", "type": "string", "description": "GeoJSON geometry type of the event.",
-               "constraints": {"required": True}},
-              {"name": "lon", "type": "number", "unit": "degrees", "description":
-               "Longitude (WGS84) of the event's point: the point, the first of several, or a point on the line/area.",
-               "constraints": {"required": True}},
-              {"name": "lat", "type": "number", "unit": "degrees", "description": "Latitude (WGS84) of that point.",
-               "constraints": {"required": True}}]
-    for name in catalog.property_names("events"):
-        spec = props[name]
-        kind = _kind(spec)
-        f = _field(name, kind, spec)
-        if kind == "date_iso":
+    uncoded = "ACLED column the atlas does not code: always empty."
+
+    def prop(name: str, column: str | None = None, **over: Any) -> dict[str, Any]:
+        spec = dict(props[name])
+        spec.update(over)
+        f = _field(column or name, _kind(spec), spec)
+        if _kind(spec) == "date_iso":
             f["description"] = str(spec.get("description", ""))
-        fields.append(f)
+        return f
+
+    def text(name: str, desc: str, required: bool = False, **c: Any) -> dict[str, Any]:
+        f: dict[str, Any] = {"name": name, "type": "string", "description": desc}
+        if required or c:
+            f["constraints"] = {**({"required": True} if required else {}), **c}
+        return f
+
+    acled: dict[str, dict[str, Any]] = {
+        "event_id_cnty": text("event_id_cnty", "ACLED's event id: the country's ISO alpha-3 and the event's number "
+                              "in the events layer; an event in both countries has one row per country, numbered "
+                              "alike (IRN7, PAK7).", True, pattern="[A-Z]{3}[0-9]+"),
+        "event_date": {"name": "event_date", "type": "date", "description": "ACLED's event_date, a full day: "
+                       "the atlas's acled_date (the partial date is event_date_partial).",
+                       "constraints": {"required": True}},
+        "year": prop("year"), "time_precision": prop("time_precision"),
+        "disorder_type": text("disorder_type", "ACLED's disorder type of the event type (empty for riots, "
+                              "which can be either)."),
+        "event_type": prop("event_type"), "sub_event_type": prop("sub_event_type"),
+        "actor1": prop("actor1"), "actor2": prop("actor2"),
+        "iso": {"name": "iso", "type": "integer", "description": "ISO 3166-1 numeric code of the row's country.",
+                "constraints": {"required": True, "enum": [364, 586]}},
+        "region": text("region", "ACLED's region of the row's country.", True,
+                       enum=sorted(set(csvexport.ACLED_REGION.values()))),
+        "country": text("country", "The row's country (one a row).", True, enum=["Iran", "Pakistan"]),
+        "admin1": text("admin1", "Name of the admin-1 unit (admin1 layer) of the row's country nearest the "
+                       "row's point (the unit containing it when inside).", True),
+        "location": prop("location"),
+        "latitude": {"name": "latitude", "type": "number", "unit": "degrees", "description":
+                     "Latitude (WGS84) of the row's point: the event's own point when it lies in the row's "
+                     "country, else a point on the event's part there.", "constraints": {"required": True}},
+        "longitude": {"name": "longitude", "type": "number", "unit": "degrees",
+                      "description": "Longitude (WGS84) of that point.", "constraints": {"required": True}},
+        "geo_precision": prop("geo_precision"), "source": prop("source"), "source_scale": prop("source_scale"),
+        "notes": prop("notes"),
+        "fatalities": prop("fatalities", type=["integer", "null"], description=str(props["fatalities"].get(
+            "description", "")) + " On the first country's row only when an event spans both."),
+        "timestamp": prop("timestamp"),
+    }
+    atlas: dict[str, dict[str, Any]] = {
+        "event_date_partial": prop("event_date", "event_date_partial"),
+        "country_iso": text("country_iso", "ISO 3166-1 alpha-2 code of the row's country.", True, enum=["IR", "PK"]),
+        "event_rows": {"name": "event_rows", "type": "integer", "description": "Rows this event has (2 when it "
+                       "spans both countries).", "constraints": {"required": True, "minimum": 1, "maximum": 2}},
+        "geometry_type": text("geometry_type", "GeoJSON geometry type of the event.", True),
+        "id": text("id", str(props["id"].get("description", "Event id.")), True),
+    }
+    fields = [acled.get(c) or text(c, uncoded) for c in csvexport.ACLED_COLUMNS]
+    for c in csvexport.ATLAS_COLUMNS:
+        fields.append(atlas.get(c) or prop(c))
+    placed = set(csvexport.ACLED_COLUMNS) | set(csvexport.ATLAS_COLUMNS) | csvexport.PLACED
+    fields += [prop(n) for n in catalog.property_names("events") if n not in placed]
     fields += [{"name": "wkt", "type": "string", "description": "The geometry as WKT (WGS84 lon/lat, 6 decimals).",
                 "constraints": {"required": True}},
                {"name": "wkt_simplified_m", "type": "number", "unit": "m", "description":
@@ -171,11 +220,12 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
                 {"name": "geometry", "type": "any", "description": "Geometry as ISO WKB (WGS84 lon/lat, OGC:CRS84)."},
                 {"name": "bbox", "type": "object", "description": "Bounding box of the geometry (GeoParquet 1.1 covering)."}]
             # Frictionless reads Parquet through pandas, which turns nulls into NaN: NaN is a missing
-            # value here; it reports no byte count for Parquet, so bytes/hash are left to the plain files
+            # value here; it reports no byte count for Parquet, so `bytes` is left out (a stated count
+            # fails validation) while the sha256 `hash` stays: it checks the file's bytes
             res = _file(pq, files[pq], **common, description=release.description(name, title),
                         schema={"fields": fields, "primaryKey": ["id"], "missingValues": ["", "nan"]})
             res["name"] = name
-            del res["bytes"], res["hash"]
+            del res["bytes"]
             resources.append(res)
         for ext in ("geojson", "fgb"):
             fname = f"{name}.{ext}"
@@ -193,7 +243,7 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
                     dialect={"json": {"property": "claims", "keyed": True}},
                     schema={"fields": _claims_fields(), "primaryKey": ["id"], "missingValues": []})
         res["name"] = "claims"
-        del res["bytes"], res["hash"]  # not counted by Frictionless' JSON reader
+        del res["bytes"]  # not counted by Frictionless' JSON reader; the sha256 hash stays
         res["type"] = "table"
         resources.append(res)
     if catalog.ARTICLES_CSV in files:
@@ -217,12 +267,13 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
     if "events.csv" in files:
         ev = layers.get("events", {}).get("metadata") or {}
         res = _file("events.csv", files["events.csv"], title="Events (CSV with WKT)",
-                    description="The events layer as CSV for spreadsheets: one row per event, a point, every "
-                    "property, the geometry as WKT, and each row's licence and data version.",
+                    description="The events layer as an ACLED-shaped CSV: ACLED's columns in ACLED's order, one "
+                    "country a row (an event in both countries has a row in each), then the atlas's columns, the "
+                    "geometry as WKT, and each row's licence and data version.",
                     licenses=[_license(catalog.get("events").license)],
                     sources=_sources(list(ev.get("sources") or []), sources),
                     dialect={"csv": {"header": True, "delimiter": ","}},
-                    schema={"fields": _csv_fields(), "primaryKey": ["id"]})
+                    schema={"fields": _csv_fields(), "primaryKey": ["event_id_cnty"]})
         res["name"] = "events-csv"
         resources.append(res)
     for fname in sorted(files):

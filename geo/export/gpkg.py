@@ -40,13 +40,14 @@ from geo.export import styles as qgis_styles
 from geo.export.fields import _FAMILY, CRS, field_plan
 from geo.export.fields import column as _column
 from geo.export.fields import geometry_column as _geometry_column
-from geo.version import DATA_VERSION
+from geo.version import DATA_VERSION, RELEASE_DATE
 
 GPKG_NAME = "frontier.gpkg"
 #: GeoPackage version written (user_version 10200): read without warnings by GDAL >= 2.2, QGIS 3.x, R sf.
 GPKG_VERSION = "1.2"
-#: Fixed timestamp written where GDAL/QGIS want "last change" times (gpkg_contents, layer_styles).
-EXPORT_TIMESTAMP = "2024-04-24T00:00:00.000Z"
+#: Fixed timestamp written where GDAL/QGIS want "last change" times (gpkg_contents, layer_styles):
+#: the release's date (geo/version.py), so the file's modification dates are the release's.
+EXPORT_TIMESTAMP = f"{RELEASE_DATE}T00:00:00.000Z"
 _FAMILIES = ("point", "line", "area")
 _QML_SYMBOL = {"point": "marker", "line": "line", "area": "fill"}
 _QML_GEOMTYPE = {"point": "0", "line": "1", "area": "2"}
@@ -364,7 +365,7 @@ def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any
     if data:
         files[GPKG_NAME] = data
     if "events" in layers:
-        files[csvexport.EVENTS_CSV] = csvexport.events_csv(layers["events"])
+        files[csvexport.EVENTS_CSV] = csvexport.events_csv(layers["events"], admin1=layers.get("admin1"))
     for layer in layers:
         qml = style_qml(layer, layers[layer])
         if qml is not None:

@@ -68,7 +68,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--resolution-curve", action="store_true",
                    help="border length at source resolution and simplified at 10 m .. 5 km, and NE 1:10m")
     p.add_argument("--plot", metavar="FILE.svg", help="with --resolution-curve: write the curve as an SVG plot")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="measure the files, and the rows of each GeoParquet file, in N processes (default 1); "
+                   "the report is the same as with one")
+    p.add_argument("--engine", choices=("default", "dask"), default="default",
+                   help="dask: measure each partition on a dask cluster with dask-geopandas (pip install "
+                   "'.[dask]'); the same lengths (see docs/lengths.md)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: a running dask scheduler (tcp://host:8786); default a local cluster")
     p.add_argument("--layers-dir", metavar="DIR", help=argparse.SUPPRESS)  # tests and benchmarks
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"{n}: give 1 to 256 processes")
+    return n
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,49 +100,82 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
 
-def _run(args: argparse.Namespace) -> int:
-    from geo import settings
-    from geo.lengths import layers as lengths
-    layers_dir = Path(args.layers_dir) if args.layers_dir else settings.LAYERS_DIR
-    unit = args.units
-    tolerance = lengths.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
+def _check_options(args: argparse.Namespace, tolerance: float) -> None:
+    """Refuse option combinations that cannot mean anything, each with one line."""
     if not tolerance >= 0:  # also rejects NaN
         raise GeoError("--tolerance must be a percentage >= 0")
     if args.tolerance is not None and not args.check:
         raise GeoError("--tolerance needs --check")
+    if args.scheduler and args.engine != "dask":
+        raise GeoError("--scheduler needs --engine dask")
+    if args.engine == "dask" and not args.paths:
+        raise GeoError("--engine dask measures the files given (GeoParquet, partitioned GeoParquet "
+                       "directories, anything geopandas reads)")
     if args.plot and not args.resolution_curve:
         raise GeoError("--plot needs --resolution-curve")
+    if args.paths and args.paths.count("-") > 1:
+        raise GeoError("-: standard input can be read once")
+    if args.engine == "dask" and "-" in (args.paths or []):
+        raise GeoError("--engine dask reads files, not standard input")
 
+
+def _read_paths(args: argparse.Namespace) -> list[Any]:
+    """The files (and ``-``) named on the command line, measured by the engine asked for."""
+    from geo.lengths import readers
+
+    if args.engine == "dask":
+        from geo.lengths.dask_engine import read_paths as read_dask
+
+        return read_dask(args.paths, args.scheduler, workers=max(args.jobs, 2), keep_coords=args.by_country)
+    if args.jobs > 1 and "-" not in args.paths:
+        from geo.lengths.jobs import read_paths
+
+        return read_paths(args.paths, args.jobs, keep_coords=args.by_country)
+    sources: list[Any] = []
+    for path in args.paths:
+        if path == "-":
+            sources.extend(_read_stdin(keep_coords=args.by_country))
+        else:
+            sources.extend(readers.read_any(path, keep_coords=args.by_country))
+    return sources
+
+
+def _split_by_country(sources: list[Any], layers_dir: Path, *, required: bool) -> None:
+    """Split each line at the border (needs border-osm and context in ``layers_dir``); when the
+    split was not asked for, a missing frontier is a warning, not an error."""
+    from geo.lengths import layers as lengths
+
+    try:
+        frontier = lengths.load_frontier(layers_dir)
+    except InputError as exc:
+        if required:
+            raise
+        # the default report still measures; only the split needs border-osm + context
+        print(f"geo: warning: no per-country split: {escape(exc)}", file=sys.stderr)
+    else:
+        lengths.split_sources(sources, frontier)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from geo import settings
+    from geo.lengths import layers as lengths
+    from geo.lengths import model
+    layers_dir = Path(args.layers_dir) if args.layers_dir else settings.LAYERS_DIR
+    unit = args.units
+    tolerance = model.DEFAULT_TOLERANCE_PCT if args.tolerance is None else args.tolerance
+    _check_options(args, tolerance)
     if args.resolution_curve:
         return _run_curve(args, layers_dir, unit)
-
     if args.paths:
-        sources = []
-        if args.paths.count("-") > 1:
-            raise GeoError("-: standard input can be read once")
-        for path in args.paths:
-            if path == "-":
-                sources.extend(_read_stdin(keep_coords=args.by_country))
-            else:
-                sources.extend(lengths.read_any(path, keep_coords=args.by_country))
-        split = args.by_country
+        sources = _read_paths(args)
     else:
         sources = lengths.read_layers(layers_dir, keep_coords=True)
-        split = True
-    if split:
-        try:
-            frontier = lengths.load_frontier(layers_dir)
-        except InputError as exc:
-            if args.by_country:
-                raise
-            # the default report still measures; only the split needs border-osm + context
-            print(f"geo: warning: no per-country split: {escape(exc)}", file=sys.stderr)
-        else:
-            lengths.split_sources(sources, frontier)
+    if args.by_country or not args.paths:
+        _split_by_country(sources, layers_dir, required=args.by_country)
     _warn_swapped(sources)
     _warn_sources(sources)
 
-    comparisons = [c for s in sources for f in s.features for c in lengths.compare(f, tolerance)]
+    comparisons = [c for s in sources for f in s.features for c in model.compare(f, tolerance)]
     report = _report(sources, comparisons, unit, tolerance)
     out = sys.stdout
     if args.json:
@@ -157,7 +208,7 @@ def _read_stdin(*, keep_coords: bool) -> list[Any]:
     import os
     import tempfile
 
-    from geo.lengths import layers as lengths
+    from geo.lengths import readers
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError("-: nothing piped: `geo lengths -` reads GeoJSON from standard input "
                          "(e.g. ogr2ogr -f GeoJSON /vsistdout/ routes.gpkg | geo lengths -)")
@@ -186,7 +237,7 @@ def _read_stdin(*, keep_coords: bool) -> list[Any]:
         if not os.path.exists(tmp):  # no /proc: measure a named copy, removed at once
             return _read_stdin_named(fh, keep_coords=keep_coords)
         try:
-            sources = [lengths.read_geojson(tmp, keep_coords=keep_coords)]
+            sources = [readers.read_geojson(tmp, keep_coords=keep_coords)]
         except InputError as exc:
             raise InputError(str(exc).replace(tmp, "-")) from None
     return _as_stdin(sources, tmp)
@@ -197,7 +248,7 @@ def _read_stdin_named(fh: Any, *, keep_coords: bool) -> list[Any]:
     import shutil
     import tempfile
 
-    from geo.lengths import layers as lengths
+    from geo.lengths import readers
 
     fd, tmp = tempfile.mkstemp(prefix="geo-stdin-", suffix=".geojson")
     try:
@@ -205,7 +256,7 @@ def _read_stdin_named(fh: Any, *, keep_coords: bool) -> list[Any]:
         with os.fdopen(fd, "wb") as out:
             shutil.copyfileobj(fh, out, STDIN_CHUNK)
         try:
-            sources = [lengths.read_geojson(tmp, keep_coords=keep_coords)]
+            sources = [readers.read_geojson(tmp, keep_coords=keep_coords)]
         except InputError as exc:
             raise InputError(str(exc).replace(tmp, "-")) from None
     finally:
@@ -268,10 +319,10 @@ def _check_exit(report: dict[str, Any], comparisons: list[Any]) -> int:
 
 def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
     from geo import settings
-    from geo.lengths import layers as lengths
+    from geo.lengths import curve, model, readers
     if args.paths:
-        feats = [f for p in args.paths for s in lengths.read_any(p, keep_coords=True) for f in s.features
-                 if f.geometry_type in lengths.LINE_TYPES]
+        feats = [f for p in args.paths for s in readers.read_any(p, keep_coords=True) for f in s.features
+                 if f.geometry_type in model.LINE_TYPES]
         ne = None
         if not feats:
             raise InputError(f"{args.paths[0]}: no line to draw a resolution curve for")
@@ -280,19 +331,19 @@ def _run_curve(args: argparse.Namespace, layers_dir: Path, unit: str) -> int:
         path = layers_dir / "border.geojson"
         if not path.exists():
             raise InputError(f"{files.relative(path)}: missing; run `geo build` first")
-        src = lengths.read_geojson(files.relative(path), keep_coords=True)
+        src = readers.read_geojson(files.relative(path), keep_coords=True)
         by_id = {f.fid: f for f in src.features}
         if "border-osm" not in by_id:
             raise InputError(f"{path}: no feature 'border-osm'")
         target, ne = by_id["border-osm"], by_id.get("border-ne10m")
-    points = lengths.resolution_curve(target, ne)
+    points = curve.resolution_curve(target, ne)
     published: list[tuple[float, str]] = []
     explanation = ""
     if not args.paths:  # the published figures and the paragraph are about our border
         published = [(settings.BORDER_LENGTH_FACTBOOK_KM, "CIA World Factbook (current), the article"),
                      (settings.BORDER_LENGTH_OLDER_KM, "older CIA World Factbook, Wikipedia")]
-        note = lengths.published_scale_note(points, [km for km, _ in published])
-        explanation = lengths.CURVE_EXPLANATION + (" " + note if note else "")
+        note = curve.published_scale_note(points, [km for km, _ in published])
+        explanation = curve.CURVE_EXPLANATION + (" " + note if note else "")
     u = unit
     if args.json or args.csv:
         rows = [{"line": p.label, "tolerance_m": p.tolerance_m, "vertices": p.vertices,

@@ -409,20 +409,10 @@ class _Reader:
         inner = 0  # depth of a position's own brackets (1 Point, 2 LineString, ...), 0 = unknown
         first = True  # next position starts a part
         while True:
-            m = _NUMERIC_RUN.match(self.data, self.pos)
-            assert m is not None
-            run_end = m.end()
-            if run_end < len(self.data) or self.eof:
-                end = run_end  # the array must close inside this run
-            else:
-                end = self.data.rfind(b"]", self.pos, run_end) + 1  # keep a partial position
-                if end <= self.pos and run_end - self.pos > 8 * files.MAX_NUMBER_CHARS:
-                    raise self.fail(f"a number in coordinates longer than {files.MAX_NUMBER_CHARS} characters; "
-                                    "refused")
-                if end <= self.pos:
-                    if not self.fill():
-                        raise self.fail("unexpected end of file inside coordinates")
-                    continue
+            block = self._block_end()
+            if block is None:
+                continue  # more data was read: look again
+            end, run_end = block
             seg = self.data[self.pos : end]
             a = np.frombuffer(seg, dtype=np.uint8)
             bidx = np.flatnonzero((a == 91) | (a == 93))
@@ -435,12 +425,7 @@ class _Reader:
                 seg_end = int(bidx[-1]) + 1
                 seg = seg[:seg_end]
             elif end == run_end and (run_end < len(self.data) or self.eof):
-                self.pos = run_end
-                if run_end >= len(self.data):
-                    raise self.fail("unexpected end of file inside coordinates")
-                if self._at_nonfinite():  # may read on: data[pos] is still the character
-                    raise NonFiniteCoordinate()
-                raise self.fail(f"unexpected {chr(self.data[self.pos])!r} inside coordinates")
+                raise self._stray(run_end)
             else:
                 seg_end = len(seg)
             if len(after) and after.min() < 0:
@@ -460,6 +445,34 @@ class _Reader:
             depth = int(after[-1]) if len(after) else depth
             if depth == 0:
                 return
+
+    def _block_end(self) -> tuple[int, int] | None:
+        """(end, run_end) of the next block of coordinate text from pos: ``run_end`` where the run of
+        numbers, brackets, commas and spaces stops, ``end`` where this block stops (at run_end when
+        the array must close inside the run, else after the last ']' so no position is cut); None
+        when more data had to be read first."""
+        m = _NUMERIC_RUN.match(self.data, self.pos)
+        assert m is not None
+        run_end = m.end()
+        if run_end < len(self.data) or self.eof:
+            return run_end, run_end  # the array must close inside this run
+        end = self.data.rfind(b"]", self.pos, run_end) + 1  # keep a partial position
+        if end <= self.pos and run_end - self.pos > 8 * files.MAX_NUMBER_CHARS:
+            raise self.fail(f"a number in coordinates longer than {files.MAX_NUMBER_CHARS} characters; refused")
+        if end <= self.pos:
+            if not self.fill():
+                raise self.fail("unexpected end of file inside coordinates")
+            return None
+        return end, run_end
+
+    def _stray(self, run_end: int) -> Exception:
+        """The error for what stops a coordinates array before it closes (at ``run_end``)."""
+        self.pos = run_end
+        if run_end >= len(self.data):
+            return self.fail("unexpected end of file inside coordinates")
+        if self._at_nonfinite():  # may read on: data[pos] is still the character
+            return NonFiniteCoordinate()
+        return self.fail(f"unexpected {chr(self.data[self.pos])!r} inside coordinates")
 
     def _at_nonfinite(self) -> bool:
         """Whether a NaN or Infinity token starts at pos (reading on if the block cuts it)."""

@@ -6,7 +6,7 @@ split by concern: :mod:`geo.lengths.model` (what is measured, stated lengths, co
 streamed by :mod:`geo.lengths.geojson_stream`, GeoPackage/Shapefile/FlatGeobuf/GPX/KML through
 pyogrio, GeoParquet by row group through pyarrow), :mod:`geo.lengths.wkb` (WKB parser),
 :mod:`geo.lengths.curve` (resolution curve). This module keeps our own layers (the border and the
-pipeline, the per-country split) and re-exports the rest. Never imports geopandas or folium;
+pipeline, the per-country split). Never imports geopandas or folium;
 shapely only for the per-country split.
 """
 
@@ -20,43 +20,8 @@ from typing import Any
 from geo import files, settings
 from geo.errors import InputError
 from geo.lengths import measure
-from geo.lengths.curve import (  # noqa: F401 - re-exported
-    CURVE_EXPLANATION,
-    CURVE_TOLERANCES_M,
-    CurvePoint,
-    published_scale_note,
-    resolution_curve,
-)
-from geo.lengths.model import (  # noqa: F401 - re-exported
-    AREA_TYPES,
-    DEFAULT_TOLERANCE_PCT,
-    GEOJSON_SUFFIXES,
-    LINE_TYPES,
-    NONFINITE,
-    OGR_SUFFIXES,
-    PARQUET_SUFFIXES,
-    Comparison,
-    Measured,
-    Source,
-    Stated,
-    compare,
-    stated_lengths,
-)
-from geo.lengths.readers import (  # noqa: F401 - re-exported
-    SMALL_FILE_BYTES,
-    check_path,
-    read_any,
-    read_geojson,
-    read_geojson_small,
-    read_ogr,
-    shapefile_aliases,
-)
-from geo.lengths.sink import (  # noqa: F401 - re-exported
-    MeasureSink,
-)
-from geo.lengths.wkb import (  # noqa: F401 - re-exported
-    wkb_parts,
-)
+from geo.lengths.model import LINE_TYPES, Source
+from geo.lengths.readers import read_geojson
 
 #: The layers whose lengths mean something: the border (and its variants) and the pipeline.
 #: Other layers (events) draw lines that repeat these geometries; measure them by path.

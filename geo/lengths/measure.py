@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from geo import settings
 from geo.geodesy import GEOD, line_length_m
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import numpy as np
 
 # numpy is imported inside the functions that need it: measuring one small file must start
@@ -53,7 +54,10 @@ def _batch_sums(x: np.ndarray, y: np.ndarray, owner: np.ndarray, new_part: np.nd
     releases the GIL, so parsing and measuring use both cores)."""
     import numpy as np
 
-    _, _, d = GEOD.inv(x[:-1], y[:-1], x[1:], y[1:])
+    # In place on fresh copies, no back azimuth: pyproj then skips its own buffer copies and
+    # the azimuth flip (~15 % less CPU than the plain call, same distances bit for bit).
+    _, _, d = GEOD.inv(x[:-1].copy(), y[:-1].copy(), x[1:].copy(), y[1:].copy(), inplace=True,
+                       return_back_azimuth=False)
     keep = ~new_part[1:]  # a segment ends at a position that does not start a part
     base = int(owner.min())
     sums = np.bincount(owner[1:][keep] - base, weights=d[keep], minlength=int(owner.max()) - base + 1)
@@ -66,10 +70,12 @@ class BatchMeasurer:
     Positions are gathered into batches of ~``batch_positions`` and measured in worker
     threads. Batching across features matters: one task per small feature would hand the
     GIL back and forth thousands of times and be slower than one thread.
-    Memory is bounded by a few batches whatever the size of a feature.
+    Memory is bounded by a few batches whatever the size of a feature or of the file: when
+    ``workers + 1`` batches wait to be measured, the reader waits for the oldest (a reader
+    faster than the measuring, GeoParquet's, would otherwise queue the whole file).
     """
 
-    def __init__(self, batch_positions: int = 1 << 20, workers: int = 2) -> None:
+    def __init__(self, batch_positions: int = 1 << 18, workers: int = 2) -> None:
         self.batch_positions = batch_positions
         self.workers = workers
         self._xs: list[np.ndarray] = []
@@ -77,6 +83,8 @@ class BatchMeasurer:
         self._owners: list[np.ndarray] = []
         self._news: list[np.ndarray] = []
         self._n = 0
+        self._last = -1  # the owner of the positions added last
+        self._own_n = 0  # how many of the batch's positions are that owner's
         self._carry: tuple[Any, Any, Any, Any] | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._pending: list[Future[tuple[int, np.ndarray]]] = []
@@ -84,21 +92,34 @@ class BatchMeasurer:
 
     def add(self, owner: int | np.ndarray, x: np.ndarray, y: np.ndarray, new_part: np.ndarray) -> None:
         """Positions of feature ``owner`` (a small int, or one per position, non-decreasing);
-        ``new_part`` marks part starts (it must be set at each change of owner)."""
+        ``new_part`` marks part starts (it must be set at each change of owner).
+
+        Where a batch ends depends only on the feature being added, never on what came before
+        it: a batch is closed before a new feature once full, and inside a feature only after
+        that feature's own positions in it reach ``batch_positions``. A feature's length is
+        then the same sum of the same pieces whichever row a reader starts at (`geo lengths
+        --jobs` gives the same bits as one process)."""
         import numpy as np
 
         n = len(x)
         if n == 0:
             return
+        last = int(owner[-1]) if isinstance(owner, np.ndarray) else owner
+        continues = not isinstance(owner, np.ndarray) and owner == self._last
+        if not continues and self._n >= self.batch_positions:
+            self._flush(final=False)
         self._xs.append(np.asarray(x, dtype=np.float64))
         self._ys.append(np.asarray(y, dtype=np.float64))
         if isinstance(owner, np.ndarray):
             self._owners.append(owner.astype(np.int64, copy=False))
+            self._own_n = 0  # whole small features: never cut inside
         else:
             self._owners.append(np.full(n, owner, dtype=np.int64))
+            self._own_n = self._own_n + n if continues else n
         self._news.append(np.asarray(new_part, dtype=bool))
         self._n += n
-        if self._n >= self.batch_positions:
+        self._last = last
+        if self._own_n >= self.batch_positions:  # a big feature: cut it at its own multiples
             self._flush(final=False)
 
     def _flush(self, final: bool) -> None:
@@ -114,7 +135,7 @@ class BatchMeasurer:
             return
         x, y = np.concatenate(self._xs), np.concatenate(self._ys)
         owner, new = np.concatenate(self._owners), np.concatenate(self._news)
-        self._xs, self._ys, self._owners, self._news, self._n = [], [], [], [], 0
+        self._xs, self._ys, self._owners, self._news, self._n, self._own_n = [], [], [], [], 0, 0
         # The last position may continue in the next batch: it opens the next batch.
         self._carry = None if final else (x[-1:], y[-1:], owner[-1:], np.ones(1, dtype=bool))
         if len(x) < 2:
@@ -123,8 +144,12 @@ class BatchMeasurer:
             self._done.append(_batch_sums(x, y, owner, new))  # small input: no thread at all
             return
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # not for small files: start-up time
+
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="geod")
         self._pending.append(self._pool.submit(_batch_sums, x, y, owner, new))
+        while len(self._pending) > self.workers:  # backpressure: bounded memory
+            self._done.append(self._pending.pop(0).result())
 
     def totals_m(self, n_owners: int) -> np.ndarray:
         """Finish and return the length of every owner 0..n_owners-1, metres."""

@@ -2,8 +2,8 @@
 
 Big route sets (a national OSM pipeline extract, Global Energy Monitor's whole tracker) come as
 GeoParquet. Only the geometry column and the few properties `geo lengths` reads (id, name,
-kind, stated lengths and their sources) are read, one row group at a time, decoded
-``BATCH_ROWS`` rows at a time; each WKB is
+kind, stated lengths and their sources) are read, ``BATCH_ROWS`` rows at a time through a small
+read buffer, whatever the row-group layout (one huge row group included); each WKB is
 parsed by :mod:`geo.lengths.wkb` and measured by the same sink as every other format, so the
 memory held is one batch plus one small record per feature (no coordinates unless a
 per-country split needs them). GeoParquet 1.0 and 1.1 with WKB encoding; the CRS comes from
@@ -12,6 +12,7 @@ the ``geo`` metadata (absent: OGC:CRS84, as the specification says).
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,8 @@ from geo.lengths.model import Source
 from geo.lengths.sink import MeasureSink, _finish
 from geo.lengths.wkb import feed_wkb
 
-#: Rows decoded at a time: with long routes (thousands of vertices each) 256 rows are ~15 MB of WKB.
-BATCH_ROWS = 256
+#: Rows decoded at a time: with long routes (8,000 vertices each) 64 rows are ~8 MB of WKB.
+BATCH_ROWS = 64
 #: Properties read besides the geometry: what ``stated_lengths`` and the report use.
 _WANTED = ("id", "fid", "name", "kind", "length_known_km", "length_known_source")
 
@@ -45,41 +46,93 @@ def _geo_metadata(pf: Any, path: str) -> tuple[str, Any]:
     return col, (json.dumps(crs) if isinstance(crs, dict) else crs)
 
 
-def _batches(pf: Any, columns: list[str]) -> Any:
-    """Row groups one at a time, each cut into batches of BATCH_ROWS rows; only one row group is
-    held (``iter_batches`` reads ahead and held ~40 % more on an 8-million-vertex file)."""
-    for rg in range(pf.num_row_groups):
-        table = pf.read_row_group(rg, columns=columns)
-        yield from table.to_batches(BATCH_ROWS)
-        del table
+#: Bytes read from the file at a time (pyarrow's buffered stream): a column chunk is read page by
+#: page instead of whole, so one huge row group costs no more memory than many small ones.
+READ_BUFFER = 1 << 20
 
 
-def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
-    """Measure every line and polygon feature of a GeoParquet file, one batch of rows at a time."""
+def open_parquet(path: str) -> tuple[Any, str, Any, list[str]]:
+    """(ParquetFile, geometry column, CRS, property columns read) or one-line InputError."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     try:
-        pf = pq.ParquetFile(path)
+        pf = pq.ParquetFile(path, buffer_size=READ_BUFFER, pre_buffer=False)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{path}: cannot open as Parquet ({str(exc).splitlines()[0]})") from None
     col, crs = _geo_metadata(pf, path)
     files.check_count(pf.metadata.num_rows, name=path, what="rows")  # 2x10^7 rows fit in 134 KB
     names = pf.schema_arrow.names
     props_cols = [n for n in names if n in _WANTED or n.startswith("published_length_")]
+    return pf, col, crs, props_cols
+
+
+def _batches(pf: Any, columns: list[str], start: int, stop: int) -> Any:
+    """(first row number, batch) for rows ``start``..``stop`` of the file, BATCH_ROWS at a time.
+
+    Read with ``iter_batches`` over only the row groups that hold those rows, one thread, through
+    a small read buffer: memory is one batch and one page whatever the row-group layout. Rows of a
+    row group before ``start`` are decoded and dropped (a ``--jobs`` worker starting mid-group)."""
+    meta = pf.metadata
+    first, row = 0, -1
+    groups = []
+    for rg in range(meta.num_row_groups):
+        n = meta.row_group(rg).num_rows
+        if first < stop and first + n > start:
+            row = first if row < 0 else row
+            groups.append(rg)
+        first += n
+    if not groups:
+        return
+    for batch in pf.iter_batches(batch_size=BATCH_ROWS, row_groups=groups, columns=columns, use_threads=False):
+        n = batch.num_rows
+        a, b = max(start - row, 0), min(stop - row, n)
+        if a < b:
+            yield row + a, (batch if (a, b) == (0, n) else batch.slice(a, b - a))
+        row += n
+        if row >= stop:
+            return
+
+
+def _wkb_views(arr: Any) -> list[memoryview | None]:
+    """Each WKB of a binary column as a memoryview into Arrow's buffer (no copy), None if null."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
+        return [None if v is None else memoryview(v) for v in arr.to_pylist()]  # e.g. binary_view
+    _, off_buf, data_buf = arr.buffers()
+    dtype = np.int64 if pa.types.is_large_binary(arr.type) else np.int32
+    offsets = np.frombuffer(off_buf, dtype=dtype)[arr.offset : arr.offset + len(arr) + 1].tolist()
+    data = memoryview(data_buf) if data_buf is not None else memoryview(b"")
+    nulls = arr.is_null().to_pylist() if arr.null_count else None
+    return [None if nulls and nulls[i] else data[a:b] for i, (a, b) in enumerate(itertools.pairwise(offsets))]
+
+
+def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coords: bool = False) -> MeasureSink:
+    """Measure rows ``start``..``stop`` of a GeoParquet file; the sink holds what was measured
+    (:func:`read_parquet` finishes it; `geo lengths --jobs` merges several first)."""
+    import pyarrow as pa
+
+    pf, col, crs, props_cols = open_parquet(path)
+    stop = pf.metadata.num_rows if stop is None else stop
     sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
-    row = 0
     try:
-        for batch in _batches(pf, [col, *props_cols]):
-            geoms = batch.column(col).to_pylist()
+        for row0, batch in _batches(pf, [col, *props_cols], start, stop):
+            geoms = _wkb_views(batch.column(col))
             values = {n: batch.column(n).to_pylist() for n in props_cols}
             for i, wkb in enumerate(geoms):
-                row += 1
                 props = {n: values[n][i] for n in props_cols}
-                fid = props.get("id", props.get("fid", row))
+                fid = props.get("id", props.get("fid", row0 + i + 1))
                 sink.begin_feature()
                 gname = feed_wkb(sink, wkb, f"{path}: feature {fid}")
                 sink.end_feature({"id": fid, "type": "Feature", "properties": props, "geometry_type": gname})
     except pa.ArrowException as exc:
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
+    return sink
+
+
+def read_parquet(path: str, *, keep_coords: bool = False) -> list[Source]:
+    """Measure every line and polygon feature of a GeoParquet file, one batch of rows at a time."""
+    sink = measure_rows(path, keep_coords=keep_coords)
     return [_finish(sink, sink.results())]

@@ -329,6 +329,12 @@ def read_any(path: str, *, keep_coords: bool = False) -> list[Source]:
         sources = read_parquet(path, keep_coords=keep_coords)
     else:
         sources = read_ogr(path, keep_coords=keep_coords)
+    no_features_error(path, sources)
+    return sources
+
+
+def no_features_error(path: str, sources: list[Source]) -> None:
+    """InputError when nothing in ``path`` has a length (saying what it held instead)."""
     if not any(s.features for s in sources):
         found: dict[str, int] = {}
         for s in sources:
@@ -336,4 +342,3 @@ def read_any(path: str, *, keep_coords: bool = False) -> list[Source]:
                 found[t] = found.get(t, 0) + n
         what = ", ".join(f"{n} {t}" for t, n in sorted(found.items())) or "no features"
         raise InputError(f"{path}: no line or polygon features to measure (found {what})")
-    return sources

@@ -18,7 +18,7 @@ _WKB_TYPES = {1: "Point", 2: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "Mu
               6: "MultiPolygon", 7: "GeometryCollection"}
 
 
-def wkb_parts(buf: bytes) -> tuple[str, list[np.ndarray]]:
+def wkb_parts(buf: bytes | memoryview) -> tuple[str, list[np.ndarray]]:
     """Geometry type and the position arrays (n x 2) of each line/ring of a 2D WKB geometry."""
     import numpy as np
 
@@ -68,23 +68,30 @@ def wkb_parts(buf: bytes) -> tuple[str, list[np.ndarray]]:
     return gname, parts
 
 
-def feed_wkb(sink: Any, buf: bytes | None, where: str) -> str | None:
+#: Positions handed to the sink at a time: a one-million-vertex line is measured in pieces, so
+#: memory does not grow with the largest feature.
+FEED_POSITIONS = 1 << 16
+
+
+def feed_wkb(sink: Any, buf: bytes | memoryview | None, where: str) -> str | None:
     """Parse one WKB geometry and hand each line/ring to ``sink.positions``; the geometry type.
 
     ``where`` names the feature in the one-line error a broken geometry gives (``path: feature x``).
-    Every reader of binary geometries (OGR formats, GeoParquet) goes through here.
+    Every reader of binary geometries (OGR formats, GeoParquet) goes through here. ``buf`` may be
+    a memoryview into a reader's buffer (GeoParquet: no copy of the WKB).
     """
     if buf is None:
         return None
     import numpy as np
 
     try:
-        gname, parts = wkb_parts(bytes(buf))
+        gname, parts = wkb_parts(buf if isinstance(buf, (bytes, memoryview)) else bytes(buf))
     except (ValueError, IndexError) as exc:
         raise InputError(f"{where}: {exc}") from None
     for p in parts:
-        if len(p):
-            new = np.zeros(len(p), dtype=bool)
-            new[0] = True
-            sink.positions(p[:, 0].copy(), p[:, 1].copy(), new)
+        for a in range(0, len(p), FEED_POSITIONS):
+            piece = p[a : a + FEED_POSITIONS]
+            new = np.zeros(len(piece), dtype=bool)
+            new[0] = a == 0  # later pieces continue the same line
+            sink.positions(piece[:, 0].copy(), piece[:, 1].copy(), new)
     return gname

@@ -6,6 +6,10 @@ Only the map's embedded copy is simplified; the GeoJSON layers keep full precisi
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 from geo import io
@@ -96,7 +100,98 @@ def quantization_shift_m(bbox: tuple[float, float, float, float], q: int = TOPOL
     return 0.5 * (sx * sx + sy * sy) ** 0.5 * METRES_PER_DEGREE_MAX
 
 
-def topology(layers: dict[str, dict[str, Any]], *, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict[str, Any]:
+#: Where :func:`topology` keeps its results between builds (.cache/ is not tracked by git).
+#: GEO_CACHE_DIR moves it (tests share one); GEO_NO_CACHE=1 turns it off.
+TOPOLOGY_CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "topology"
+#: A cache file larger than this is not read (it is rebuilt).
+TOPOLOGY_CACHE_MAX_BYTES = 64 << 20
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("GEO_NO_CACHE") == "1":
+        return None
+    env = os.environ.get("GEO_CACHE_DIR")
+    return Path(env) / "topology" if env else TOPOLOGY_CACHE_DIR
+
+
+def _topology_key(layers: dict[str, dict[str, Any]], tolerance_m: float) -> str:
+    """SHA-256 of everything the topology depends on: each line and area geometry with its layer
+    and index, the tolerance, the grid, this module's code and the versions of topojson, shapely
+    and GEOS. Properties are left out: they do not change the topology."""
+    import shapely
+    import topojson as tp
+
+    h = hashlib.sha256()
+    h.update(json.dumps([tolerance_m, TOPOLOGY_QUANTIZATION, tp.__version__, shapely.__version__,
+                         shapely.geos_version_string]).encode())
+    h.update(Path(__file__).read_bytes())
+    for name, fc in layers.items():
+        for i, f in enumerate(fc.get("features") or []):
+            g = f.get("geometry")
+            if g is None or g.get("type") in ("Point", "MultiPoint", "GeometryCollection"):
+                continue
+            h.update(json.dumps([name, i, g], separators=(",", ":"), allow_nan=False).encode())
+    return h.hexdigest()
+
+
+def _cache_read(path: Path, key: str) -> dict[str, Any] | None:
+    """The cached topology if the file is exactly what :func:`_cache_write` writes for ``key``;
+    None on anything else (missing, too big, not JSON, another key, content not matching its
+    hash, wrong shape): the caller then rebuilds it. The file is treated as hostile input."""
+    try:
+        if path.stat().st_size > TOPOLOGY_CACHE_MAX_BYTES:
+            return None
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or set(doc) != {"key", "sha256", "topology"} or doc["key"] != key:
+        return None
+    topo = doc["topology"]
+    body = json.dumps(topo, separators=(",", ":"), ensure_ascii=False).encode()
+    if hashlib.sha256(body).hexdigest() != doc["sha256"]:
+        return None
+    ok = (isinstance(topo, dict) and topo.get("type") == "Topology" and isinstance(topo.get("objects"), dict)
+          and isinstance(topo.get("arcs"), list) and all(isinstance(a, str) for a in topo["arcs"])
+          and topo.get("arcs_encoding") == "polyline-delta")
+    return topo if ok else None
+
+
+def _cache_write(path: Path, key: str, topo: dict[str, Any]) -> None:
+    """Write atomically (a temporary file, then rename); a cache that cannot be written is skipped."""
+    body = json.dumps(topo, separators=(",", ":"), ensure_ascii=False)
+    doc = {"key": key, "sha256": hashlib.sha256(body.encode()).hexdigest(), "topology": topo}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(doc, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def topology(layers: dict[str, dict[str, Any]], *, tolerance_m: float = DISPLAY_TOLERANCE_M,
+             cache: bool = True) -> dict[str, Any]:
+    """:func:`build_topology`, kept between builds: the same layer geometries (and code and library
+    versions) give the same topology, so it is read back from ``.cache/topology/`` instead of being
+    computed again (a quarter of the build's CPU outside the still maps). The cache is keyed by a
+    hash of every input and validated on reading; anything amiss and it is rebuilt. The result is
+    the same either way (a test compares them)."""
+    where = _cache_dir() if cache else None
+    if where is None:
+        return build_topology(layers, tolerance_m=tolerance_m)
+    key = _topology_key(layers, tolerance_m)
+    path = where / f"{key}.json"
+    hit = _cache_read(path, key)
+    if hit is not None:
+        return hit
+    topo = build_topology(layers, tolerance_m=tolerance_m)
+    # what is returned is what a later build reads back: one JSON round trip, so both are equal
+    topo = json.loads(json.dumps(topo, ensure_ascii=False))
+    _cache_write(path, key, topo)
+    return topo
+
+
+def build_topology(layers: dict[str, dict[str, Any]], *, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict[str, Any]:
     """One TopoJSON topology of every line and area of ``layers`` (points are left out).
 
     Each object is named after its layer; each geometry carries ``properties.i``, the index of its

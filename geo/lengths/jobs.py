@@ -1,0 +1,167 @@
+"""`geo lengths --jobs N`: the files, and the rows of each GeoParquet file, measured in N processes.
+
+Work is cut into units: a whole file (GeoJSON, OGR formats), or a range of rows of a GeoParquet
+file, cut where the geometry column's uncompressed bytes split evenly (inside a row group if the
+file has too few: one huge row group is shared too; a worker starting mid-group decodes and drops
+the rows before its own). Each unit runs in a fresh (spawned) process; the parent puts the parts
+of a file back in row order and finishes them as one (:func:`geo.lengths.sink._finish`), so the
+report is the same, to the bit, as with one process: the measurer cuts a feature only at points
+that depend on that feature alone (:class:`geo.lengths.measure.BatchMeasurer`). The first error in
+file and row order is the one reported, as with one process.
+
+Where limits (sizes, times) hook in: :func:`_run_unit` is the one place a worker opens a file, and
+:func:`read_paths` the one place the parent collects the results.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.errors import GeoError, InputError
+from geo.lengths.model import PARQUET_SUFFIXES, Source
+
+#: A GeoParquet file is cut into at most this many units per job (a little slack evens the load).
+UNITS_PER_JOB = 2
+
+
+@dataclass
+class _Unit:
+    index: int  # the path's place on the command line
+    path: str
+    start: int = 0  # GeoParquet rows start..stop; whole file when stop < 0
+    stop: int = -1
+
+
+@dataclass
+class _Part:
+    """What measuring some rows of one GeoParquet file left: the sink's records and state."""
+
+    records: list[Any]
+    bbox: list[float]
+    nonfinite: bool
+    out_of_range: bool
+    crs_label: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _parquet_cuts(path: str, pieces: int) -> list[tuple[int, int]]:
+    """Row ranges of about equal geometry bytes (the measuring cost follows the vertices)."""
+    from geo.lengths.parquet import open_parquet
+
+    pf, col, _, _ = open_parquet(path)
+    meta = pf.metadata
+    ci = pf.schema_arrow.names.index(col)
+    groups = []
+    for rg in range(meta.num_row_groups):
+        g = meta.row_group(rg)
+        groups.append((g.num_rows, max(g.column(ci).total_uncompressed_size, 1)))
+    total_rows = sum(n for n, _ in groups)
+    total = sum(w for _, w in groups)
+    if pieces <= 1 or total_rows < 2:
+        return [(0, total_rows)]
+    cuts = [0]
+    row, acc = 0, 0.0
+    target = [total * k / pieces for k in range(1, pieces)]
+    for n, w in groups:
+        while target and acc + w >= target[0]:
+            inside = round((target.pop(0) - acc) / w * n)  # rows of this group before the cut
+            cut = min(max(row + inside, cuts[-1]), total_rows)
+            if cut > cuts[-1]:
+                cuts.append(cut)
+        row += n
+        acc += w
+    if cuts[-1] != total_rows:
+        cuts.append(total_rows)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _run_unit(unit: _Unit, keep_coords: bool) -> tuple[str, Any]:
+    """In a worker: ("sources", [Source]) for a whole file, ("part", _Part) for GeoParquet rows,
+    ("error", GeoError) when the input is bad."""
+    try:
+        if unit.stop < 0:
+            from geo.lengths.readers import read_any
+
+            return "sources", read_any(unit.path, keep_coords=keep_coords)
+        from geo.lengths.parquet import measure_rows
+
+        sink = measure_rows(unit.path, unit.start, unit.stop, keep_coords=keep_coords)
+        records = sink.results()
+        return "part", _Part(records, sink.bbox, sink.nonfinite, sink.out_of_range is not None, sink.crs_label)
+    except GeoError as exc:
+        return "error", exc
+
+
+def _merge(path: str, parts: list[_Part]) -> list[Source]:
+    """One GeoParquet file's parts, in row order, finished as one read would finish them."""
+    from geo.lengths.readers import no_features_error
+    from geo.lengths.sink import MeasureSink, _finish
+
+    sink = MeasureSink.__new__(MeasureSink)  # the state _finish reads; no CRS parsed again
+    sink.path, sink.layer, sink.where = path, Path(path).stem, path
+    sink.field_aliases = {}
+    sink.crs_label = parts[0].crs_label
+    sink.nonfinite = any(p.nonfinite for p in parts)
+    b = [math.inf, math.inf, -math.inf, -math.inf]
+    for p in parts:
+        b = [min(b[0], p.bbox[0]), min(b[1], p.bbox[1]), max(b[2], p.bbox[2]), max(b[3], p.bbox[3])]
+    sink.bbox = b
+    # one process keeps the running extent once a position is out of range: the whole extent
+    sink.out_of_range = tuple(b) if any(p.out_of_range for p in parts) else None  # type: ignore[assignment]
+    records = [r for p in parts for r in p.records]
+    sources = [_finish(sink, records)]
+    no_features_error(path, sources)
+    return sources
+
+
+def plan(paths: list[str], jobs: int) -> tuple[list[_Unit], dict[int, GeoError]]:
+    """The units of work, and the paths refused before any reading (by their place)."""
+    from geo.lengths.readers import check_path
+
+    units: list[_Unit] = []
+    refused: dict[int, GeoError] = {}
+    for i, path in enumerate(paths):
+        try:
+            p = check_path(path)
+            if p.suffix.lower() in PARQUET_SUFFIXES:
+                units += [_Unit(i, path, a, b) for a, b in _parquet_cuts(path, jobs * UNITS_PER_JOB)]
+            else:
+                units.append(_Unit(i, path))
+        except GeoError as exc:
+            refused[i] = exc
+    return units, refused
+
+
+def read_paths(paths: list[str], jobs: int, *, keep_coords: bool = False) -> list[Source]:
+    """Every path measured by ``jobs`` processes; the same Sources, in the same order, as reading
+    them one after another (and the same first error)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    units, refused = plan(paths, jobs)
+    results: list[tuple[str, Any]] = []
+    if units:
+        # spawn: a forked child would inherit the parent's pyarrow/PROJ threads half-way
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(units))), mp_context=ctx) as pool:
+            futures = [pool.submit(_run_unit, u, keep_coords) for u in units]
+            results = [f.result() for f in futures]
+    out: list[Source] = []
+    for i, path in enumerate(paths):
+        if i in refused:
+            raise refused[i]
+        mine = [r for u, r in zip(units, results, strict=True) if u.index == i]
+        for kind, value in mine:
+            if kind == "error":
+                raise value
+        if mine and mine[0][0] == "sources":
+            out += mine[0][1]
+        elif mine:
+            out += _merge(path, [v for _, v in mine])
+        else:
+            raise InputError(f"{path}: nothing to read")
+    return out
