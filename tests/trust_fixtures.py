@@ -144,6 +144,9 @@ def good_layers() -> dict[str, dict[str, Any]]:
     for name, fc in layers.items():
         lyr = catalog.get(name)
         fc["features"] = [release.stamp_feature(f, lyr.license, lyr.attribution) for f in fc["features"]]
+        for f in fc["features"]:  # article_ids follows the licence in the schemas' order
+            if "article_ids" in f["properties"]:
+                f["properties"]["article_ids"] = f["properties"].pop("article_ids")
     return copy.deepcopy(layers)
 
 

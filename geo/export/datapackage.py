@@ -262,7 +262,7 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
                        "as a calendar date plus date_iso keeping partial dates.",
                        schema={"fields": layer_fields(catalog.ARTICLES_TABLE), "primaryKey": ["article_id"],
                                "missingValues": ["", "nan"]})
-            del apq["bytes"], apq["hash"]  # Frictionless reports no byte count for Parquet (see the layers)
+            del apq["bytes"]  # Frictionless counts no Parquet bytes (a byte count fails); the sha256 hash stays
             resources.append(apq)
     if "events.csv" in files:
         ev = layers.get("events", {}).get("metadata") or {}
