@@ -165,6 +165,15 @@ CLAIMS_LICENSE = "CC-BY-4.0"
 CLAIMS_ATTRIBUTION = ATLAS_ATTRIBUTION
 CLAIMS_LICENSE_NOTE = "Compiled by the atlas from the article and the cited sources; quotes are short excerpts."
 
+#: The articles table (no geometry): one row per article of seeds/articles/, written as CSV, as Parquet
+#: and as a table of the GeoPackage.
+ARTICLES_TABLE = "articles"
+ARTICLES_CSV = "articles.csv"
+ARTICLES_PARQUET = "articles.parquet"
+ARTICLES_SCHEMA_FILE = "articles.json"
+ARTICLES_LICENSE = "CC-BY-4.0"
+ARTICLES_LICENSE_NOTE = "Compiled by the atlas from the articles' metadata (titles, outlets, dates, URLs)."
+
 #: The folder of the JSON Schemas (the package's geo/schemas/).
 SCHEMAS_DIR: Traversable | Path = resources.files("geo").joinpath("schemas")
 
@@ -212,11 +221,13 @@ def map_order() -> tuple[str, ...]:
 
 
 def schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of layer ``name`` (or of ``claims``), read from SCHEMAS_DIR (read once).
+    """The JSON Schema of layer ``name`` (or of the tables ``claims`` and ``articles``), read from
+    SCHEMAS_DIR (read once).
 
     Callers must not modify the dict: it is shared.
     """
-    fname = CLAIMS_SCHEMA_FILE if name == "claims" else get(name).schema_file
+    fname = (CLAIMS_SCHEMA_FILE if name == "claims" else ARTICLES_SCHEMA_FILE if name == ARTICLES_TABLE
+             else get(name).schema_file)
     key = (str(SCHEMAS_DIR), fname)
     if key not in _SCHEMAS:
         _SCHEMAS[key] = json.loads(SCHEMAS_DIR.joinpath(fname).read_text(encoding="utf-8"))
@@ -228,10 +239,11 @@ _SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 def fields(name: str) -> dict[str, dict[str, Any]]:
-    """Property name -> its JSON Schema, in the fixed property order, for a layer or ``claims``."""
+    """Property name -> its JSON Schema, in the fixed property order, for a layer or a table
+    (``claims``, ``articles``)."""
     sch = schema(name)
-    if name == "claims":
-        return dict(sch["properties"]["claims"]["items"]["properties"])
+    if name in ("claims", ARTICLES_TABLE):
+        return dict(sch["properties"][name]["items"]["properties"])
     return dict(sch["properties"]["properties"]["properties"])
 
 

@@ -47,6 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--layers", metavar="DIR", help="output folder for layers (default: layers/)")
     b.add_argument("--maps", metavar="DIR", help="output folder for maps (default: maps/)")
 
+    a = sub.add_parser(
+        "accept",
+        help="merge the rows a reviewer accepted in a draft folder into seeds/",
+        description="Merge the rows marked 'accepted' in DIR's places.csv, events.csv and claims.csv (written "
+        "by `geo draft`) and the article into seeds/ (seeds/articles/<id>/), giving them ids in the seeds' "
+        "style; runs every check of `geo build` on the merged seeds first and writes all or nothing. "
+        "Accepting the same draft again changes nothing. See docs/articles.md.",
+    )
+    a.add_argument("draft", metavar="DIR", help="the draft folder (e.g. drafts/<article-id>/)")
+    a.add_argument("--seeds", metavar="DIR", help="seeds folder to merge into (default: seeds/)")
+
     from geo.lengths import cli as lengths_cli
     lengths_cli.add_parser(sub)
 
@@ -100,6 +111,8 @@ def _subject(args: argparse.Namespace) -> str:
 
     if args.command == "build":
         return files.display(args.seeds or settings.SEEDS_DIR)
+    if args.command == "accept":
+        return files.display(args.draft)
     if args.command in ("lengths", "validate"):
         paths = getattr(args, "paths", None) or []
         if paths:
@@ -125,6 +138,8 @@ def _state_dirs(args: argparse.Namespace) -> list[Path]:
     if args.command == "basemap":
         out = Path(args.out).absolute() if args.out else settings.BASEMAP_DIR
         dirs.append(out.parent)
+    if args.command == "accept" and getattr(args, "seeds", None):
+        dirs.append(Path(args.seeds).absolute().parent)
     return list(dict.fromkeys(d.absolute() for d in dirs))
 
 
@@ -143,6 +158,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         pipeline.build_cli(args)
         return 0
+    if args.command == "accept":
+        from geo import accept
+
+        return accept.accept_cli(args)
     if args.command == "lengths":
         from geo.lengths import cli as lengths_cli
         return lengths_cli.run(args)

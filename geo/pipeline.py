@@ -26,6 +26,9 @@ class Build:
     claims: dict[str, Any] | None = None
     article: dict[str, Any] | None = None
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Every article, newest first (geo.build.article.load_articles), and the articles table's rows.
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    article_table: list[dict[str, Any]] | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -45,6 +48,8 @@ def assemble(seeds_dir: Path | None = None) -> Build:
     timings["article layers"] = time.perf_counter() - t0
     build.layers.update(built.layers)
     build.claims, build.article, build.sources = built.claims, built.article, built.sources
+    build.articles = built.articles
+    build.article_table = article_layers.article_rows(built.articles, build.layers, built.claims)
     from geo import release
 
     release.stamp(build.layers, build.claims)
@@ -60,7 +65,7 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
         out[layers_dir / catalog.CLAIMS_FILE] = io.dumps_json(build.claims)
     from geo.export import gpkg as export
     t0 = time.perf_counter()
-    for fname, data in export.exports(build.layers, claims=build.claims).items():
+    for fname, data in export.exports(build.layers, claims=build.claims, articles=build.article_table).items():
         out[layers_dir / fname] = data
     from geo.export import datapackage
     layer_files = {p.name: (d.encode("utf-8") if isinstance(d, str) else d) for p, d in out.items()}
@@ -74,7 +79,7 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
         out[maps_dir / MAP_NAME] = render_map(
             build.layers, claims=build.claims or {"claims": []},
             article=build.article or {"title": "", "publisher": "", "paragraphs": []},
-            sources=build.sources,
+            sources=build.sources, articles=build.articles or None,
         )
         build.timings["map"] = time.perf_counter() - t0
         from geo import static

@@ -12,7 +12,7 @@ prints it), so the licence and version are written there too.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from geo import catalog
@@ -22,9 +22,11 @@ PROJECT = "Iran-Pakistan frontier atlas"
 
 
 def layer_license(name: str) -> tuple[str, str, str, str]:
-    """``(spdx id, statement, attribution, url)`` of a catalog layer, or of ``claims``."""
+    """``(spdx id, statement, attribution, url)`` of a catalog layer, or of ``claims`` or ``articles``."""
     if name == "claims":
         spdx, note, attribution = catalog.CLAIMS_LICENSE, catalog.CLAIMS_LICENSE_NOTE, catalog.CLAIMS_ATTRIBUTION
+    elif name == catalog.ARTICLES_TABLE:
+        spdx, note, attribution = catalog.ARTICLES_LICENSE, catalog.ARTICLES_LICENSE_NOTE, catalog.ATLAS_ATTRIBUTION
     else:
         lyr = catalog.get(name)
         spdx, note, attribution = lyr.license, lyr.license_note, lyr.attribution

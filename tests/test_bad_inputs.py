@@ -451,10 +451,11 @@ def test_article_title_with_a_template_placeholder(built: tuple[Path, Path], mem
     shows it as written."""
     seeds_dir = tmp_path / "seeds"
     shutil.copytree(settings.SEEDS_DIR, seeds_dir)
-    old_title = (seeds_dir / "article.txt").read_text(encoding="utf-8").splitlines()[0]
+    art = seeds_dir / "articles" / "gulf-2024-04-raisi-visit"
+    old_title = (art / "article.txt").read_text(encoding="utf-8").splitlines()[0]
     new_title = old_title + " @@ATLAS_JS@@ @@ATLAS_DATA@@"
     for name in ("article.txt", "article.meta"):
-        p = seeds_dir / name
+        p = art / name
         p.write_text(p.read_text(encoding="utf-8").replace(old_title, new_title), encoding="utf-8")
     rc = main(["build", "--seeds", str(seeds_dir), "--layers", str(tmp_path / "l"), "--maps", str(tmp_path / "m")])
     err = capsys.readouterr().err

@@ -72,7 +72,7 @@ def test_seed_properties_orders_by_schema_and_refuses_undeclared_values() -> Non
     order = catalog.property_names("places")
     row = {name: f"v-{name}" for name, s in catalog.fields("places").items() if "x-seed" in s}
     row["lat"] = 27.0  # a seed-only column is not copied
-    derived = {"source_urls": "https://example.org", "sources": "S1"}  # given out of order
+    derived = {"source_urls": "https://example.org", "article_ids": None, "sources": "S1"}  # given out of order
     props = seeds.seed_properties("places", row, derived)
     assert list(props) == order
     assert props["name"] == "v-name" and props["sources"] == "S1" and "lat" not in props

@@ -64,7 +64,7 @@ HOSTILE_TEXT = st.sampled_from([
 CELL = st.one_of(HOSTILE_TEXT, st.text(max_size=40), st.integers().map(str),
                  st.floats(allow_nan=True, allow_infinity=True).map(repr))
 SEED_TABLES = sorted(p.name for p in geo_settings.SEEDS_DIR.glob("*.csv"))
-SEED_TEXTS = ["article.txt", "article.meta"]
+SEED_TEXTS = ["articles/gulf-2024-04-raisi-visit/article.txt", "articles/gulf-2024-04-raisi-visit/article.meta"]
 
 
 @st.composite

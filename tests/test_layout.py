@@ -33,7 +33,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("geo.build", "geo.export.styles", "geo.lengths"),                     # derive, measure
     ("geo.check", "geo.export", "geo.render", "geo.static", "geo.draft",   # check / write / render / draft
      "geo.lengths.cli", "geo.lengths.output"),
-    ("geo.pipeline",),                                                       # orchestrate
+    ("geo.pipeline", "geo.accept"),                                          # orchestrate
     ("geo.cli", "geo.__main__"),                                             # the command line
 )
 RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}

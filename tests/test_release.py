@@ -92,6 +92,12 @@ def test_version_and_licence_in_every_output() -> None:
     head = (L / "events.csv").read_text(encoding="utf-8").splitlines()[:2]
     assert head[0].endswith(",license,data_version") and head[1].endswith(f",ODbL-1.0,{DATA_VERSION}")
     seen.add("events.csv")
+    head = (L / catalog.ARTICLES_CSV).read_text(encoding="utf-8").splitlines()[:2]
+    assert head[0].endswith(",license,data_version") and head[1].endswith(f",CC-BY-4.0,{DATA_VERSION}")
+    seen.add(catalog.ARTICLES_CSV)
+    md = pq.read_schema(L / catalog.ARTICLES_PARQUET).metadata
+    assert md[b"data_version"].decode() == DATA_VERSION and md[b"license_id"].decode() == "CC-BY-4.0"
+    seen.add(catalog.ARTICLES_PARQUET)
     assert json.loads((L / datapackage.NAME).read_text(encoding="utf-8"))["version"] == DATA_VERSION
     seen.add(datapackage.NAME)
     generated = {p.name for p in L.iterdir() if p.is_file() and not p.name.startswith(".")}

@@ -1,4 +1,4 @@
-"""Tests for the article seed tables (seeds/*.csv, seeds/article.txt) and geo/build/article.py."""
+"""Tests for the article seed tables (seeds/*.csv, seeds/articles/<id>/) and geo/build/article.py."""
 
 from __future__ import annotations
 
@@ -80,11 +80,15 @@ def test_derived_places_are_unverified(seeds: dict) -> None:
             assert p["verified"] is False, p["id"]
 
 
+FIRST = SEEDS / "articles" / "gulf-2024-04-raisi-visit"
+
+
 def test_article_copy() -> None:
-    a = article.load_article(SEEDS)
+    a = article.load_article(FIRST)
+    assert a["id"] == "gulf-2024-04-raisi-visit"
     assert a["title"] == "Iran and Pakistan Strengthen Ties Amid Regional Challenges"
     assert a["publisher"] == "gulf magazine"
-    text = (SEEDS / "article.txt").read_text(encoding="utf-8")
+    text = (FIRST / "article.txt").read_text(encoding="utf-8")
     assert "Do follow" not in text and "for more information" not in text
     assert a["paragraphs"][0].startswith("In a significant step")
     assert a["paragraphs"][-1].startswith("In the words of President Raisi")
@@ -126,10 +130,11 @@ def test_bad_enum_is_named(tmp_path: Path) -> None:
 
 def test_missing_publisher_is_an_error(tmp_path: Path) -> None:
     d = _copy(tmp_path)
-    (d / "article.meta").write_text("title: Iran and Pakistan Strengthen Ties Amid Regional Challenges\n",
+    a = d / "articles" / "gulf-2024-04-raisi-visit"
+    (a / "article.meta").write_text("title: Iran and Pakistan Strengthen Ties Amid Regional Challenges\n",
                                     encoding="utf-8")
-    with pytest.raises(SeedError, match="publisher"):
-        article.load_article(d)
+    with pytest.raises(SeedError, match="outlet"):
+        article.load_article(a)
 
 
 def test_gazetteer_command_is_idempotent(tmp_path: Path) -> None:

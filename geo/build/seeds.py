@@ -512,11 +512,11 @@ CROSSINGS = layer_table("crossings", "crossings.csv", after=_SITE_AFTER, descrip
 
 EVENTS = layer_table("events", "events.csv", after={
     "geo_precision": (Column("geometry_basis"), Column("area_radius_km", "float", required=False, min=0.1, max=500)),
-}, description="Every event the article reports (ACLED-style precision codes).")
+}, description="Every event the articles report (ACLED-style precision codes); article_id names the article.")
 
 CLAIMS = layer_table("claims", "claims.csv", first=(), after={
     "verdict": (Column("measure", required=False), Column("measured_unit", required=False),
                 Column("measured_note", "text", required=False), Column("feature_ids", "ids", required=False)),
-}, description="Every checkable claim of the article with a verdict.")
+}, description="Every checkable claim of the articles with a verdict; article_id names the article.")
 
 ALL_TABLES = (PLACES, WAYPOINTS, SEGMENTS, MARKETS, CROSSINGS, EVENTS, CLAIMS)

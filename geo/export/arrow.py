@@ -25,8 +25,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog
+from geo import catalog, release
 from geo.export import fields as fieldplan
+from geo.version import DATA_VERSION
 
 #: Rows per Parquet row group (the unit `geo lengths` streams by).
 ROW_GROUP_SIZE = 1024
@@ -102,6 +103,39 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
         }},
     }
     meta = {"geo": json.dumps(geo, separators=(",", ":")), **fieldplan.layer_meta(name, fc)}
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)
+    return buf.getvalue()
+
+
+def table_parquet_bytes(name: str, rows: list[dict[str, Any]]) -> bytes:
+    """A table without geometry (the articles table) as plain Parquet: the field plan's columns and
+    types, each column's description, and the table's licence and data version in the metadata."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    feats: list[dict[str, Any]] = [{"id": None, "properties": r} for r in rows]
+    descr = {k: str(v.get("description", "")) for k, v in catalog.fields(name).items()}
+    arrays, fields = [], []
+    for fname, kind, prop in fieldplan.field_plan(name, feats):
+        data, mask = fieldplan.column(kind, [r.get(prop) for r in rows])
+        if kind == "date":
+            arr = pa.array(data, type=pa.date32(), from_pandas=True)
+        elif mask is not None:
+            arr = pa.array(data, type=_arrow_type(kind), mask=mask)
+        else:
+            arr = pa.array(list(data), type=_arrow_type(kind))
+        text = descr.get(prop, "")
+        if kind == "date_iso":
+            text = f"{text} As ISO text, keeping partial dates (YYYY, YYYY-MM).".strip()
+        elif kind == "date":
+            text = f"{text} As a calendar date; null unless the date is a full day.".strip()
+        fields.append(pa.field(fname, arr.type, metadata={"description": text} if text else None))
+        arrays.append(arr)
+    spdx, statement, attribution, _ = release.layer_license(name)
+    meta = {"title": "Articles", "description": release.description(name, "Articles"), "license": statement,
+            "license_id": spdx, "attribution": attribution, "data_version": DATA_VERSION}
     table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
     buf = io.BytesIO()
     pq.write_table(table, buf, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)

@@ -196,3 +196,15 @@ def _cell(v: Any) -> Any:
 
 def _num(x: float) -> str:
     return repr(x + 0.0)
+
+
+def articles_csv(rows: list[dict[str, Any]]) -> bytes:
+    """The articles table as CSV: the columns of geo/schemas/articles.json, in that order (empty =
+    null), then each row's licence (SPDX id) and the data version, as in events.csv."""
+    cols = catalog.property_names(catalog.ARTICLES_TABLE)
+    buf = io.StringIO()
+    w = CSVWriter(buf)  # formula-leading text gets OWASP's apostrophe, as in events.csv
+    w.writerow([*cols, "license", "data_version"])
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else r[c] for c in cols] + [catalog.ARTICLES_LICENSE, DATA_VERSION])
+    return buf.getvalue().encode("utf-8")

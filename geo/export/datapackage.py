@@ -7,7 +7,7 @@ seeds/sources.csv (the sources each layer cites). So the package, the dictionary
 GeoPackage and the GeoParquet files cannot describe different fields.
 
 Resources: every layer as its GeoParquet file (tabular: Frictionless reads and checks every row
-against the field list), the claims ledger (JSON, rows under ``claims``), events.csv (tabular),
+against the field list), the claims ledger (JSON, rows under ``claims``), events.csv and articles.csv (tabular),
 and the other files of the release (GeoJSON, FlatGeobuf, GeoPackage, KML) as plain files with
 their size and sha256, so `frictionless validate layers/datapackage.json` checks all of them.
 """
@@ -34,8 +34,8 @@ _MEDIA = {"geojson": "application/geo+json", "fgb": "application/flatgeobuf", "g
 
 
 def _spec_props(layer: str) -> dict[str, dict[str, Any]]:
-    if layer == "claims":
-        return catalog.fields("claims")
+    if layer in ("claims", catalog.ARTICLES_TABLE):
+        return catalog.fields(layer)
     return {"id": catalog.schema(layer)["properties"]["id"], **catalog.fields(layer)}
 
 
@@ -94,6 +94,15 @@ def _kind(spec: Mapping[str, Any]) -> str:
 
 def _claims_fields() -> list[dict[str, Any]]:
     return [_field(name, _kind(spec), spec) for name, spec in _spec_props("claims").items()]
+
+
+def _articles_fields() -> list[dict[str, Any]]:
+    """Fields of layers/articles.csv: the schema's columns as they are written (dates as ISO text)."""
+    return [*(_field(name, _kind(spec), spec) for name, spec in _spec_props(catalog.ARTICLES_TABLE).items()),
+            {"name": "license", "type": "string", "description": "SPDX id of the data licence of this row.",
+             "constraints": {"required": True}},
+            {"name": "data_version", "type": "string", "description": "Data release version of this row.",
+             "constraints": {"required": True}}]
 
 
 def _csv_fields() -> list[dict[str, Any]]:
@@ -237,6 +246,24 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
         del res["bytes"]  # not counted by Frictionless' JSON reader; the sha256 hash stays
         res["type"] = "table"
         resources.append(res)
+    if catalog.ARTICLES_CSV in files:
+        used.append(catalog.ARTICLES_LICENSE)
+        arts = _file(catalog.ARTICLES_CSV, files[catalog.ARTICLES_CSV], title="Articles",
+                     description=release.description(catalog.ARTICLES_TABLE, "Articles"),
+                     licenses=[_license(catalog.ARTICLES_LICENSE)],
+                     dialect={"csv": {"header": True, "delimiter": ","}},
+                     schema={"fields": _articles_fields(), "primaryKey": ["article_id"]})
+        arts["name"] = catalog.ARTICLES_TABLE
+        resources.append(arts)
+        if catalog.ARTICLES_PARQUET in files:  # the same rows, typed as in the GeoPackage (date + date_iso)
+            apq = _file(catalog.ARTICLES_PARQUET, files[catalog.ARTICLES_PARQUET], title="Articles (Parquet)",
+                       licenses=[_license(catalog.ARTICLES_LICENSE)],
+                       description="The articles table as Parquet: the rows of the 'articles' resource, a date "
+                       "as a calendar date plus date_iso keeping partial dates.",
+                       schema={"fields": layer_fields(catalog.ARTICLES_TABLE), "primaryKey": ["article_id"],
+                               "missingValues": ["", "nan"]})
+            del apq["bytes"]  # Frictionless counts no Parquet bytes (a byte count fails); the sha256 hash stays
+            resources.append(apq)
     if "events.csv" in files:
         ev = layers.get("events", {}).get("metadata") or {}
         res = _file("events.csv", files["events.csv"], title="Events (CSV with WKT)",
@@ -252,7 +279,8 @@ def package(layers: Mapping[str, Mapping[str, Any]], claims: Mapping[str, Any] |
     for fname in sorted(files):
         if fname.endswith((".gpkg", ".kml")):
             resources.append(_file(fname, files[fname], title=fname,
-                                   description="Every layer and the claims table in one GeoPackage 1.2 with QGIS styles"
+                                   description="Every layer, the claims table and the articles table in one GeoPackage 1.2 "
+                                   "with QGIS styles"
                                    if fname.endswith(".gpkg") else "The story (border, pipeline, markets, crossings, "
                                    "events) for Google Earth.",
                                    licenses=[_license(x) for x in sorted(set(used))]))
@@ -292,10 +320,14 @@ def dictionary_markdown() -> str:
         "day; `X_iso` keeps partial dates as ISO text; the GeoJSON files hold only `X`, as ISO text).",
         "",
     ]
-    for name in [*catalog.names(), "claims"]:
+    for name in [*catalog.names(), "claims", catalog.ARTICLES_TABLE]:
         if name == "claims":
             title, spdx, fields = "Claims ledger (layers/claims.json, GeoPackage table claims)", \
                 catalog.CLAIMS_LICENSE, _claims_fields()
+        elif name == catalog.ARTICLES_TABLE:
+            title, spdx, fields = ("Articles (layers/articles.csv; articles.parquet and the GeoPackage table "
+                                   "articles add date_iso and hold date as a calendar date)"), \
+                catalog.ARTICLES_LICENSE, _articles_fields()
         else:
             lyr = catalog.get(name)
             title, spdx, fields = f"{lyr.title} (`{name}`)", lyr.license, layer_fields(name)

@@ -30,8 +30,9 @@ def field_plan(layer: str, features: list[dict[str, Any]]) -> list[tuple[str, st
     Known layers follow their schema (types do not depend on the data, so the GeoPackage's
     table definitions never change between builds); unknown layers are inferred.
     """
-    plan: list[tuple[str, str, str]] = [("id", "str", "")]
-    if catalog.has(layer) or layer == "claims":
+    # a table of rows without feature ids (articles) has no id column
+    plan: list[tuple[str, str, str]] = [] if layer == catalog.ARTICLES_TABLE else [("id", "str", "")]
+    if catalog.has(layer) or layer in ("claims", catalog.ARTICLES_TABLE):
         for name, spec in catalog.fields(layer).items():
             if layer == "claims" and name == "id":
                 continue

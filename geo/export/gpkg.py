@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from geo import catalog
+from geo import catalog, release
 from geo import files as files_mod
 from geo.export import arrow as formats
 from geo.export import csv as csvexport
@@ -126,18 +126,39 @@ def _write_table(path: str, table: str, layer: str, family: str | None, feats: l
     )
 
 
-def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
-    from pyogrio import raw
-
-    items = [c for c in claims.get("claims", []) if isinstance(c, dict)]
-    feats: list[dict[str, Any]] = [{"id": c.get("id"), "properties": c} for c in items]
+def _row_columns(table: str, rows: list[dict[str, Any]]) -> tuple[list[str], list[Any], list[Any]]:
+    """Field names, numpy columns and null masks of a table without geometry (claims, articles)."""
+    feats: list[dict[str, Any]] = [{"id": r.get("id"), "properties": r} for r in rows]
     names, data, masks = [], [], []
-    for fname, kind, prop in field_plan("claims", feats):
+    for fname, kind, prop in field_plan(table, feats):
         values = [f["id"] if not prop else f["properties"].get(prop) for f in feats]
         arr, mask = _column(kind, values)
         names.append(fname)
         data.append(arr)
         masks.append(mask)
+    return names, data, masks
+
+
+def _write_articles(path: str, rows: list[dict[str, Any]]) -> None:
+    from pyogrio import raw
+
+    names, data, masks = _row_columns(catalog.ARTICLES_TABLE, rows)
+    spdx, statement, attribution, url = release.layer_license(catalog.ARTICLES_TABLE)
+    raw.write(path, None, data, names, field_mask=masks, layer=catalog.ARTICLES_TABLE, driver="GPKG", append=True,
+              layer_metadata={"TITLE": "Articles", "DESCRIPTION": "One row per article of seeds/articles/, newest "
+                              "first: id, title, outlet, date, URL, source id, words, events, claims "
+                              f"(layers/{catalog.ARTICLES_CSV}).", "GEOJSON": catalog.ARTICLES_CSV,
+                              "LICENSE": statement, "LICENSE_ID": spdx, "LICENSE_URL": url,
+                              "ATTRIBUTION": attribution, "DATA_VERSION": DATA_VERSION},
+              layer_options={"IDENTIFIER": "Articles", "DESCRIPTION": "The articles the atlas is built from",
+                             "FID": "fid"})
+
+
+def _write_claims(path: str, claims: Mapping[str, Any]) -> None:
+    from pyogrio import raw
+
+    items = [c for c in claims.get("claims", []) if isinstance(c, dict)]
+    names, data, masks = _row_columns("claims", items)
     meta = claims.get("metadata") or {}
     raw.write(path, None, data, names, field_mask=masks, layer="claims", driver="GPKG", append=True,
               layer_metadata={"TITLE": "Claims ledger", "DESCRIPTION": "Each claim of the article, what the "
@@ -297,8 +318,10 @@ def style_for_family(qml: str, family: str | None) -> str:
 # ---------------------------------------------------------------- outputs
 
 
-def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any] | None = None) -> bytes:
-    """Every layer (and the claims ledger) in one GeoPackage, styled, with metadata; its bytes."""
+def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any] | None = None,
+               articles: list[dict[str, Any]] | None = None) -> bytes:
+    """Every layer (and the claims ledger and the articles table) in one GeoPackage, styled, with
+    metadata; its bytes."""
     import pyogrio
 
     old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
@@ -323,6 +346,8 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
             if claims is not None:
                 _write_claims(path, claims)
                 qmd.append(("claims", _qgis_metadata_xml("claims", _claims_fc(claims), "")))
+            if articles is not None:
+                _write_articles(path, articles)
             if styles:
                 _write_styles(path, styles)
             _write_qgis_metadata(path, qmd)
@@ -331,10 +356,12 @@ def gpkg_bytes(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, 
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
 
 
-def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any] | None = None) -> dict[str, bytes]:
-    """File name (relative to layers/) -> bytes: frontier.gpkg, events.csv, <layer>.qml."""
+def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any] | None = None,
+            articles: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
+    """File name (relative to layers/) -> bytes: frontier.gpkg, events.csv, <layer>.qml, and with
+    ``articles`` (the articles table's rows) articles.csv and articles.parquet."""
     files: dict[str, bytes] = {}
-    data = gpkg_bytes(layers, claims=claims)
+    data = gpkg_bytes(layers, claims=claims, articles=articles)
     if data:
         files[GPKG_NAME] = data
     if "events" in layers:
@@ -349,4 +376,7 @@ def exports(layers: Mapping[str, Mapping[str, Any]], *, claims: Mapping[str, Any
     files.update(formats.release_files(layers))
     if any(n in layers for n in kml.KML_LAYERS):
         files[kml.KML_NAME] = kml.kml_story_bytes(layers)
+    if articles is not None:
+        files[catalog.ARTICLES_CSV] = csvexport.articles_csv(articles)
+        files[catalog.ARTICLES_PARQUET] = formats.table_parquet_bytes(catalog.ARTICLES_TABLE, articles)
     return files

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ def _annotations(layers: Mapping[str, dict], claims: list[dict]) -> list[dict[st
 
 def _loc(p: Mapping[str, Any]) -> dict[str, Any]:
     return {
+        "article_id": str(p.get("article_id") or ""),
         "paragraph": p.get("article_paragraph"),
         "start": p.get("article_start"),
         "end": p.get("article_end"),
@@ -140,14 +141,60 @@ def layer_order(layers: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _article_entry(article: Mapping[str, Any], segs: list[list[list[Any]]]) -> dict[str, Any]:
+    """One article as the page reads it (paragraphs resolved into passage segments)."""
+    return {
+        "id": str(article.get("id") or ""),
+        "title": article.get("title") or "",
+        "publisher": article.get("publisher") or "",
+        "date": article.get("date") or "",
+        "url": article.get("url") or "",
+        "note": article.get("note") or "",
+        "paragraphs": segs,
+    }
+
+
+def article_entries(
+    articles: Sequence[Mapping[str, Any]], layers: Mapping[str, dict], claims: list[dict],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every article newest first (undated last), each with its paragraphs resolved into passages
+    of its own events and claims (with one article, every annotation is its own, as before articles
+    had ids; with several, one without article_id belongs to the first); and the annotations no
+    article could place."""
+    from geo.build.article import newest_first
+
+    ordered = newest_first(articles)
+    first = str(ordered[0].get("id") or "") if ordered else ""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for a in _annotations(layers, claims):
+        aid = a.pop("article_id")
+        by_article.setdefault(first if len(ordered) == 1 else aid or first, []).append(a)
+    known = {str(a.get("id") or "") for a in ordered}
+    unplaced = [f"{a['id']}: unknown article {aid!r}" for aid, items in sorted(by_article.items())
+                if aid not in known for a in items]
+    out = []
+    for art in ordered:
+        paragraphs = [str(p) for p in art.get("paragraphs") or []]
+        segs, missed = resolve_passages(paragraphs, by_article.get(str(art.get("id") or ""), []))
+        unplaced += missed
+        out.append(_article_entry(art, segs))
+    return out, unplaced
+
+
 def build_payload(
     layers: Mapping[str, dict],
     *,
     claims: Mapping[str, Any],
     article: Mapping[str, Any],
     sources: Mapping[str, dict],
+    articles: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the page's script needs, as one JSON-able dict.
+
+    ``articles`` (newest first; default: ``[article]``) become ``"articles"``, each with its own
+    passages; ``"article"`` is the first of them (the page read it before it had a chooser);
+    ``"mentions"`` maps every feature an article's events, claims or passages name to the ids of
+    those articles (geo.build.article.mentions).
 
     Points are embedded as rounded coordinates; every line and area goes into one TopoJSON
     topology (display.topology): each shared line (the border, which both provinces and several
@@ -192,21 +239,19 @@ def build_payload(
     claim_list = list((claims or {}).get("claims") or [])
     for c in claim_list:
         c.pop("source_urls", None)
-    paragraphs = [str(p) for p in (article or {}).get("paragraphs") or []]
-    segs, unplaced = resolve_passages(paragraphs, _annotations(layers, claim_list))
+    from geo.build.article import mentions
+
+    entries, unplaced = article_entries(list(articles) if articles else [article or {}], layers, claim_list)
+    first = {k: v for k, v in entries[0].items() if k in ("title", "publisher", "date", "note", "paragraphs")}
     return {
         "order": order,
         "layers": shown,
         "topology": topo,
         "claims": claim_list,
         "sources": {str(k): dict(v) for k, v in sorted((sources or {}).items())},
-        "article": {
-            "title": (article or {}).get("title") or "",
-            "publisher": (article or {}).get("publisher") or "",
-            "date": (article or {}).get("date") or "",
-            "note": (article or {}).get("note") or "",
-            "paragraphs": segs,
-        },
+        "article": first,
+        "articles": entries,
+        "mentions": mentions(layers, claim_list, [e["id"] for e in entries]),
         "unlinked": unplaced,
     }
 
@@ -232,6 +277,7 @@ def build_map(
     article: Mapping[str, Any],
     sources: Mapping[str, dict],
     csp: bool = True,
+    articles: Sequence[Mapping[str, Any]] | None = None,
 ) -> Any:
     """The story map as a folium.Map made of the atlas's elements (see geo/render/elements.py)."""
     import folium
@@ -239,8 +285,8 @@ def build_map(
     from geo.render import elements as el
 
     claims = json.loads(json.dumps(claims or {}))  # build_payload trims the copy, never the caller's
-    payload = build_payload(layers, claims=claims, article=article, sources=sources)
-    title = str((article or {}).get("title") or "Iran–Pakistan frontier atlas")
+    payload = build_payload(layers, claims=claims, article=article, sources=sources, articles=articles)
+    title = str(payload["article"].get("title") or "Iran–Pakistan frontier atlas")
 
     m = folium.Map(
         location=list(DEFAULT_CENTER),
@@ -281,10 +327,10 @@ def build_map(
 
 def load_inputs(layers_dir: Path | None = None, seeds_dir: Path | None = None) -> dict[str, Any]:
     """build_map's arguments from files: layers/*.geojson (every catalog layer on the map),
-    layers/claims.json, seeds/article.txt and seeds/sources.csv."""
+    layers/claims.json, seeds/articles/*/ and seeds/sources.csv."""
     from geo import settings
     from geo.build import seeds
-    from geo.build.article import load_article
+    from geo.build.article import load_articles
 
     ldir = Path(layers_dir or settings.LAYERS_DIR)
     sdir = Path(seeds_dir or settings.SEEDS_DIR)
@@ -295,7 +341,9 @@ def load_inputs(layers_dir: Path | None = None, seeds_dir: Path | None = None) -
             layers[name] = json.loads(path.read_text(encoding="utf-8"))
     cpath = ldir / catalog.CLAIMS_FILE
     claims = json.loads(cpath.read_text(encoding="utf-8")) if cpath.is_file() else {"claims": []}
-    return {"layers": layers, "claims": claims, "article": load_article(sdir), "sources": seeds.read_sources(sdir)}
+    articles = load_articles(sdir)
+    return {"layers": layers, "claims": claims, "article": articles[0], "articles": articles,
+            "sources": seeds.read_sources(sdir)}
 
 
 def story_map(layers_dir: str | Path | None = None, *, csp: bool = True) -> Any:
@@ -324,6 +372,7 @@ def render_map(
     claims: dict,
     article: dict,
     sources: dict[str, dict],
+    articles: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
     """Render the story map: one self-contained HTML string (writes nothing).
 
@@ -337,6 +386,9 @@ def render_map(
     article
         ``{"title": str, "publisher": str, "paragraphs": [str, ...]}``; ``article_paragraph``
         values in the layers and claims are 1-based indexes into ``paragraphs``.
+    articles
+        Every article (``article`` plus ``"id"``, ``"date"``, ``"url"``, ``"note"``); a record's
+        ``article_id`` names the article its paragraph indexes into. Default: ``[article]``.
     sources
         Source id -> ``{"id", "title", "publisher", "date", "url"}``.
 
@@ -347,5 +399,5 @@ def render_map(
         network (its Content-Security-Policy forbids it). Two calls with equal inputs give equal
         strings.
     """
-    m = build_map(layers, claims=claims, article=article, sources=sources)
+    m = build_map(layers, claims=claims, article=article, sources=sources, articles=articles)
     return str(m.get_root().render())
