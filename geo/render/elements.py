@@ -15,6 +15,8 @@ Legend         legend.js               the legend (counts follow the date filter
 DateFilter     timefilter.js           the events' date filter
 Search         search.js               search over features and claims
 Measure        measure.js              geodesic (WGS84) ruler, geographiclib
+Steps          steps.js                step-through reading: previous/next, keys, swipe, play
+Locator        locator.js              the locator inset: where the frontier is in the region
 ============== ======================= ===========================================
 
 Large content (data, third-party code) never passes through Jinja: it is added as :class:`Raw`
@@ -215,6 +217,28 @@ class Measure(AtlasElement):
     @property
     def vendor_head(self) -> tuple[tuple[str, str], ...]:  # type: ignore[override]
         return tuple((n, inline_script(c)) for n, c in assets.plugin_js(("geographiclib-geodesic",)))
+
+
+class Steps(AtlasElement):
+    """Step-through reading: each step frames and highlights everything a passage names."""
+
+    _template = _START
+    js_call = "steps"
+    own_js = ("steps.js",)
+
+    def __init__(self, play_ms: int = 4000) -> None:
+        super().__init__("Steps", play_ms=play_ms)
+
+
+class Locator(AtlasElement):
+    """A small inset map of the region with the frontier and the current view marked."""
+
+    _template = _START
+    js_call = "locator"
+    own_js = ("locator.js",)
+
+    def __init__(self) -> None:
+        super().__init__("Locator")
 
 
 class Fullscreen(AtlasElement):

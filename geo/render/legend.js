@@ -56,7 +56,14 @@
       var filled = false;
       var fillOnce = function () { if (!filled) { filled = true; fill(box); } };
       det.firstChild.addEventListener('click', fillOnce);
-      det.addEventListener('toggle', function () { if (det.open) fillOnce(); });
+      // on a phone the open legend is a low sheet across the foot of the map (atlas.css): the map
+      // moves up by half its height so the frontier stays in view, and back when it folds
+      var shifted = 0;
+      det.addEventListener('toggle', function () {
+        if (det.open) fillOnce();
+        if (det.open && A.narrow() && !shifted) { shifted = Math.round(det.getBoundingClientRect().height / 2); map.panBy([0, shifted], {animate: false}); }
+        else if (!det.open && shifted) { map.panBy([0, -shifted], {animate: false}); shifted = 0; }
+      });
       A.fillLegend = fillOnce;
       document.addEventListener('atlas:time', function () {
         if (!filled) return;

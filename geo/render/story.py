@@ -257,6 +257,8 @@ def build_map(
     m.add_child(el.Search())
     m.add_child(el.DateFilter())
     m.add_child(el.Legend())
+    m.add_child(el.Locator())
+    m.add_child(el.Steps())
     m.add_child(el.Finish())
     return m
 
