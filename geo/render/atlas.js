@@ -786,6 +786,21 @@
       });
       box.appendChild(sec);
     }
+    // 2b. with several articles: which of them mention it (each a click away)
+    var arts = data.articles && data.articles.length > 1 && data.mentions && has(data.mentions, id) ? data.mentions[id] : [];
+    if (arts.length) {
+      var ml = h('ul', {cls: 'popup-articles', 'aria-label': 'Articles that mention it'});
+      arts.forEach(function (aid) {
+        var art = data.articles.filter(function (x) { return x.id === aid; })[0];
+        if (!art) return;
+        ml.appendChild(h('li', null, [h('a', {href: '#', cls: 'popup-article', 'data-article': aid,
+          text: (art.title || aid) + (art.date ? ' (' + art.date + ')' : ''), onclick: function (e) {
+            e.preventDefault(); if (A.showArticle) A.showArticle(aid);
+          }})]));
+      });
+      box.appendChild(h('div', {cls: 'sec-h', text: 'Mentioned in ' + plural(arts.length, 'article')}));
+      box.appendChild(ml);
+    }
     if (p.verified === false) {
       box.appendChild(h('div', {cls: 'warn', text: name === 'pipeline' && f.geometry && !/Point/.test(f.geometry.type)
         ? 'Route approximate: not traced from a source that gives it.' : 'Location approximate: no source gives this coordinate.'}));

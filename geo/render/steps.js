@@ -20,7 +20,9 @@
     var bar, prevBtn, nextBtn, playBtn, progress;
 
     function list() {
-      passages = Array.prototype.slice.call(document.querySelectorAll('#tab-article a.passage'));
+      // the article shown (with several articles, the chosen one)
+      passages = Array.prototype.slice.call(document.querySelectorAll('#tab-article a.passage'))
+        .filter(function (a) { return !a.closest('.article-text[hidden]'); });
       return passages;
     }
 

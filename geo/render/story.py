@@ -30,17 +30,62 @@ def json_for_script(obj: Any) -> str:
 
 
 # --------------------------------------------------------------------------- article passages
-def _annotations(layers: Mapping[str, dict], claims: list[dict]) -> list[dict[str, Any]]:
+def _annotations(
+    layers: Mapping[str, dict], claims: list[dict], article_id: str | None = None, first: bool = True
+) -> list[dict[str, Any]]:
+    """The passages' annotations: every feature and claim with an article quote. With several
+    articles, those of ``article_id`` (a record without ``article_id`` belongs to the first)."""
+
+    def mine(p: Mapping[str, Any]) -> bool:
+        aid = p.get("article_id")
+        return article_id is None or aid == article_id or (not aid and first)
+
     out = []
     for name in layers:
         for f in (layers[name] or {}).get("features") or []:
             p = f.get("properties") or {}
-            if isinstance(p.get("article_paragraph"), int) and p.get("article_quote"):
+            if isinstance(p.get("article_paragraph"), int) and p.get("article_quote") and mine(p):
                 out.append({"id": str(f.get("id")), "kind": name, **_loc(p)})
     for c in claims:
-        if isinstance(c.get("article_paragraph"), int) and c.get("article_quote"):
+        if isinstance(c.get("article_paragraph"), int) and c.get("article_quote") and mine(c):
             out.append({"id": str(c.get("id")), "kind": "claim", **_loc(c)})
     return out
+
+
+def _articles_payload(
+    articles: list[Mapping[str, Any]], layers: Mapping[str, dict], claims: list[dict]
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """The contract's "articles" (newest first, undated last, each with its resolved passages) and
+    "mentions" (feature id -> the articles whose events, claims or passages name it)."""
+    ordered = sorted(articles, key=lambda a: str(a.get("date") or ""), reverse=True)
+    ordered = [a for a in ordered if a.get("date")] + [a for a in ordered if not a.get("date")]
+    first_id = str(articles[0].get("id")) if articles else None
+    out, mentions = [], {}
+    feature_ids = {str(f.get("id")) for fc in layers.values() for f in (fc or {}).get("features") or []}
+    for a in ordered:
+        aid = str(a.get("id"))
+        paragraphs = [str(p) for p in a.get("paragraphs") or []]
+        segs, _ = resolve_passages(paragraphs, _annotations(layers, claims, aid, aid == first_id))
+        out.append({
+            "id": aid, "title": a.get("title") or "", "publisher": a.get("publisher") or "",
+            "date": a.get("date") or "", "url": a.get("url") or "", "note": a.get("note") or "",
+            "paragraphs": segs,
+        })
+        named: set[str] = set()
+        for para in segs:
+            for _text, refs in para:
+                for r in refs:
+                    named.add(r)
+                    named.update(str(x) for c in claims if str(c.get("id")) == r for x in c.get("feature_ids") or [])
+        for fc in layers.values():
+            for f in (fc or {}).get("features") or []:
+                p = f.get("properties") or {}
+                ids = p.get("article_ids")
+                if p.get("article_id") == aid or (isinstance(ids, str) and aid in ids.split(";")):
+                    named.add(str(f.get("id")))
+        for fid in sorted(named & feature_ids):
+            mentions.setdefault(fid, []).append(aid)
+    return out, mentions
 
 
 def _loc(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,8 +175,13 @@ def build_payload(
     claims: Mapping[str, Any],
     article: Mapping[str, Any],
     sources: Mapping[str, dict],
+    articles: list[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the page's script needs, as one JSON-able dict.
+
+    ``articles`` (several articles, docs/map.md): each ``{"id", "title", "publisher", "date", "url",
+    "note", "paragraphs"}``, the first being ``article``; the payload then has "articles" (newest
+    first) and "mentions", and the page an article chooser.
 
     Points are embedded as rounded coordinates; every line and area goes into one TopoJSON
     topology (display.topology): each shared line (the border, which both provinces and several
@@ -175,14 +225,21 @@ def build_payload(
     for c in claim_list:
         c.pop("source_urls", None)
     paragraphs = [str(p) for p in (article or {}).get("paragraphs") or []]
-    segs, unplaced = resolve_passages(paragraphs, _annotations(layers, claim_list))
+    several = bool(articles) and len(articles or []) > 1
+    first_id = str((articles or [{}])[0].get("id")) if several else None
+    segs, unplaced = resolve_passages(paragraphs, _annotations(layers, claim_list, first_id))
+    extra: dict[str, Any] = {}
+    if several:
+        extra["articles"], extra["mentions"] = _articles_payload(list(articles or []), layers, claim_list)
     return {
+        **extra,
         "order": order,
         "layers": shown,
         "topology": topo,
         "claims": claim_list,
         "sources": {str(k): dict(v) for k, v in sorted((sources or {}).items())},
         "article": {
+            **({"id": first_id} if several else {}),
             "title": (article or {}).get("title") or "",
             "publisher": (article or {}).get("publisher") or "",
             "date": (article or {}).get("date") or "",
@@ -214,17 +271,17 @@ def build_map(
     article: Mapping[str, Any],
     sources: Mapping[str, dict],
     csp: bool = True,
+    articles: list[Mapping[str, Any]] | None = None,
 ) -> Any:
     """The story map as a folium.Map made of the atlas's elements (see geo/render/elements.py)."""
-    import folium
 
     from geo.render import elements as el
 
     claims = json.loads(json.dumps(claims or {}))  # build_payload trims the copy, never the caller's
-    payload = build_payload(layers, claims=claims, article=article, sources=sources)
+    payload = build_payload(layers, claims=claims, article=article, sources=sources, articles=articles)
     title = str((article or {}).get("title") or "Iran–Pakistan frontier atlas")
 
-    m = folium.Map(
+    m = el.story_map_class()(
         location=list(DEFAULT_CENTER),
         zoom_start=DEFAULT_ZOOM,
         tiles=None,
@@ -307,6 +364,7 @@ def render_map(
     claims: dict,
     article: dict,
     sources: dict[str, dict],
+    articles: list[dict] | None = None,
 ) -> str:
     """Render the story map: one self-contained HTML string (writes nothing).
 
@@ -330,5 +388,5 @@ def render_map(
         network (its Content-Security-Policy forbids it). Two calls with equal inputs give equal
         strings.
     """
-    m = build_map(layers, claims=claims, article=article, sources=sources)
+    m = build_map(layers, claims=claims, article=article, sources=sources, articles=articles)
     return str(m.get_root().render())
