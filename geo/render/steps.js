@@ -13,7 +13,7 @@
     opts = opts || {};
     var _ = A._;
     var h = _.h, has = _.has, isEmpty = _.isEmpty, verdictBadge = _.verdictBadge, sourceList = _.sourceList,
-      refKind = _.refKind, refLabel = _.refLabel, openPanel = _.openPanel, showTab = _.showTab,
+      refLabel = _.refLabel, openPanel = _.openPanel, showTab = _.showTab,
       scrollWithin = _.scrollWithin, flyThen = _.flyThen, KIND_LABEL = _.KIND_LABEL;
     var PLAY_MS = opts.play_ms || 4000;
     var passages = [], current = -1, timer = null;
@@ -76,6 +76,7 @@
       var cur = document.querySelectorAll('a.passage.step-current');
       for (var i = 0; i < cur.length; i++) { cur[i].classList.remove('step-current'); cur[i].removeAttribute('aria-current'); }
       current = -1;
+      list();
       update();
     }
     A.clearStep = clearStep;
@@ -169,7 +170,7 @@
         var inp = h('input', {type: 'text', readonly: 'readonly', value: url, 'aria-label': 'Link to this view', cls: 'copy-field'});
         document.body.appendChild(inp);
         inp.select();
-        var ok = false;
+        var ok;
         try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
         document.body.removeChild(inp);
         say(ok ? 'Link copied' : 'Copy the address bar: ' + url);
