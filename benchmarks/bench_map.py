@@ -76,7 +76,9 @@ def baseline_page(layers: dict) -> str:
         "function pop(f){var t=document.createElement('table');var p=f.properties||{};Object.keys(p).forEach(function(k){"
         "var r=t.insertRow();r.insertCell().textContent=k;r.insertCell().textContent=String(p[k]);});return t;}"
         "var b=null;Object.keys(d).forEach(function(n){var g=L.geoJSON(d[n],{pointToLayer:function(f,ll){return L.circleMarker(ll);},"
-        "onEachFeature:function(f,l){if(n!=='context')l.bindPopup(function(){return pop(f);});},"
+        # as in the atlas, an event drawn as an area takes no clicks (the province beneath answers)
+        "onEachFeature:function(f,l){if(n==='events'&&/Polygon/.test(f.geometry.type)){l.options.interactive=false;return;}"
+        "if(n!=='context')l.bindPopup(function(){return pop(f);});},"
         "interactive:n!=='context'}).addTo(m);"
         "if(n==='provinces'){b=g.getBounds();}});"
         "if(b)m.fitBounds(b,{animate:false});window.atlas_ready=true;"

@@ -199,6 +199,7 @@ def test_first_view_locator_and_about_links(chromium, real, size) -> None:
         if size == "phone":
             assert span["prov"] >= 0.8 * span["w"], span
         # the locator inset: the region drawn, the view boxed, inside the page
+        wait_ready(page, expr="document.querySelectorAll('.atlas-locator path').length > 0")  # drawn when idle
         loc = page.locator(".atlas-locator")
         assert loc.is_visible()
         assert loc.locator("path.loc-focus").count() == 2 and loc.locator("rect.loc-view").count() == 1
@@ -276,7 +277,7 @@ def test_two_articles_chooser_steps_search_and_mentions(chromium, tmp_path) -> N
         assert "cl-test-saravan-strike" in ids
         # a feature's popup lists the articles that mention it
         page.evaluate("window.atlas.select('ev-2024-01-18-pakistan-strike-saravan', {fly: true})")
-        page.wait_for_selector(".leaflet-popup-content .popup-article", timeout=5000)
+        page.wait_for_selector(".leaflet-popup-content .popup-article", timeout=15000)
         arts = page.eval_on_selector_all(".leaflet-popup-content .popup-article", "els => els.map(e => e.dataset.article)")
         assert TEST_ARTICLE_ID in arts
         page.locator(f'.leaflet-popup-content .popup-article[data-article="{TEST_ARTICLE_ID}"]').click()
