@@ -60,7 +60,8 @@ def _articles_payload(
     ordered = sorted(articles, key=lambda a: str(a.get("date") or ""), reverse=True)
     ordered = [a for a in ordered if a.get("date")] + [a for a in ordered if not a.get("date")]
     first_id = str(articles[0].get("id")) if articles else None
-    out, mentions = [], {}
+    out: list[dict[str, Any]] = []
+    mentions: dict[str, list[str]] = {}
     feature_ids = {str(f.get("id")) for fc in layers.values() for f in (fc or {}).get("features") or []}
     for a in ordered:
         aid = str(a.get("id"))
@@ -364,7 +365,7 @@ def render_map(
     claims: dict,
     article: dict,
     sources: dict[str, dict],
-    articles: list[dict] | None = None,
+    articles: list[Mapping[str, Any]] | None = None,
 ) -> str:
     """Render the story map: one self-contained HTML string (writes nothing).
 
