@@ -1,4 +1,4 @@
-"""Command line: `geo build | lengths | validate | basemap refresh`; exit codes 0 ok, 1 check failed,
+"""Command line: `geo build | lengths | validate | draft | basemap refresh`; exit codes 0 ok, 1 check failed,
 2 bad input, 3 internal error (a bug: the one line asks for a report). Never a traceback.
 
 Each subcommand's module is imported only when that subcommand runs, so `geo lengths`
@@ -47,9 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--layers", metavar="DIR", help="output folder for layers (default: layers/)")
     b.add_argument("--maps", metavar="DIR", help="output folder for maps (default: maps/)")
 
-    from geo import lengths_cli
-
+    from geo.lengths import cli as lengths_cli
     lengths_cli.add_parser(sub)
+
+    from geo.draft import command as draft_command
+
+    draft_command.add_parser(sub)
 
     v = sub.add_parser(
         "validate",
@@ -104,6 +107,8 @@ def _subject(args: argparse.Namespace) -> str:
         return files.display(getattr(args, "layers_dir", None) or settings.LAYERS_DIR)
     if args.command == "basemap":
         return files.display(args.out or settings.BASEMAP_DIR)
+    if args.command == "draft":
+        return files.display(args.article)
     return "geo"
 
 
@@ -139,20 +144,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         pipeline.build_cli(args)
         return 0
     if args.command == "lengths":
-        from geo import lengths_cli
-
+        from geo.lengths import cli as lengths_cli
         return lengths_cli.run(args)
     if args.command == "validate":
-        from geo import validate
-
+        from geo.check import command as validate
         return validate.run_cli(args)
     if args.command == "static":
         from geo.static import cli as static_cli
 
         return static_cli.run(args)
-    if args.command == "basemap":
-        from geo import refresh
+    if args.command == "draft":
+        from geo.draft import command as draft_command
 
+        return draft_command.run(args)
+    if args.command == "basemap":
+        from geo.build import refresh
         refresh.refresh_cli(args)
         return 0
     return 2
@@ -191,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _recover(args)
         return _dispatch(args)
     except ValidationFailed as exc:
+        if len(exc.problems) == 1:  # one finding: one line
+            print(f"geo: 1 validation problem: {_line(exc.problems[0])}", file=sys.stderr)
+            return exc.exit_code
         for problem in exc.problems:
             print(_line(problem), file=sys.stderr)
         print(f"geo: {escape(exc)}", file=sys.stderr)

@@ -207,3 +207,177 @@ def load_json(path: Path | str, *, max_bytes: int, what: str = "", error: type[G
         raise error(f"{name}: JSON nested too deeply; refused") from None
     except ValueError as exc:
         raise error(f"{name}: invalid JSON ({escape(exc)})") from None
+
+
+# -- limits on every reader (issue 20) ----------------------------------------------------------
+#
+# A hostile file can be small on disk and huge once read: a KMZ (zip) holding a 1 GB KML, a
+# sparse file, a 134 KB Parquet file of 2x10^7 rows, a number with 2x10^9 digits. Each reader
+# checks these limits before (or while) it reads, and refuses with one line naming the file; GDAL
+# and arrow are given only files that passed them. The limits are far above any real route set
+# (Global Energy Monitor's whole tracker: ~10^4 features, ~100 MB).
+
+#: Largest file read per kind (bytes on disk, sparse or not).
+MAX_GEOJSON_BYTES = 1 << 30  # streamed with bounded memory
+MAX_XML_BYTES = 256 << 20  # KML, GPX: GDAL's drivers hold the parsed document (~2.2x the file)
+MAX_BINARY_BYTES = 2 << 30  # GeoPackage, Shapefile, FlatGeobuf, GeoParquet
+#: Largest total of the files inside a KMZ, counted while decompressing (zip headers can lie).
+MAX_DECOMPRESSED_BYTES = 256 << 20
+#: Most features (rows) read from one file.
+MAX_FEATURES = 5_000_000
+#: Longest number (characters): a double needs 17 significant digits and an exponent.
+MAX_NUMBER_CHARS = 100
+#: Longest single JSON value outside coordinates (a string, a properties object).
+MAX_VALUE_BYTES = 64 << 20
+#: Longest a reader may take over one file before it gives up (checked between features).
+MAX_READ_SECONDS = 50.0
+
+_XML_SUFFIXES = (".kml", ".gpx")
+_JSON_SUFFIXES = (".geojson", ".json")
+
+
+def size_limit(path: Path | str) -> int:
+    """The most bytes a reader takes from a file of this kind (by its suffix)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in _JSON_SUFFIXES:
+        return MAX_GEOJSON_BYTES
+    if suffix in _XML_SUFFIXES:
+        return MAX_XML_BYTES
+    return MAX_BINARY_BYTES
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):,.0f} MiB"
+
+
+def check_size(path: Path | str, *, name: str | None = None, limit: int | None = None,
+               error: type[GeoError] = InputError) -> None:
+    """Refuse a file larger than its kind's limit (``st_size``: a sparse file counts whole)."""
+    limit = size_limit(path) if limit is None else limit
+    size = os.stat(path).st_size
+    if size > limit:
+        raise error(f"{name or display(path)}: file is {_mib(size)}; at most {_mib(limit)} of this kind are read "
+                    "(a limit against files that expand without end; see docs/reliability.md)")
+
+
+def check_zip(path: Path | str, *, name: str | None = None, limit: int = MAX_DECOMPRESSED_BYTES,
+              error: type[GeoError] = InputError) -> None:
+    """Refuse a zip (KMZ) whose members decompress to more than ``limit`` bytes in total. The
+    members are decompressed (and thrown away) up to the limit: the sizes a header states are
+    not trusted."""
+    import zipfile
+
+    label = name or display(path)
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.file_size > limit - total:
+                    raise error(f"{label}: its files decompress to more than {_mib(limit)}; refused (a zip bomb?)")
+                with zf.open(info) as member:
+                    while block := member.read(1 << 20):
+                        total += len(block)
+                        if total > limit:
+                            raise error(f"{label}: its files decompress to more than {_mib(limit)}; refused "
+                                        "(a zip bomb?)")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise error(f"{label}: not a readable zip (KMZ) file ({escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)})") from None
+
+
+def check_count(n: int, *, name: str, what: str = "features", limit: int = MAX_FEATURES,
+                error: type[GeoError] = InputError) -> None:
+    """Refuse more than ``limit`` features (rows) in one file."""
+    if n > limit:
+        raise error(f"{name}: more than {limit:,} {what} ({n:,}); refused (split the file)")
+
+
+class Budget:
+    """Features and seconds spent reading one file: ``tick()`` once per feature raises ``error``
+    naming the file once either limit is passed."""
+
+    def __init__(self, name: str, *, features: int = MAX_FEATURES, seconds: float = MAX_READ_SECONDS,
+                 error: type[GeoError] = InputError) -> None:
+        import time
+
+        self.name, self.features, self.error = name, features, error
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+        self.n = 0
+
+    def tick(self) -> None:
+        self.n += 1
+        if self.n > self.features:
+            raise self.error(f"{self.name}: more than {self.features:,} features; refused (split the file)")
+        if not self.n & 0x3FF:
+            import time
+
+            if time.monotonic() > self.deadline:
+                raise self.error(f"{self.name}: reading took more than {self.seconds:g} s; refused (a limit against "
+                                 "files built to be slow; see docs/reliability.md)")
+
+
+# -- CSV cells a spreadsheet would run as formulas (OWASP "CSV injection") ------------------------
+
+#: A text cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def csv_cell(value: Any, *, visible: bool = False) -> Any:
+    """``value`` made safe for a CSV cell: text that a spreadsheet would evaluate (starting with
+    ``= + - @``, TAB or CR) gets OWASP's leading apostrophe; numbers, and text that is just a
+    number (``-61.5``), are left as they are. ``visible`` also escapes control characters (for
+    CSV printed on a terminal)."""
+    if not isinstance(value, str):
+        return value
+    if visible:
+        value = escape(value)
+    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class CSVWriter:
+    """csv.writer whose every cell goes through :func:`csv_cell`."""
+
+    def __init__(self, out: Any, *, visible: bool = False) -> None:
+        import csv
+
+        self._w = csv.writer(out, lineterminator="\n")
+        self._visible = visible
+
+    def writerow(self, row: Any) -> None:
+        self._w.writerow([csv_cell(v, visible=self._visible) for v in row])
+
+
+# -- temp folders a killed process cannot leave behind for long ---------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def temp_dir(prefix: str) -> Any:
+    """``tempfile.TemporaryDirectory`` named ``<prefix><pid>-...``; first removes the folders of
+    this prefix that a killed process left (its pid no longer runs, and the folder is ours). A
+    SIGKILL skips every cleanup, so the next run does it."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    uid = os.getuid()
+    for d in base.glob(f"{prefix}*"):
+        m = re.fullmatch(re.escape(prefix) + r"(\d+)-.*", d.name)
+        try:
+            if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))) \
+                    and d.is_dir() and not d.is_symlink() and d.lstat().st_uid == uid:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            continue
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")

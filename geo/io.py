@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -95,7 +96,11 @@ def collection(
     license: str = "",
     attribution: str = "",
 ) -> dict[str, Any]:
-    """A FeatureCollection with a ``metadata`` foreign member (title, license, attribution...)."""
+    """A FeatureCollection with a ``metadata`` foreign member (title, license, attribution...).
+
+    A catalog layer's builder passes no ``license`` or ``attribution``: the catalog is their one
+    home and geo/release.py fills both slots when it stamps the layer. Seed extracts (seeds/basemap/),
+    which the catalog does not list, pass their own."""
     feats = list(features)
     ids = [f["id"] for f in feats]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -243,8 +248,90 @@ def write_lock(state_dir: Path, *, wait: bool = False) -> Iterator[None]:
         os.close(fd)
 
 
-def _write_journal(state_dir: Path, phase: str, entries: list[tuple[Path, Path]]) -> None:
-    doc = {"phase": phase, "files": [[str(tmp), str(target)] for tmp, target in entries]}
+#: The journal format. Version 2 stores targets relative to the state folder (so a moved folder
+#: still recovers) with the SHA-256 of each staged file (so recovery renames only the temps this
+#: journal wrote); version 1 (absolute paths, no hashes) is refused: it cannot be checked.
+JOURNAL_VERSION = 2
+#: A journal bigger than this is not one `write_files` wrote (20 outputs need ~3 KB).
+MAX_JOURNAL_BYTES = 1 << 20
+#: Most output files one switch may name.
+MAX_JOURNAL_FILES = 10_000
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+class JournalError(GeoError):
+    """A write journal that `write_files` did not write (planted, edited, or from another folder):
+    refused before any file is touched."""
+
+
+def _rel_target(state_dir: Path, path: Path) -> str:
+    """``path`` as the journal stores it: relative to ``state_dir``, at least one folder deep."""
+    try:
+        rel = path.relative_to(state_dir)
+    except ValueError:
+        raise GeoError(f"{path}: outputs must lie inside the folder that holds the write lock and journal "
+                       f"({state_dir}); give --layers and --maps in the same folder") from None
+    if len(rel.parts) < 2:
+        raise GeoError(f"{path}: an output must be inside a folder under {state_dir}, not beside its journal")
+    return rel.as_posix()
+
+
+def _check_entry(state_dir: Path, rel: Any, journal: str) -> Path:
+    """The target a journal entry names, if it is one `write_files` could have written: a relative
+    POSIX path ``<dir>/<name>`` inside ``state_dir``, no ``..``, no hidden name, no symlinked folder."""
+    bad = JournalError(f"{journal}: not a write journal of this folder (entry {str(rel)[:80]!r}); nothing was "
+                       "renamed or deleted; if no `geo` command was killed here, delete the journal")
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel or rel.startswith("/"):
+        raise bad
+    parts = rel.split("/")
+    if len(parts) < 2 or any(p in ("", ".", "..") for p in parts) or parts[-1].startswith("."):
+        raise bad
+    target = state_dir.joinpath(*parts)
+    folder = state_dir
+    for p in parts[:-1]:  # each folder a real folder (not a symlink out of the state folder)
+        folder = folder / p
+        if os.path.islink(folder) or (os.path.lexists(folder) and not folder.is_dir()):
+            raise bad
+    return target
+
+
+def _target_problem(target: Path) -> str | None:
+    """Why ``target`` cannot be replaced by a rename (None when it is a regular file or absent)."""
+    import stat as _stat
+
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if _stat.S_ISREG(st.st_mode):
+        return None
+    if _stat.S_ISLNK(st.st_mode):
+        return "is a symbolic link"
+    if _stat.S_ISDIR(st.st_mode):
+        return "is a directory"
+    return "is not a regular file (a device, FIFO or socket)"
+
+
+def check_targets(targets: Iterable[Path]) -> None:
+    """Every output must be a regular file or absent: a directory, symlink or device in its place
+    is refused naming it, before anything is written (and again just before the commit point)."""
+    from geo.files import display
+
+    for target in targets:
+        problem = _target_problem(target)
+        if problem:
+            raise GeoError(f"{display(target)}: output {problem}; move it away, then run again (nothing was "
+                           "changed)")
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_journal(state_dir: Path, phase: str, entries: list[tuple[str, str]], token: str) -> None:
+    doc = {"version": JOURNAL_VERSION, "id": token, "phase": phase, "files": [list(e) for e in entries]}
     journal = state_dir / JOURNAL
     tmp = _staged(journal)
     _write_durable(tmp, (json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -252,34 +339,111 @@ def _write_journal(state_dir: Path, phase: str, entries: list[tuple[Path, Path]]
     _fsync_dir(state_dir)
 
 
+def read_journal(state_dir: Path, data: bytes) -> tuple[str, list[tuple[Path, Path, str]]]:
+    """The phase and (temp, target, sha256) entries of a journal's bytes, or JournalError: the
+    journal is untrusted input (it may be planted in a downloaded folder)."""
+    from geo.files import display
+
+    name = display(state_dir / JOURNAL)
+    unreadable = JournalError(f"{name}: unreadable write journal; nothing was renamed or deleted; inspect the "
+                              "outputs, then delete it")
+    if len(data) > MAX_JOURNAL_BYTES:
+        raise unreadable
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise unreadable from None
+    if not isinstance(doc, dict) or doc.get("version") != JOURNAL_VERSION:
+        raise JournalError(f"{name}: not a write journal this version of geo wrote (absolute paths or another "
+                           "format); nothing was renamed or deleted; inspect the outputs, then delete it")
+    phase, token, listed = doc.get("phase"), doc.get("id"), doc.get("files")
+    if phase not in ("staging", "commit") or not isinstance(token, str) or not re.fullmatch(r"[0-9a-f]{32}", token) \
+            or not isinstance(listed, list) or len(listed) > MAX_JOURNAL_FILES:
+        raise unreadable
+    entries: list[tuple[Path, Path, str]] = []
+    seen: set[Path] = set()
+    for item in listed:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], str) and _HEX64.fullmatch(item[1])):
+            raise unreadable
+        target = _check_entry(state_dir, item[0], name)
+        if target in seen:
+            raise unreadable
+        seen.add(target)
+        entries.append((_staged(target), target, item[1]))
+    return phase, entries
+
+
+def _read_journal_file(state_dir: Path) -> bytes:
+    from geo.files import display
+
+    journal = state_dir / JOURNAL
+    try:
+        fd = os.open(journal, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        raise JournalError(f"{display(journal)}: unreadable write journal (not a regular file); nothing was "
+                           "renamed or deleted; delete it") from None
+    with os.fdopen(fd, "rb") as fh:
+        import stat as _stat
+
+        if not _stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise JournalError(f"{display(journal)}: unreadable write journal (not a regular file); nothing was "
+                               "renamed or deleted; delete it")
+        return fh.read(MAX_JOURNAL_BYTES + 1)
+
+
+def _temp_matches(tmp: Path, digest: str) -> bool:
+    """Is ``tmp`` a regular file (not a link) holding exactly the bytes the journal recorded?"""
+    import hashlib
+    import stat as _stat
+
+    try:
+        fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as fh:
+        if not _stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return False
+        h = hashlib.sha256()
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest() == digest
+
+
 def _finish(state_dir: Path) -> int:
     """Complete (phase commit) or undo (phase staging) the switch recorded in the journal; the
-    caller holds the lock. Returns the number of files renamed into place."""
+    caller holds the lock. Everything is checked before the first rename or delete. Returns the
+    number of files renamed into place."""
+    from geo.files import display
+
     journal = state_dir / JOURNAL
-    _staged(journal).unlink(missing_ok=True)  # a journal that was never committed
-    if not journal.exists():
+    if os.path.lexists(_staged(journal)):
+        os.unlink(_staged(journal))  # a journal that was never committed
+    if not os.path.lexists(journal):
         return 0
-    try:
-        doc = json.loads(journal.read_text(encoding="utf-8"))
-        entries = [(Path(tmp), Path(target)) for tmp, target in doc["files"]]
-        phase = doc["phase"]
-    except (OSError, ValueError, KeyError, TypeError):
-        # the journal is replaced atomically, so this is not a torn write; refuse to guess
-        raise GeoError(f"{journal}: unreadable write journal; inspect the outputs, then delete it") from None
+    phase, entries = read_journal(state_dir, _read_journal_file(state_dir))
+    pending = [(tmp, target) for tmp, target, _ in entries if os.path.lexists(tmp)]
+    if phase == "commit":
+        for tmp, _target, digest in entries:
+            if os.path.lexists(tmp) and not _temp_matches(tmp, digest):
+                raise JournalError(f"{display(tmp)}: does not hold the bytes the write journal "
+                                   f"{display(journal)} recorded; nothing was renamed or deleted; inspect the "
+                                   "outputs, then delete the journal")
+        for _tmp, target in pending:
+            problem = _target_problem(target)
+            if problem:
+                raise GeoError(f"{display(target)}: output {problem}, so the interrupted switch cannot be "
+                               "completed; move it away, then run again (nothing was changed)")
     done = 0
-    dirs = {target.parent for _, target in entries}
-    for tmp, target in entries:
-        if not os.path.lexists(tmp):
-            continue
+    for tmp, target in pending:
         if phase == "commit":
             os.replace(tmp, target)
             done += 1
         else:
-            tmp.unlink()
-    for d in sorted(dirs):
-        if d.is_dir():
+            os.unlink(tmp)
+    for d in sorted({target.parent for _, target, _ in entries}):
+        if d.is_dir() and not d.is_symlink():
             _fsync_dir(d)
-    journal.unlink()
+    os.unlink(journal)
     _fsync_dir(state_dir)
     return done
 
@@ -302,8 +466,10 @@ def write_files(outputs: Mapping[Path, str | bytes], *, state_dir: Path | None =
     """Replace every output as one unit: afterwards (or, after a kill, once the next `geo` command
     has run) all of them are the new bytes or all are the old ones; no temp file is left behind.
 
-    ``state_dir`` holds the lock and the journal (default: the folder above the outputs' folders).
-    Unchanged files are not rewritten. Returns the paths whose bytes changed.
+    ``state_dir`` holds the lock and the journal (default: the folder above the outputs' folders);
+    every output must lie in a folder under it. Unchanged files are not rewritten. Returns the
+    paths whose bytes changed. A target that is a directory, symlink or device is refused (naming
+    it) before anything is written.
     """
     items = [(Path(p).absolute(), c.encode("utf-8") if isinstance(c, str) else c) for p, c in outputs.items()]
     for _, data in items:
@@ -312,11 +478,13 @@ def write_files(outputs: Mapping[Path, str | bytes], *, state_dir: Path | None =
     if state_dir is None:
         parents = {str(p.parent) for p, _ in items} or {os.getcwd()}
         state_dir = Path(os.path.commonpath(sorted(parents)))
-        if len(parents) == 1:
+        if len(parents) == 1 or any(p.parent == state_dir for p, _ in items):
             state_dir = state_dir.parent
     state_dir = Path(state_dir).absolute()
+    rels = {path: _rel_target(state_dir, path) for path, _ in items}
     with write_lock(state_dir):
         _finish(state_dir)
+        check_targets(path for path, _ in items)
         changed: list[tuple[Path, Path, bytes]] = []
         for path, data in items:
             if path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) \
@@ -325,9 +493,11 @@ def write_files(outputs: Mapping[Path, str | bytes], *, state_dir: Path | None =
             changed.append((_staged(path), path, data))
         if not changed:
             return []
+        token = os.urandom(16).hex()
+        listed = [(rels[path], _sha256(data)) for _, path, data in changed]
         entries = [(tmp, path) for tmp, path, _ in changed]
         _fault("journal staging")
-        _write_journal(state_dir, "staging", entries)
+        _write_journal(state_dir, "staging", listed, token)
         try:
             for tmp, path, data in changed:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -335,10 +505,12 @@ def write_files(outputs: Mapping[Path, str | bytes], *, state_dir: Path | None =
                 _write_durable(tmp, data)
             for d in sorted({path.parent for _, path, _ in changed}):
                 _fsync_dir(d)
+            check_targets(path for _, path in entries)  # a target swapped for a folder while staging
             _fault("journal commit")
-            _write_journal(state_dir, "commit", entries)
+            _write_journal(state_dir, "commit", listed, token)
         except BaseException:
-            _finish(state_dir)  # phase staging: delete the temps, keep every old file
+            with contextlib.suppress(OSError, GeoError):
+                _finish(state_dir)  # phase staging: delete the temps, keep every old file
             raise
         for tmp, path in entries:
             _fault(f"rename {path.name}")

@@ -5,7 +5,7 @@ Both outputs read it, so they cannot drift:
 * the story map (geo/render/story.py) embeds :func:`web_palette` as JSON in
   ``<script type="application/json" id="atlas-palette">`` and geo/render/atlas.js draws with it
   (it has no colours of its own for the data layers);
-* the QGIS styles (geo/styles.py) are generated from it: the GeoPackage ``layer_styles`` rows and
+* the QGIS styles (geo/export/styles.py) are generated from it: the GeoPackage ``layer_styles`` rows and
   the ``layers/<layer>.qml`` sidecars.
 
 Units are the web map's: colours are CSS colours (``#rrggbb``, ``#rgb`` or ``rgba()``), widths,

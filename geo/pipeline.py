@@ -31,9 +31,8 @@ class Build:
 
 def assemble(seeds_dir: Path | None = None) -> Build:
     """Build every layer from seeds/ in memory (no writing)."""
-    from geo import basemap, seeds
-    from geo import layers as article_layers
-
+    from geo.build import basemap, seeds
+    from geo.build import layers as article_layers
     sdir = seeds_dir or settings.SEEDS_DIR
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -59,13 +58,11 @@ def outputs(build: Build, *, layers_dir: Path, maps_dir: Path, render: bool = Tr
         out[catalog.get(name).path(layers_dir)] = io.dumps(fc)
     if build.claims is not None:
         out[layers_dir / catalog.CLAIMS_FILE] = io.dumps_json(build.claims)
-    from geo import export
-
+    from geo.export import gpkg as export
     t0 = time.perf_counter()
     for fname, data in export.exports(build.layers, claims=build.claims).items():
         out[layers_dir / fname] = data
-    from geo import datapackage
-
+    from geo.export import datapackage
     layer_files = {p.name: (d.encode("utf-8") if isinstance(d, str) else d) for p, d in out.items()}
     out[layers_dir / datapackage.NAME] = datapackage.dumps(
         datapackage.package(build.layers, build.claims, layer_files, build.sources))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,26 +12,41 @@ from pathlib import Path
 import pytest
 from trust_fixtures import RealBuild, good_claims, good_layers
 
-from geo import export, settings
+from geo import settings
+from geo.export import gpkg as export
+
+
+def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by every pytest-xdist worker of this run (and only of this run): the parent
+    of the workers' temp folders under xdist, the session's own temp folder without it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
     """``real_build(tag="a")`` runs ``python -m geo build`` on the real seeds/ into a temporary
-    layers/ and maps/ (once per tag per session; pytest removes the folders) and returns them."""
+    layers/ and maps/ and returns them: once per tag per test run, shared by the xdist workers
+    (the first to take the lock builds; the others wait and reuse it). Tests treat it as read-only."""
     builds: dict[str, tuple[Path, Path]] = {}
+    shared = _shared_root(tmp_path_factory)
 
     def build(tag: str = "a") -> tuple[Path, Path]:
         if tag not in builds:
-            root = tmp_path_factory.mktemp(f"geo-build-{tag}")
+            root = shared / f"geo-build-{tag}"
             layers, maps = root / "layers", root / "maps"
-            proc = subprocess.run(
-                [sys.executable, "-m", "geo", "build", "--seeds", str(settings.SEEDS_DIR),
-                 "--layers", str(layers), "--maps", str(maps)],
-                cwd=settings.ROOT, capture_output=True, text=True, timeout=600, check=False,
-            )
-            if proc.returncode != 0:
-                pytest.fail(f"geo build failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+            with open(shared / f"geo-build-{tag}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not (root / "ok").exists():
+                    shutil.rmtree(root, ignore_errors=True)
+                    proc = subprocess.run(
+                        [sys.executable, "-m", "geo", "build", "--seeds", str(settings.SEEDS_DIR),
+                         "--layers", str(layers), "--maps", str(maps)],
+                        cwd=settings.ROOT, capture_output=True, text=True, timeout=900, check=False,
+                    )
+                    if proc.returncode != 0:
+                        pytest.fail(f"geo build failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+                    (root / "ok").write_text("built\n")
             builds[tag] = (layers, maps)
         return builds[tag]
 

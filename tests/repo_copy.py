@@ -53,3 +53,9 @@ def leftovers(repo: Path) -> list[str]:
             found += [str(p.relative_to(repo)) for p in d.iterdir()
                       if p.name.startswith(".") or p.name.endswith((".tmp", ".geo-new"))]
     return sorted(found)
+
+
+def module(repo: Path, name: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m NAME ARGS`` (a module of the copy, e.g. geo.export.datapackage) and wait for it."""
+    return subprocess.run([sys.executable, "-m", name, *args], cwd=repo, env=env(repo),
+                          capture_output=True, text=True, timeout=timeout, check=False)

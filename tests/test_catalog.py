@@ -16,8 +16,12 @@ from typing import Any
 import pyogrio
 import pytest
 
-from geo import catalog, export, io, pipeline, seeds, settings, styles, validate
-from geo import layers as article_layers
+from geo import catalog, io, pipeline, settings
+from geo.build import layers as article_layers
+from geo.build import seeds
+from geo.check import command as validate
+from geo.export import gpkg as export
+from geo.export import styles
 
 SCHEMAS = settings.ROOT / "geo" / "schemas"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
+import os
 import shutil
 import signal
 import subprocess
@@ -204,17 +205,30 @@ def test_second_build_refused_while_the_lock_is_held(tmp_path: Path) -> None:
     assert not (tmp_path / "layers").exists()
 
 
-def test_recover_undoes_a_staging_journal(tmp_path: Path) -> None:
-    """Killed before the commit: the temps go, the old file stays."""
-    target = tmp_path / "out" / "x.geojson"
-    target.parent.mkdir()
-    target.write_bytes(b"old")
-    staged = target.with_name(".x.geojson" + io.STAGED_SUFFIX)
-    staged.write_bytes(b"new")
-    (tmp_path / io.JOURNAL).write_text(f'{{"phase": "staging", "files": [["{staged}", "{target}"]]}}')
-    assert io.recover(tmp_path) == 0
-    assert target.read_bytes() == b"old" and not staged.exists() and not (tmp_path / io.JOURNAL).exists()
-    staged.write_bytes(b"new")
-    (tmp_path / io.JOURNAL).write_text(f'{{"phase": "commit", "files": [["{staged}", "{target}"]]}}')
-    assert io.recover(tmp_path) == 1
-    assert target.read_bytes() == b"new" and not staged.exists() and not (tmp_path / io.JOURNAL).exists()
+def test_a_killed_export_leaves_no_gpkg_temp_folder_behind(tmp_path: Path) -> None:
+    """A build killed while writing the GeoPackage left /tmp/geo-gpkg-* for ever; the next export
+    now removes the folders of processes that no longer run (and keeps a live one's)."""
+    from geo import files
+
+    env = {**repo_copy.env(settings.ROOT), "TMPDIR": str(tmp_path)}
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, signal; from pathlib import Path; from geo import files\n"
+        "with files.temp_dir('geo-gpkg-') as d:\n"
+        "    (Path(d) / 'frontier.gpkg').write_bytes(b'half')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)")], env=env, cwd=settings.ROOT, timeout=60, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    left = list(tmp_path.glob("geo-gpkg-*"))
+    assert len(left) == 1  # what a SIGKILL leaves
+    live = tmp_path / f"geo-gpkg-{os.getppid()}-live"  # a running process's folder
+    live.mkdir()
+    import tempfile
+
+    old = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path)
+    try:
+        with files.temp_dir("geo-gpkg-") as d:
+            assert Path(d).parent == tmp_path
+            assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, Path(d).name])
+    finally:
+        tempfile.tempdir = old
+    assert [p.name for p in tmp_path.iterdir()] == [live.name]

@@ -23,6 +23,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import fuzz_targets
 import pytest
 import repo_copy
 from hypothesis import HealthCheck, given, settings
@@ -30,8 +31,8 @@ from hypothesis import strategies as st
 from test_bad_inputs import RAW_CONTROL, _deadline, memoise_basemap
 from trust_fixtures import RealBuild, tree_hashes
 
-from geo import basemap
 from geo import settings as geo_settings
+from geo.build import basemap
 from geo.cli import main
 from geo.errors import GeoError
 
@@ -318,6 +319,100 @@ def test_fuzz_whole_builds_in_processes(built: tuple[Path, Path], tmp_path: Path
         if proc.returncode == 0:
             assert repo_copy.geo(repo, "build").returncode == 0
             before = tree_hashes(repo / "layers", repo / "maps")
+
+
+# ---------------------------------------------------------------- the readers written here (issue 20)
+
+
+def _reader_seeds(target: str) -> list[bytes]:
+    """Valid inputs each reader target starts from (tests/fuzz_targets.py)."""
+    import shapely
+    from shapely.geometry import LineString, MultiLineString, Polygon
+
+    if target == "geojson_stream":
+        coords = [[61.0 + i / 7, 29.0 + i / 11] for i in range(300)]  # streamed (over SMALL_OBJECT_BYTES)
+        fc = {"type": "FeatureCollection", "crs": None, "features": [
+            {"type": "Feature", "id": "a", "properties": {"name": "x", "length_known_km": 12.5},
+             "geometry": {"type": "LineString", "coordinates": coords[:3]}},
+            {"type": "Feature", "id": 2, "properties": None,
+             "geometry": {"type": "MultiLineString", "coordinates": [coords, coords[:2]]}},
+            {"type": "Feature", "properties": {}, "geometry": {"type": "GeometryCollection", "geometries": [
+                {"type": "Polygon", "coordinates": [[[61, 29], [62, 29], [62, 30], [61, 29]]]}]}}]}
+        return [json.dumps(fc).encode(), json.dumps(fc["features"][1]).encode()]
+    if target == "wkb":
+        geoms = [LineString([(61, 29), (62, 30), (63, 29.5)]),
+                 MultiLineString([[(61, 29), (62, 30)], [(63, 29), (64, 30)]]),
+                 Polygon([(61, 29), (62, 29), (62, 30), (61, 29)])]
+        return [shapely.to_wkb(g, byte_order=order) for g in geoms for order in (0, 1)]
+    if target == "seeds":
+        return [(geo_settings.SEEDS_DIR / "places.csv").read_bytes()[:3000],
+                (geo_settings.SEEDS_DIR / "events.csv").read_bytes()[:3000]]
+    return [fuzz_targets.journal_seed()]
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
+    """A valid input with a few byte-level edits: replace, insert, delete, truncate, repeat."""
+    data = bytearray(draw(st.sampled_from(seeds)))
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["replace", "insert", "delete", "truncate", "repeat"]))
+        at = draw(st.integers(0, max(0, len(data) - 1)))
+        if op == "replace" and data:
+            data[at] = draw(st.integers(0, 255))
+        elif op == "insert":
+            data[at:at] = draw(st.sampled_from([b"[", b"{", b'"', b"\\", b"1e999", b"-", b",", b"\x00", b"\xff",
+                                                b"\xef\xbb\xbf", b"\xe2\x80\xae", b"NaN", b"..", b"/", b"\x07\x00\x00\x00",
+                                                b"\xff\xff\xff\x7f"]))
+        elif op == "delete":
+            del data[at : at + draw(st.integers(1, 16))]
+        elif op == "truncate":
+            del data[at:]
+        else:
+            piece = bytes(data[at : at + draw(st.integers(1, 64))])
+            data[at:at] = piece * draw(st.integers(2, 50))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("target", sorted(fuzz_targets.TARGETS))
+def test_fuzz_readers_written_here(target: str) -> None:
+    """The GeoJSON stream reader, the WKB parser, the seed parser and the journal reader on
+    mutated valid inputs and on random bytes: only their own one-line refusal, never another
+    exception; a journal never touches a file outside its folder. (The long, coverage-guided
+    run is benchmarks/fuzz_readers.py.)"""
+    fn = fuzz_targets.TARGETS[target]
+    seeds = _reader_seeds(target)
+    for seed in seeds:
+        fn(seed)  # the valid inputs themselves are accepted by the harness
+
+    @_settings(100)
+    @given(data=st.one_of(_mutated(seeds), st.binary(max_size=512)))
+    def run(data: bytes) -> None:
+        _count(f"reader {target}")
+        fn(data)
+
+    run()
+
+
+def test_found_by_fuzzing_a_non_utf8_byte_inside_a_large_feature(tmp_path: Path) -> None:
+    """atheris (benchmarks/fuzz_readers.py): a byte that is not UTF-8 inside a streamed feature's
+    properties escaped the stream reader as UnicodeDecodeError instead of its syntax error."""
+    from geo.lengths import geojson_stream
+
+    feat = b'{"type":"Feature","properties":{"note":"' + b"x" * 5000 + b'\xae"},"geometry":null}'
+    path = tmp_path / "bad.geojson"
+    path.write_bytes(b'{"type":"FeatureCollection","features":[' + feat + b"]}")
+    with pytest.raises(geojson_stream.GeoJSONSyntaxError, match=r"not UTF-8 \(byte 0xae near byte \d+\)"):
+        geojson_stream.read(path, fuzz_targets.CountingSink())
+
+
+def test_found_by_fuzzing_deeply_nested_wkb_collections() -> None:
+    """10^5 nested GeometryCollections (900 KB of WKB) exhausted Python's recursion limit in the
+    WKB parser (RecursionError); now refused by depth with the reader's one-line error."""
+    from geo.errors import InputError
+    from geo.lengths.wkb import MAX_WKB_DEPTH, feed_wkb
+
+    with pytest.raises(InputError, match=f"nested more than {MAX_WKB_DEPTH} levels"):
+        feed_wkb(fuzz_targets.CountingSink(), b"\x01\x07\x00\x00\x00\x01\x00\x00\x00" * 100_000, "f: feature 1")
 
 
 def test_zz_report_fuzz_counts() -> None:

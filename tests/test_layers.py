@@ -1,11 +1,11 @@
-"""Tests for geo/layers.py: the article layers and the claims ledger.
+"""Tests for geo/build/layers.py: the article layers and the claims ledger.
 
 Two kinds of base geography:
 
 * ``tiny_base``: a hand-made border, provinces and countries (a few vertices, not real data) that
   exercises the build logic in milliseconds;
 * ``real_base``: the basemap layers in layers/ (border.geojson, provinces.geojson, context.geojson)
-  or, when they have not been written yet, built from seeds/basemap/ by geo.basemap. The
+  or, when they have not been written yet, built from seeds/basemap/ by geo.build.basemap. The
   integration tests (inside province, crosses the border once, lengths) run against it.
 """
 
@@ -24,7 +24,8 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon, shape
 from shapely.ops import unary_union
 
-from geo import catalog, io, layers, settings
+from geo import catalog, io, settings
+from geo.build import layers
 from geo.errors import GeoError, SeedError
 
 GEOD = Geod(ellps="WGS84")
@@ -63,8 +64,7 @@ def real_base() -> dict[str, dict[str, Any]]:
     paths = {n: settings.LAYERS_DIR / f"{n}.geojson" for n in names}
     if all(p.exists() for p in paths.values()):
         return {n: json.loads(p.read_text(encoding="utf-8")) for n, p in paths.items()}
-    from geo import basemap, seeds
-
+    from geo.build import basemap, seeds
     return basemap.build_base_layers(sources=seeds.read_sources(SEEDS))
 
 
@@ -497,8 +497,15 @@ def test_claims_ledger(built: layers.Built, real_base: dict[str, dict[str, Any]]
 
 
 def test_no_record_without_a_source(built: layers.Built) -> None:
+    from geo import release
+
     for name, fc in built.layers.items():
-        assert fc["metadata"]["sources"] and fc["metadata"]["license"], name
+        # the licence is the catalog's alone: the builder leaves its slot empty, the release stamp fills it
+        assert fc["metadata"]["license"] == "" and fc["metadata"]["attribution"] == "", name
+        stamped = release.stamp_collection(name, fc)["metadata"]
+        assert stamped["license"].startswith(catalog.LICENSES[catalog.get(name).license][0]), name
+        assert stamped["attribution"] == catalog.get(name).attribution, name
+        assert fc["metadata"]["sources"], name
         for f in fc["features"]:
             ids = f["properties"]["sources"].split(";")
             assert ids and all(i in built.sources for i in ids), (name, f["id"])
@@ -508,31 +515,11 @@ def test_no_record_without_a_source(built: layers.Built) -> None:
         assert all(i in built.sources for i in c["sources"].split(";")), c["id"]
 
 
-DESIGN_ORDER = {
-    "pipeline": ["kind", "name", "segment", "status", "status_date", "status_source", "status_note",
-                 "route_accuracy", "route_method", "route_note", "diameter_in", "diameter_source",
-                 "capacity_reported", "capacity_units", "capacity_mmcfd", "capacity_mcm_d", "capacity_source",
-                 "length_known_km", "length_known_source", "length_route_km", "wiggle_factor", "countries",
-                 "start_location", "end_location", "waypoints", "sources", "source_urls", "verified"],
-    "markets": ["name", "name_pk", "name_ir", "status", "status_date", "opened_date", "agreed_date",
-                "district_pk", "county_ir", "geo_precision", "verified", "location_note",
-                "distance_to_border_km", "source_distance_to_border_km", "border_flag", "notes",
-                "location_evidence", "sources", "source_urls"],
-    "places": ["name", "name_alt", "country_iso", "admin1", "iso_3166_2", "geonames_id", "population",
-               "feature_class", "role", "in_article", "verified", "location_note", "sources", "source_urls"],
-    "events": ["event_date", "event_date_end", "date_precision", "display_date", "event_type", "sub_event_type",
-               "actor1", "actor2", "location", "admin1", "country_iso", "geo_precision", "geometry_basis",
-               "fatalities", "article_paragraph", "article_start", "article_end", "article_quote", "notes",
-               "verified", "sources", "source_urls"],
-}
-DESIGN_ORDER["crossings"] = DESIGN_ORDER["markets"]
-# issue 10: GEM route fields on the pipeline, ACLED columns on the events (docs/design.md)
-DESIGN_ORDER["pipeline"] = ['kind', 'name', 'segment', 'status', 'status_date', 'status_source', 'status_note', 'gem_project_id', 'gem_status', 'route_source', 'route_accuracy', 'route_accuracy_source', 'route_method', 'route_note', 'route_split', 'diameter_in', 'diameter_source', 'capacity_reported', 'capacity_units', 'capacity_mmcfd', 'capacity_mcm_d', 'capacity_source', 'length_known_km', 'length_known_source', 'length_route_km', 'length_gem_km', 'wiggle_factor', 'gem_max_offset_km', 'water_km', 'water_max_offshore_km', 'countries', 'start_location', 'end_location', 'waypoints', 'sources', 'source_urls', 'verified']
-DESIGN_ORDER["events"] = ['event_date', 'event_date_end', 'date_precision', 'display_date', 'acled_date', 'year', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', 'location', 'admin1', 'country_iso', 'geo_precision', 'latitude', 'longitude', 'geometry_basis', 'fatalities', 'article_paragraph', 'article_start', 'article_end', 'article_quote', 'notes', 'verified', 'sources', 'source_urls', 'timestamp']
-
-
 def test_property_order_and_types(built: layers.Built) -> None:
-    for name, order in DESIGN_ORDER.items():
+    """Every feature has exactly its schema's properties, in the schema's order (the one truth of the
+    order: the builders fill values, geo.build.seeds.seed_properties orders them), each of one type."""
+    for name in ("pipeline", "markets", "crossings", "places", "events"):
+        order = catalog.property_names(name)
         types: dict[str, set[str]] = {}
         for f in built.layers[name]["features"]:
             assert list(f["properties"]) == order, (name, f["id"])
@@ -543,9 +530,7 @@ def test_property_order_and_types(built: layers.Built) -> None:
                                                    else type(v).__name__)
         mixed = {k: t for k, t in types.items() if len(t) > 1}
         assert not mixed, (name, mixed)
-    claim_keys = ["id", "topic", "article_paragraph", "article_start", "article_end", "article_quote", "claim",
-                  "what_sources_say", "evidence_for", "evidence_against", "verdict", "measured_value", "measured_unit", "measured_note", "feature_ids",
-                  "sources", "source_urls"]
+    claim_keys = catalog.property_names("claims")
     assert all(list(c) == claim_keys for c in built.claims["claims"])
 
 
@@ -608,7 +593,7 @@ def test_traced_segments_follow_gem(built: layers.Built) -> None:
     committed extract, not read from the layer), and only the offshore link is a chord."""
     from shapely.ops import nearest_points
 
-    from geo.builders.pipeline import ROUTE_ACCURACY_KM
+    from geo.build.pipeline import ROUTE_ACCURACY_KM
 
     route = _gem_route()
     chords = []
@@ -637,7 +622,7 @@ def test_land_segments_stay_on_land(built: layers.Built, real_base: dict[str, di
     import shapely
     from shapely.geometry import shape
 
-    from geo.builders.pipeline import ROUTE_ACCURACY_KM
+    from geo.build.pipeline import ROUTE_ACCURACY_KM
 
     land = shapely.union_all([shape(f["geometry"]) for f in real_base["admin1"]["features"]])
     for f in built.layers["pipeline"]["features"]:
@@ -657,8 +642,7 @@ def test_gem_extract_matches_provenance(tmp_path: Path) -> None:
     import shutil
     import subprocess
 
-    from geo import gem
-
+    from geo.build import gem
     prov = gem.provenance(SEEDS / "gem")
     rec = prov["files"]["P0452.geojson"]
     data = (SEEDS / "gem" / "P0452.geojson").read_bytes()

@@ -16,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import cli, geojson_stream, lengths_readers, measure
+from geo import cli
 from geo.errors import InputError
+from geo.lengths import geojson_stream, measure
+from geo.lengths import readers as lengths_readers
 from geo.settings import ROOT
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -328,8 +330,7 @@ def test_id_member_or_id_property_names_the_feature(tmp_path, capsys, reader):
 def test_geoparquet_streamed_by_row_group(tmp_path, capsys, monkeypatch):
     """GeoParquet (the release's own files, and a many-row-group file) measures as the GeoJSON does,
     read one batch at a time."""
-    from geo import lengths_parquet
-
+    from geo.lengths import parquet as lengths_parquet
     code, out, _ = run([str(ROOT / "layers" / "pipeline.parquet"), "--json"], capsys)
     pq_feats = {f["id"]: f["length_m"] for f in json.loads(out)["sources"][0]["features"]}
     code, out, _ = run([str(ROOT / "layers" / "pipeline.geojson"), "--json"], capsys)
@@ -566,8 +567,7 @@ def test_nan_coordinate_in_an_ogr_file_is_one_line_exit_2(tmp_path, capsys):
 
 
 def test_json_output_is_all_or_nothing():
-    from geo import lengths_cli
-
+    from geo.lengths import cli as lengths_cli
     rep = {"units": "km", "sources": [{"path": "p", "features": [{"length_km": math.nan}]}], "check": {}}
     out = stdio.StringIO()
     with pytest.raises(ValueError):
@@ -672,8 +672,7 @@ def test_usage_errors_exit_2(capsys, argv, problem):
 
 
 def test_units_match_measure():
-    from geo import lengths_cli
-
+    from geo.lengths import cli as lengths_cli
     assert set(lengths_cli.UNITS) == set(measure.UNIT_M)
 
 

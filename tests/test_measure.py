@@ -11,7 +11,7 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import measure
+from geo.lengths import measure
 
 WGS84 = Geodesic.WGS84
 REL = 1e-9

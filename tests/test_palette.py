@@ -1,4 +1,4 @@
-"""geo/palette.py is the one source of the map symbology: the QGIS styles (geo/styles.py) and the
+"""geo/palette.py is the one source of the map symbology: the QGIS styles (geo/export/styles.py) and the
 story map (geo/render) both carry exactly its values."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pytest
 from map_sample import sample_inputs
 from trust_fixtures import good_layers
 
-from geo import catalog, export, palette
+from geo import catalog, palette
+from geo.export import gpkg as export
 from geo.render import render_map
 
 F = palette.QGIS_MM_PER_PX

@@ -20,7 +20,9 @@ from typing import Any
 import pyogrio
 import pytest
 
-from geo import catalog, datapackage, export, formats, settings, styles
+from geo import catalog, settings
+from geo.export import datapackage, kml, styles
+from geo.export import gpkg as export
 from geo.version import DATA_VERSION
 
 L = settings.LAYERS_DIR
@@ -84,9 +86,9 @@ def test_version_and_licence_in_every_output() -> None:
         md = pyogrio.read_info(L / export.GPKG_NAME, layer=t)["layer_metadata"]
         assert md["DATA_VERSION"] == DATA_VERSION and md["LICENSE"], t
     seen.add(export.GPKG_NAME)
-    kml = (L / formats.KML_NAME).read_text(encoding="utf-8")
-    assert DATA_VERSION in kml and "ODbL" in kml
-    seen.add(formats.KML_NAME)
+    kml_text = (L / kml.KML_NAME).read_text(encoding="utf-8")
+    assert DATA_VERSION in kml_text and "ODbL" in kml_text
+    seen.add(kml.KML_NAME)
     head = (L / "events.csv").read_text(encoding="utf-8").splitlines()[:2]
     assert head[0].endswith(",license,data_version") and head[1].endswith(f",ODbL-1.0,{DATA_VERSION}")
     seen.add("events.csv")
@@ -106,7 +108,7 @@ def test_gdal_reads_the_geojson_licence() -> None:
 
 # ---------------------------------------------------------------------------- opening
 def _release_files() -> list[Path]:
-    return sorted([*L.glob("*.geojson"), *L.glob("*.fgb"), L / export.GPKG_NAME, L / formats.KML_NAME])
+    return sorted([*L.glob("*.geojson"), *L.glob("*.fgb"), L / export.GPKG_NAME, L / kml.KML_NAME])
 
 
 @pytest.mark.parametrize("path", _release_files(), ids=lambda p: p.name)
@@ -130,7 +132,7 @@ def test_geopackage_is_1_2_with_geopackage_date_times() -> None:
 def _all_tables() -> list[tuple[Path, str | None]]:
     out: list[tuple[Path, str | None]] = [(L / export.GPKG_NAME, t) for t, _ in pyogrio.list_layers(L / export.GPKG_NAME)]
     out += [(p, None) for p in sorted([*L.glob("*.geojson"), *L.glob("*.fgb")])]
-    out += [(L / formats.KML_NAME, t) for t, _ in pyogrio.list_layers(L / formats.KML_NAME)]
+    out += [(L / kml.KML_NAME, t) for t, _ in pyogrio.list_layers(L / kml.KML_NAME)]
     return out
 
 
@@ -189,16 +191,16 @@ def test_geoparquet_1_1_metadata(name: str) -> None:
 
 # ---------------------------------------------------------------------------- KML
 def test_kml_story_has_names_dates_and_descriptions() -> None:
-    folders = dict(pyogrio.list_layers(L / formats.KML_NAME))
-    assert len(folders) == len(formats.KML_LAYERS)
+    folders = dict(pyogrio.list_layers(L / kml.KML_NAME))
+    assert len(folders) == len(kml.KML_LAYERS)
     events = _layer("events")["features"]
-    df = pyogrio.read_dataframe(L / formats.KML_NAME, layer=next(t for t in folders if "Events" in t))
+    df = pyogrio.read_dataframe(L / kml.KML_NAME, layer=next(t for t in folders if "Events" in t))
     assert len(df) == len(events)
     assert df["Name"].notna().all() and df["description"].str.len().gt(0).all()
     dated = (df["timestamp"].notna() | df["begin"].notna()).tolist()
     days = [len(f["properties"]["event_date"]) == 10 for f in events]
     assert all(d for d, day in zip(dated, days, strict=True) if day)  # GDAL parses full dates as times
-    root = ET.parse(L / formats.KML_NAME).getroot()
+    root = ET.parse(L / kml.KML_NAME).getroot()
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     whens = {pm.get("id"): pm.findtext("k:TimeStamp/k:when", namespaces=ns) or pm.findtext("k:TimeSpan/k:begin",
                                                                                           namespaces=ns)
@@ -248,7 +250,7 @@ def test_datapackage_checks_the_rows(tmp_path: Path) -> None:
 
 def test_data_dictionary_in_sync() -> None:
     doc = (ROOT / datapackage.DICTIONARY).read_text(encoding="utf-8")
-    assert doc == datapackage.dictionary_markdown(), "docs/data-dictionary.md is stale: python -m geo.datapackage"
+    assert doc == datapackage.dictionary_markdown(), "docs/data-dictionary.md is stale: python -m geo.export.datapackage"
 
 
 def test_every_schema_property_is_described() -> None:

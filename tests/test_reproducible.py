@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from trust_fixtures import RealBuild, tree_hashes
 
-from geo import catalog, export, settings
+from geo import catalog, settings
+from geo.export import csv as csvexport
+from geo.export import gpkg as export
 
 #: Generated files in layers/ (anything else there - a README, .gitkeep - is not compared).
 GENERATED = ("*.geojson", "*.gpkg", "*.csv", "*.qml", "*.sld", "*.parquet", "*.fgb", "*.kml", "claims.json",
@@ -58,5 +60,5 @@ def test_committed_layers_are_fresh(real_build: RealBuild) -> None:
         pytest.fail(f"layers/ is out of date ({'; '.join(detail)}); run `geo build` and commit layers/")
     # the comparison covered every output: each catalog layer, its style, the ledger and the exports
     expected = {lyr.file for lyr in catalog.LAYERS} | {lyr.style_file for lyr in catalog.LAYERS if lyr.styled}
-    expected |= {catalog.CLAIMS_FILE, export.GPKG_NAME, export.EVENTS_CSV}
+    expected |= {catalog.CLAIMS_FILE, export.GPKG_NAME, csvexport.EVENTS_CSV}
     assert expected <= set(fresh), f"the build did not produce {sorted(expected - set(fresh))}"

@@ -1,4 +1,4 @@
-"""Tests for the article seed tables (seeds/*.csv, seeds/article.txt) and geo/article.py."""
+"""Tests for the article seed tables (seeds/*.csv, seeds/article.txt) and geo/build/article.py."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import article, layers, settings
+from geo import settings
+from geo.build import article, layers
+from geo.build.seeds import read_sources
 from geo.errors import SeedError
-from geo.seeds import read_sources
 
 SEEDS = settings.SEEDS_DIR
 SHARED_ARTICLE = settings.ROOT.parent / "shared" / "seeds" / "article.txt"
@@ -54,7 +55,7 @@ def test_seed_csvs_are_one_record_per_row() -> None:
 
 
 def test_geonames_coordinates_equal_the_gazetteer(seeds: dict) -> None:
-    """Town coordinates come from the gazetteer, not typing (see `python -m geo.article gazetteer`)."""
+    """Town coordinates come from the gazetteer, not typing (see `python -m geo.build.article gazetteer`)."""
     cities = article.gazetteer_cities()
     n = 0
     for p in seeds[layers.PLACES.filename]:

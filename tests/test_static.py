@@ -38,6 +38,12 @@ def card(layers):
     return static.figure(lay, fmt="png", size=(1600, 900), article=article)
 
 
+@pytest.fixture(scope="module")
+def square(layers):
+    lay, article = layers
+    return static.figure(lay, fmt="png", size=(1080, 1080), article=article)
+
+
 def _pt(value: str) -> float:
     return float(re.sub(r"pt$", "", value))
 
@@ -69,18 +75,79 @@ def _legend_text(res) -> list[str]:
     return [t.get_text() for t in res.legend_texts]
 
 
-@pytest.mark.parametrize("which", ["a4", "card"])
-def test_every_drawn_layer_and_class_is_in_the_legend(which, request) -> None:
+def _placed(res) -> set[str]:
+    return {t.get_text().replace("\n", " ") for t in res.placer.placed}
+
+
+def _said_on_the_map(res, item) -> bool:
+    """A class a card leaves out of its legend must be said by a label on the map."""
+    from geo.static import events
+
+    placed = _placed(res)
+    if item.layer == "provinces":
+        return item.label.split(" (")[0].upper() in placed
+    if item.layer == "context":
+        return {"IRAN", "PAKISTAN"} <= placed if item.label == "Iran and Pakistan" else bool(
+            placed & {"AFGHANISTAN", "INDIA", "OMAN", "SAUDI ARABIA", "QATAR", "UNITED ARAB EMIRATES"})
+    if item.label == "gas field":
+        return any("gas field" in t for t in placed)
+    if item.layer == "events":
+        shown = [e for e in res.events if e.area_drawn and e.anchors]
+        return bool(shown) and all(events.card_label(e).replace("\n", " ") in placed for e in shown)
+    return False
+
+
+@pytest.mark.parametrize("which", ["a4", "card", "square"])
+def test_every_drawn_layer_and_class_is_in_the_legend_or_named_on_the_map(which, request) -> None:
     res = request.getfixturevalue(which)
     texts = _legend_text(res)
     assert res.drawn.layers, "nothing drawn"
+    folded = {i.layer for i in res.folded} - {i.layer for i in res.drawn.items}
     for name in res.drawn.layers:
-        assert catalog.get(name).map_label in texts, name
+        assert catalog.get(name).map_label in texts or name in folded, name
     for item in res.drawn.items:
         if item.label:
-            assert any(t == item.label or t.startswith(item.label[:20]) for t in texts), item.label
+            forms = {item.label, panels.short_label(item.layer, item.label)}  # a card's run-on legend: short
+            assert any(t == f or t.startswith(f[:20]) for t in texts for f in forms), item.label
+    for item in res.folded:  # a card's direct labels (Datawrapper's, Reuters' way)
+        assert _said_on_the_map(res, item), (item.layer, item.label)
+    assert not res.folded or which != "a4"
     for must in ("border", "provinces", "pipeline", "markets", "crossings", "places"):
         assert must in res.drawn.layers
+
+
+#: What the article's story turns on (issue 18): both provinces, the pipeline's Pakistani ends, the
+#: strikes' towns, the border markets and crossings.
+STORY_LABELS = ("BALOCHISTAN", "SISTAN AND BALUCHESTAN", "Gwadar", "Nawabshah", "Panjgur", "Saravan")
+MARKET_LABELS = ("Mand–Pishin", "Gabd–Rimdan", "Chedgi–Kuhak", "Taftan–Mirjaveh")
+
+
+@pytest.mark.parametrize("which", ["a4", "card", "square"])
+def test_every_card_names_both_provinces_and_the_places_the_story_turns_on(which, request) -> None:
+    res = request.getfixturevalue(which)
+    missing = [name for name in STORY_LABELS if name not in _placed(res)]
+    assert not missing, (missing, res.placer.dropped)
+    markets = [name for name in MARKET_LABELS if name not in _placed(res)]
+    assert not markets, (markets, res.placer.dropped)
+    r = res.fig.canvas.get_renderer()
+    frame = res.placer.ax.get_window_extent(r)
+    for t in res.placer.placed:  # each with a box of its own inside the map (no overlap: the test below)
+        b = labels.extent(t, r)
+        assert b.width > 0 and b.height > 0 and frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1, t.get_text()
+
+
+@pytest.mark.parametrize("which", ["a4", "card", "square"])
+def test_the_legend_takes_at_most_a_quarter_of_the_card(which, request) -> None:
+    res = request.getfixturevalue(which)
+    r = res.fig.canvas.get_renderer()
+    res.fig.draw_without_rendering()
+    box = res.legend_ax.get_tightbbox(r)
+    share = box.width * box.height / (res.fig.bbox.width * res.fig.bbox.height)
+    assert 0.02 < share <= 0.25, share
+    for t in res.legend_texts:  # the box holds every legend text
+        tb = t.get_window_extent(r)
+        if t.axes is res.legend_ax:
+            assert box.x0 - 1 <= tb.x0 and tb.x1 <= box.x1 + 1 and box.y0 - 1 <= tb.y0 and tb.y1 <= box.y1 + 1
 
 
 def test_legend_shows_only_what_is_drawn(layers) -> None:
@@ -115,7 +182,7 @@ def _boxes(res):
     return out, r
 
 
-@pytest.mark.parametrize("which", ["a4", "card"])
+@pytest.mark.parametrize("which", ["a4", "card", "square"])
 def test_map_labels_and_event_markers_never_overlap(which, request) -> None:
     res = request.getfixturevalue(which)
     boxes, r = _boxes(res)
@@ -268,12 +335,6 @@ def test_text_uses_matplotlibs_own_font_files(a4) -> None:
             assert Path(path).resolve().is_relative_to(data), path
 
 
-@pytest.fixture(scope="module")
-def square(layers):
-    lay, article = layers
-    return static.figure(lay, fmt="png", size=(1080, 1080), article=article)
-
-
 def _data_box(res, t):
     """A placed label's box in the map's projected coordinates."""
     from shapely import box as sbox
@@ -376,3 +437,40 @@ def test_a_cards_legend_text_is_at_least_22_px(which, request) -> None:
     for t in res.legend_texts:
         b = t.get_window_extent(r)
         assert b.y0 >= credit.y1 - 1 and b.x1 <= res.fig.bbox.x1 + 1, t.get_text()
+
+
+def test_events_are_numbered_across_articles_by_date_then_id(layers) -> None:
+    """Issue 17: with several articles, one sequence by date then id (not the layer's order), and
+    the key lists them all under one heading."""
+    from geo.static import events
+
+    lay, article = layers
+    lay = copy.deepcopy(lay)
+    feats = lay["events"]["features"]
+    for i, f in enumerate(feats):
+        f["properties"]["article_id"] = "second-article" if i % 2 else "gulf-2024-04-raisi-visit"
+    feats.sort(key=lambda f: (f["properties"]["article_id"], f["id"]), reverse=True)  # article by article
+    res = static.figure(lay, fmt="svg", article=article)
+    expect = sorted(feats, key=lambda f: (f["properties"]["event_date"], f["id"]))
+    assert [e.id for e in res.events] == [f["id"] for f in expect]
+    assert [e.number for e in res.events] == list(range(1, len(feats) + 1))
+    keys = [t.get_text() for t in res.fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == panels.KEY_GID)]
+    assert "Events in the 2 articles" in keys
+    assert all(str(e.number) in keys for e in res.events)
+    assert "2 articles" in " ".join(t.get_text() for t in res.fig.texts).replace("\n", " ")
+    # undated events go last; partial dates sort as text (a year before its months)
+    rows = [({"id": "b"}, {"event_date": ""}), ({"id": "a"}, {"event_date": "2011-06"}),
+            ({"id": "c"}, {"event_date": "2011"}), ({"id": "a2"}, {"event_date": "2011"})]
+    assert [f["id"] for f, p in sorted(rows, key=lambda r: events.sort_key(*r))] == ["a2", "c", "a", "b"]
+
+
+def test_events_without_article_ids_keep_the_single_article_key(layers) -> None:
+    lay, article = layers
+    lay = copy.deepcopy(lay)
+    for f in lay["events"]["features"]:
+        f["properties"].pop("article_id", None)  # the layers before issue 17
+    a4 = static.figure(lay, fmt="svg", article=article)
+    keys = [t.get_text() for t in a4.fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == panels.KEY_GID)]
+    assert "Events in the article" in keys and "Events in the 2 articles" not in keys
+    expect = sorted(lay["events"]["features"], key=lambda f: (f["properties"]["event_date"], f["id"]))
+    assert [e.id for e in a4.events] == [f["id"] for f in expect]

@@ -1,4 +1,4 @@
-"""geo/validate.py: every rule fires precisely on a broken synthetic layer; clean layers pass.
+"""geo/check/command.py: every rule fires precisely on a broken synthetic layer; clean layers pass.
 
 Property-based tests (hypothesis) cover the writer/validator pair: write -> read keeps the
 geometry within the written precision, a random simple polygon passes, a random bow-tie fails
@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon, shape
 from trust_fixtures import BORDER, IR11, PKBA, good_claims, good_layers
 
-from geo import catalog, check, io, settings, validate
+from geo import catalog, check, io, settings
+from geo.check import command as validate
 from geo.cli import main
 from geo.errors import GeoError
 
@@ -458,3 +459,15 @@ def test_check_geometry_returns_shape_for_valid() -> None:
     problems, shp = check.check_geometry(io.geometry_mapping(PKBA))
     assert problems == [] and shp.equals(shape(io.geometry_mapping(PKBA)))
     assert BORDER[0] in [tuple(c) for c in io.geometry_mapping(LineString(BORDER))["coordinates"]]
+
+
+def test_one_problem_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 20: `geo validate` on a file with one problem printed it and then a summary (two
+    lines); now one line says both."""
+    layers = good_layers()
+    _rev_ring(layers)
+    paths = _write_layers(tmp_path, layers)
+    assert main(["validate", *map(str, paths)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("geo: 1 validation problem in ") and ": provinces:PK-BA: winding: " in err[0]

@@ -29,9 +29,7 @@ Ids are deterministic without touching branca: every element here is given an ex
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import re
 from typing import Any
 
@@ -270,21 +268,8 @@ class Finish(AtlasElement):
 
 
 # --------------------------------------------------------------------------- the page
-_SCRIPT = re.compile(r"<script(?![^>]*\btype=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL)
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
-
-
-def csp_for(page: str) -> str:
-    """A Content-Security-Policy allowing only this page's own inline scripts (by hash) and styles."""
-    hashes = sorted(
-        {"'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode() + "'"
-         for m in _SCRIPT.finditer(page)}
-    )
-    return (
-        "default-src 'none'; script-src " + " ".join(hashes) + "; style-src 'unsafe-inline'; "
-        "img-src data:; font-src data:; connect-src 'none'; frame-src 'none'; object-src 'none'; "
-        "base-uri 'none'; form-action 'none'"
-    )
+csp_for = assets.csp_for
 
 
 _REMOTE = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', re.IGNORECASE)

@@ -155,6 +155,22 @@ def resolve_passages(
 DROPPED_PROPERTIES: frozenset[str] = frozenset({"source_urls"})
 
 
+def popup_fields(name: str) -> list[dict[str, str]]:
+    """The fields a popup lists for catalog layer ``name``, in its schema's order, each as
+    ``{"name", "title"}`` plus ``"unit"`` when the schema gives one. A property the schema marks
+    ``"x-map": false`` (the name heading, the article quote, the source list show those their own
+    way) or the payload drops is left out; a new schema property is listed without any other edit."""
+    out = []
+    for key, spec in catalog.fields(name).items():
+        if spec.get("x-map") is False or key in DROPPED_PROPERTIES:
+            continue
+        entry = {"name": key, "title": str(spec.get("title") or key)}
+        if spec.get("unit"):
+            entry["unit"] = str(spec["unit"])
+        out.append(entry)
+    return out
+
+
 def layer_order(layers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The layers to draw, bottom to top: catalog layers by map pane, then any layer it does not know."""
     known = set(catalog.names())
@@ -221,6 +237,8 @@ def build_payload(
             "common": common,
             "features": feats,
         }
+        if catalog.has(o["name"]):
+            shown[o["name"]]["fields"] = popup_fields(o["name"])
     topo = display.topology({o["name"]: layers[o["name"]] for o in order})
     claim_list = list((claims or {}).get("claims") or [])
     for c in claim_list:
@@ -324,8 +342,9 @@ def build_map(
 def load_inputs(layers_dir: Path | None = None, seeds_dir: Path | None = None) -> dict[str, Any]:
     """build_map's arguments from files: layers/*.geojson (every catalog layer on the map),
     layers/claims.json, seeds/article.txt and seeds/sources.csv."""
-    from geo import seeds, settings
-    from geo.article import load_article
+    from geo import settings
+    from geo.build import seeds
+    from geo.build.article import load_article
 
     ldir = Path(layers_dir or settings.LAYERS_DIR)
     sdir = Path(seeds_dir or settings.SEEDS_DIR)

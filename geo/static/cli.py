@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from geo import settings
+from geo import files, settings
 from geo.errors import InputError
 from geo.static import frame
 
@@ -18,12 +18,12 @@ def run(args: Any) -> int:
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = frame.parse_format(suffix) if suffix in frame.FORMATS else "svg"
     elif out is not None and out.suffix and out.suffix.lower().lstrip(".") != fmt:
-        raise InputError(f"--out {out}: the file ending does not match --format {fmt}")
+        raise InputError(f"--out {files.display(out)}: the file ending does not match --format {fmt}")
     size = frame.parse_size(args.size) if args.size is not None else None
     bbox = frame.parse_bbox(args.bbox) if args.bbox is not None else None
     out = out or Path(settings.MAPS_DIR) / f"frontier-static.{fmt}"
     if out.exists() and not out.is_file():
-        raise InputError(f"--out {out}: not a regular file")
+        raise InputError(f"--out {files.display(out)}: not a regular file")
     from geo import io, static
 
     layers, article = static.read_layers(Path(args.layers) if args.layers else None)
@@ -31,6 +31,6 @@ def run(args: Any) -> int:
     try:
         io.write_files({out: data})
     except OSError as exc:
-        raise InputError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
-    print(f"{out} ({len(data):,} bytes)", file=sys.stderr)
+        raise InputError(f"--out {files.display(out)}: cannot write ({files.escape(exc.strerror or exc)})") from None
+    print(f"{files.display(out)} ({len(data):,} bytes)", file=sys.stderr)
     return 0

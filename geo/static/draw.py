@@ -84,8 +84,19 @@ class Frame:
         self.tolerance = extent.width / px_width * 0.35
         pad = 0.05 * max(extent.width, extent.height)
         self.clip = (extent.x0 - pad, extent.y0 - pad, extent.x1 + pad, extent.y1 + pad)
+        #: Projected geometries by (id, simplify): the layer pass, the inset's placement, the border's
+        #: leader rule and the area labels project the same geometry for the same frame.
+        self._done: dict[tuple[int, bool], tuple[BaseGeometry, BaseGeometry]] = {}
 
     def project(self, geom: BaseGeometry, simplify: bool = True) -> BaseGeometry:
+        hit = self._done.get((id(geom), simplify))
+        if hit is not None and hit[0] is geom:
+            return hit[1]
+        g = self._project(geom, simplify)
+        self._done[(id(geom), simplify)] = (geom, g)  # the source held too: its id stays its own
+        return g
+
+    def _project(self, geom: BaseGeometry, simplify: bool) -> BaseGeometry:
         g = shapely.clip_by_rect(geom, *self.box) if geom.geom_type != "Point" else geom
         if g.is_empty:
             return g

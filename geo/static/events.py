@@ -33,6 +33,7 @@ class Event:
     color: str
     verified: bool
     etype: str = ""
+    article_id: str = ""
     anchors: list[tuple[float, float]] = field(default_factory=list)
     shape: str = "exact"
     area_drawn: bool = False
@@ -48,16 +49,37 @@ def title_of(p: dict[str, Any]) -> str:
     return f"{what}: {where}" if where else str(what)
 
 
+def sort_key(f: dict[str, Any], p: dict[str, Any]) -> tuple[bool, str, str]:
+    """Events are numbered across articles: by date (partial ISO dates sort as text: ``2011`` before
+    ``2011-06``), then id; undated events last."""
+    date = str(p.get("event_date") or "")
+    return (not date, date, str(f.get("id") or ""))
+
+
+def article_ids(fc: dict[str, Any] | None) -> list[str]:
+    """The articles the events come from (their ``article_id``, in first-seen order; none before
+    events carried one)."""
+    seen: dict[str, None] = {}
+    for f in (fc or {}).get("features", []):
+        aid = (f.get("properties") or {}).get("article_id")
+        if aid:
+            seen.setdefault(str(aid), None)
+    return list(seen)
+
+
 def collect(fc: dict[str, Any] | None, fr: draw.Frame) -> list[Event]:
-    """Every event with its number, colour and its anchors inside the frame (projected)."""
+    """Every event with its number (one sequence across articles, :func:`sort_key`), colour and
+    its anchors inside the frame (projected)."""
     feats = list(draw.features(fc))
+    # colours as the story map hands them out (layer order), numbers by date across articles
     colors = palette.event_type_colors(p.get("event_type") for _, p, _ in feats)
+    feats.sort(key=lambda t: sort_key(t[0], t[1]))
     frame_area = fr.extent.width * fr.extent.height
     out: list[Event] = []
     for i, (f, p, g) in enumerate(feats, start=1):
         ev = Event(i, str(f.get("id")), str(p.get("display_date") or p.get("event_date") or ""), title_of(p),
                    colors.get(str(p.get("event_type")), palette.EVENT_DEFAULT), bool(p.get("verified", True)),
-                   etype=str(p.get("event_type") or "event"),
+                   etype=str(p.get("event_type") or "event"), article_id=str(p.get("article_id") or ""),
                    shape=palette.event_shape(g.geom_type, p.get("geo_precision")))
         gp = fr.project(g, simplify=False)
         if gp.is_empty:

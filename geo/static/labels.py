@@ -2,12 +2,14 @@
 
 Rule (greedy, in the order of cartographic priority, Imhof's preferred positions):
 
-1. Labels are placed in this order (geo/static/compose.py): on cards the events' names just
-   outside their area; markets, crossings and the gas field; on print the numbered event markers
-   (on their point if free, else beside it with a dot on the spot); province names (inside the
-   province only); towns by priority (article places first, then by population); on cards the
-   events' names not placed yet, further out with a leader line; country names last. Ties keep
-   the layer order, so the result is deterministic.
+1. Labels are placed in this order (geo/static/compose.py, ``Labeller.run``). Print: markets,
+   crossings and the gas field; the numbered event markers (on their point if free, else beside
+   it with a dot on the spot); province names (inside the province only); towns by priority
+   (article places first, then by population); country names last. Cards: the events' names
+   (just outside their area, then further out with a leader line); province names; Iran and
+   Pakistan; the gas field, markets and crossings; the story places (the strikes' towns, then
+   the places the events and the pipeline name); other towns; other countries. Ties keep the
+   layer order, so the result is deterministic.
 2. Each label tries the positions around its anchor in this order: right, upper right, upper
    left, left, lower right, lower left, above, below (a centred label has one position). A town
    whose name fits none of them tries again in a smaller tier (0.78 of the size), at those eight
@@ -145,36 +147,101 @@ class Placer:
         x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
         return not any(x0 < t.x1 and t.x0 < x1 and y0 < t.y1 and t.y0 < y1 for t in self.taken)
 
+    def _fits(self, box: Bbox, own: tuple[float, float], own_r: float, leader: bool, avoid_lines: bool,
+              priority: float, same_px: float, strict: bool) -> bool:
+        if not self._free(box):
+            return False
+        if leader:  # a leader shows what it names (rule 5, not rule 4)
+            return self._leader_clear(box, own, own_r, avoid_lines)
+        return not (self.points and self._ambiguous(box, own, own_r, priority, same_px, strict))
+
     def place(self, x: float, y: float, text: str, *, offset_pt: float, centred: bool = False,
               record: bool = True, own_r_pt: float = 0.0, priority: float = 0.0,
               positions: tuple[tuple[float, float, str, str], ...] | None = None, avoid_lines: bool = False,
               same_px: float = 1.0, strict: bool = False, **text_kw: Any) -> Any | None:
-        """Put ``text`` near data point (x, y); returns the Text, or None when it fits nowhere."""
+        """Put ``text`` near data point (x, y); returns the Text, or None when it fits nowhere.
+
+        The text is measured once (at the first position); every other position's box is that box
+        moved to it (a text's size does not depend on where it sits), and only the chosen position
+        is drawn, its real box checked again."""
+        leader = "arrowprops" in text_kw
         if positions is None:
-            positions = ((0.0, 0.0, "center", "center"),) if centred else \
-                LEADER_POSITIONS if "arrowprops" in text_kw else POSITIONS
+            positions = ((0.0, 0.0, "center", "center"),) if centred else LEADER_POSITIONS if leader else POSITIONS
+        own = (float(v) for v in self.ax.transData.transform((x, y)))
+        own_xy: tuple[float, float] = tuple(own)  # type: ignore[assignment]
+        own_r = own_r_pt * self.renderer.dpi / 72
+        k = self.renderer.dpi / 72
+        shape: _Shape | None = None
         for dx, dy, ha, va in positions:
-            kw = {"gid": LABEL_GID, **text_kw}
-            t = self.ax.annotate(text, (x, y), xytext=(dx * offset_pt, dy * offset_pt),
-                                 textcoords="offset points", ha=ha, va=va, annotation_clip=False, **kw)
-            box = extent(t, self.renderer).padded(self.pad_px)
-            own = tuple(self.ax.transData.transform((x, y)))
-            own_r = own_r_pt * self.renderer.dpi / 72
-            ok = self._free(box)
-            if ok and "arrowprops" in text_kw:  # a leader shows what it names (rule 5, not rule 4)
-                ok = self._leader_clear(box, own, own_r, avoid_lines)  # type: ignore[arg-type]
-            elif ok and self.points:
-                ok = not self._ambiguous(box, own, own_r, priority, same_px, strict)  # type: ignore[arg-type]
-            if ok:
-                if "arrowprops" in text_kw:
-                    self._block_leader(box, own, own_r)  # type: ignore[arg-type]
+            anchor = (own_xy[0] + dx * offset_pt * k, own_xy[1] + dy * offset_pt * k)
+            t = None
+            if shape is None:
+                t = self._annotate(x, y, text, dx * offset_pt, dy * offset_pt, ha, va, text_kw)
+                shape = _Shape.measure(t, self.renderer, anchor, ha, va)
+            box = shape.box(anchor, ha, va).padded(self.pad_px)
+            if self._fits(box, own_xy, own_r, leader, avoid_lines, priority, same_px, strict):
+                if t is None:
+                    t = self._annotate(x, y, text, dx * offset_pt, dy * offset_pt, ha, va, text_kw)
+                    real = extent(t, self.renderer).padded(self.pad_px)
+                    if not _same(real, box):  # never trust the prediction over the renderer
+                        box = real
+                        if not self._fits(box, own_xy, own_r, leader, avoid_lines, priority, same_px, strict):
+                            t.remove()
+                            continue
+                if leader:
+                    self._block_leader(box, own_xy, own_r)
                 self.taken.append(box)
                 self.placed.append(t)
                 return t
-            t.remove()
+            if t is not None:
+                t.remove()
         if record:
             self.dropped.append(text)
         return None
+
+    def _annotate(self, x: float, y: float, text: str, ox: float, oy: float, ha: str, va: str,
+                  text_kw: dict[str, Any]) -> Any:
+        kw = {"gid": LABEL_GID, **text_kw}
+        return self.ax.annotate(text, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
+                                annotation_clip=False, **kw)
+
+
+#: Where an alignment puts a box's lower left corner, as a share of its width (ha) or height (va).
+_FX = {"left": 0.0, "center": 0.5, "right": 1.0}
+_FY = {"bottom": 0.0, "center": 0.5, "top": 1.0}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A text's box, measured once: its text block's size, where the block sits from its aligned
+    anchor, and how far its background patch (if any) reaches beyond the block."""
+
+    w: float
+    h: float
+    ex: float
+    ey: float
+    margins: tuple[float, float, float, float]
+
+    @staticmethod
+    def measure(t: Any, renderer: Any, anchor: tuple[float, float], ha: str, va: str) -> _Shape:
+        from matplotlib.text import Text
+
+        full = extent(t, renderer)  # updates the annotation's position first
+        tb = Text.get_window_extent(t, renderer)
+        ex = tb.x0 - (anchor[0] - _FX[ha] * tb.width)
+        ey = tb.y0 - (anchor[1] - _FY[va] * tb.height)
+        return _Shape(tb.width, tb.height, ex, ey,
+                      (full.x0 - tb.x0, full.y0 - tb.y0, full.x1 - tb.x1, full.y1 - tb.y1))
+
+    def box(self, anchor: tuple[float, float], ha: str, va: str) -> Bbox:
+        x0 = anchor[0] - _FX[ha] * self.w + self.ex
+        y0 = anchor[1] - _FY[va] * self.h + self.ey
+        m = self.margins
+        return Bbox.from_extents(x0 + m[0], y0 + m[1], x0 + self.w + m[2], y0 + self.h + m[3])
+
+
+def _same(a: Bbox, b: Bbox, tol: float = 0.01) -> bool:
+    return all(abs(u - v) <= tol for u, v in zip(a.extents, b.extents, strict=True))
 
 
 def extent(artist: Any, renderer: Any) -> Bbox:

@@ -38,19 +38,23 @@ def _width_pt(t: Any, renderer: Any, fig: Figure) -> float:
 
 
 def wrap_to(t: Any, width_pt: float, renderer: Any, fig: Figure, max_lines: int = 3) -> None:
-    """Break a Text's words into lines no wider than ``width_pt`` (measured by the renderer)."""
+    """Break a Text's words into lines no wider than ``width_pt`` (measured by the renderer): each
+    line takes the most words that fit, found by bisection (a few measurements per line, not one
+    per word)."""
     words = t.get_text().replace("\n", " ").split(" ")
     lines: list[str] = []
-    cur = ""
-    for w in words:
-        trial = f"{cur} {w}".strip()
-        t.set_text(trial)
-        if cur and _width_pt(t, renderer, fig) > width_pt:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = trial
-    lines.append(cur)
+    i = 0
+    while i < len(words):
+        lo, hi = i + 1, len(words)  # words[i:lo] always goes on the line, even when too wide
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            t.set_text(" ".join(words[i:mid]))
+            if _width_pt(t, renderer, fig) > width_pt:
+                hi = mid - 1
+            else:
+                lo = mid
+        lines.append(" ".join(words[i:lo]))
+        i = lo
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip(" ,;·") + "…"
@@ -85,13 +89,17 @@ def swatch(ax: Axes, it: LegendItem, x: float, y: float, w: float, sc: Scale) ->
 
 
 def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
-           font: float, stacked: bool = False, min_font: float = 0.0, line: float = 0.0) -> list[Any]:
+           font: float, stacked: bool = False, min_font: float = 0.0, line: float = 0.0,
+           flow: bool = False) -> list[Any]:
     """One row per drawn layer (catalog order): bold layer title, then its classes, wrapping.
     ``stacked``: the title on a line of its own, the classes below it (a narrow sidebar).
+    ``flow``: titles and classes run on like text, a layer starting where the last one ended
+    (a compact band under a card's map, as Datawrapper's and Reuters' keys do).
     When the rows do not fit the panel, the legend is drawn again smaller (at most three times),
     never below ``min_font`` points. ``line``: the row height in font sizes (0: the default)."""
     ax = fig.add_axes(rect)
-    texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked, line)
+    draw_rows = _flow if flow else _legend
+    texts, used = draw_rows(ax, fig, rect, d, sc, renderer, font, stacked, line)
     h_pt = rect[3] * fig.get_figheight() * 72
     for _ in range(3):
         if used <= h_pt or font <= min_font:
@@ -99,7 +107,7 @@ def legend(fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: S
         ax.remove()
         font = max(min_font, font * max(0.8, (h_pt / used) ** 0.75))  # text wraps less when smaller
         ax = fig.add_axes(rect)
-        texts, used = _legend(ax, fig, rect, d, sc, renderer, font, stacked, line)
+        texts, used = draw_rows(ax, fig, rect, d, sc, renderer, font, stacked, line)
     return texts
 
 
@@ -149,12 +157,59 @@ def _legend(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: D
     return texts, y - line_h * 0.45  # the height used (points)
 
 
+def short_label(layer: str, label: str) -> str:
+    """A class's label without the layer's name its title already gives ('border market: agreed'
+    under 'Border markets' reads 'agreed'; 'route accuracy: low' keeps its words)."""
+    title = catalog.get(layer).map_label.lower().rstrip("s") if layer in catalog.names() else layer
+    return label[len(title) + 2:] if label.lower().startswith(title + ": ") else label
+
+
+def _flow(ax: Axes, fig: Figure, rect: tuple[float, float, float, float], d: Drawn, sc: Scale, renderer: Any,
+          font: float, stacked: bool = False, line: float = 0.0) -> tuple[list[Any], float]:
+    """The run-on legend: 'Border ━ class ━ class   Gas pipeline ━ class …', wrapping at the panel's
+    width; a layer's title never ends a line without its first class."""
+    del stacked
+    w_pt = rect[2] * fig.get_figwidth() * 72
+    h_pt = rect[3] * fig.get_figheight() * 72
+    ax.set_xlim(0, w_pt)
+    ax.set_ylim(h_pt, 0)
+    ax.set_axis_off()
+    line_h = font * (line or 1.45)
+    sw, gap, sep = font * 2.0, font * 0.35, font * 0.9
+    x0 = font * 0.3  # a line swatch's end marker stays inside the panel
+    x, y = x0, line_h * 0.5
+    texts: list[Any] = []
+    for name in catalog.names():
+        items = [i for i in d.items if i.layer == name and i.label]
+        if not items:
+            continue
+        head = ax.text(0, y, catalog.get(name).map_label, fontsize=font, fontweight="bold", color=INK,
+                       va="center", gid=LEGEND_GID)
+        head_w = _width_pt(head, renderer, fig)
+        for k, it in enumerate(items):
+            t = ax.text(0, y, short_label(name, it.label), fontsize=font, color=INK, va="center", gid=LEGEND_GID)
+            need = sw + gap + _width_pt(t, renderer, fig)
+            lead = head_w + gap if k == 0 else 0.0
+            if x > x0 and x + lead + need > w_pt:
+                x, y = x0, y + line_h
+            if k == 0:
+                head.set_position((x, y))
+                x += lead
+            swatch(ax, it, x, y, sw, sc)
+            t.set_position((x + sw + gap, y))
+            texts.append(t)
+            x += need + (sep if k < len(items) - 1 else sep * 1.6)
+        texts.insert(len(texts) - len(items), head)
+    return texts, y + line_h * 0.5
+
+
 def key(fig: Figure, rect: tuple[float, float, float, float], events: list[Event], in_frame: set[int],
-        sc: Scale, renderer: Any, font: float, columns: int) -> list[Any]:
-    """The numbered events: number, date, what and where; '(off map)' when not on this map."""
+        sc: Scale, renderer: Any, font: float, columns: int, heading: str = "Events in the article") -> list[Any]:
+    """The numbered events (one sequence across articles): number, date, what and where; '(off map)'
+    when not on this map."""
     ax, w_pt, h_pt = point_axes(fig, rect)
     texts: list[Any] = []
-    ax.text(0, font * 0.7, "Events in the article", fontsize=font * 1.1, fontweight="bold", color=INK,
+    ax.text(0, font * 0.7, heading, fontsize=font * 1.1, fontweight="bold", color=INK,
             va="center", gid=KEY_GID)
     rows = int(np.ceil(len(events) / columns))
     line_h = max(font * 1.45, (h_pt - font * 2.0) / max(rows, 1))

@@ -1,1 +1,0 @@
-"""Builders of the article layers, one module per layer family (geo.layers assembles them)."""
