@@ -327,6 +327,7 @@
   // panels fold to their titles, and the popup is kept clear of every control (its × too).
   var folded = [];
   function restorePanels() {
+    document.body.classList.remove('popup-small');
     folded.forEach(function (d) { d.open = true; });
     folded = [];
   }
@@ -360,6 +361,8 @@
       var d = document.getElementById(id);
       if (d && d.open) { d.open = false; folded.push(d); }
     });
+    // and step aside while the popup is open (the header's step bar leaves a short map)
+    document.body.classList.add('popup-small');
     room = controlRoom(map);
     o.autoPanPaddingTopLeft = L.point(room.left, room.top);
     o.autoPanPaddingBottomRight = L.point(room.right, room.bottom);
@@ -399,12 +402,12 @@
       if (frame && frame.isValid()) z = Math.min(z, map.getBoundsZoom(frame, false, framePad));
       map.setMinZoom(z);
     };
-    // a phone (a narrow, tall map): the two frontier provinces fill the width (the controls float
-    // over their edges), the zoom unsnapped so that they do; the pipeline's far end may be outside
+    // a phone (a narrow, tall map): the two frontier provinces fill the width (beside the controls'
+    // column on the left), the zoom unsnapped so that they do; the pipeline's far end may be outside
     var phone = map.getSize().x < 600 && groupBounds(['provinces']);
     if (phone) {
       b = groupBounds(['provinces', 'border']);
-      padTL = L.point(6, room.top + 4); padBR = L.point(6, room.bottom + 4);
+      padTL = L.point(room.left, room.top + 4); padBR = L.point(4, room.bottom + 4);
     }
     if (cb) clamp();
     if (b && b.isValid()) {
