@@ -402,19 +402,9 @@
       if (frame && frame.isValid()) z = Math.min(z, map.getBoundsZoom(frame, false, framePad));
       map.setMinZoom(z);
     };
-    // a phone (a narrow, tall map): the two frontier provinces fill the width (beside the controls'
-    // column on the left), the zoom unsnapped so that they do; the pipeline's far end may be outside
-    var phone = map.getSize().x < 600 && groupBounds(['provinces']);
-    if (phone) {
-      b = groupBounds(['provinces', 'border']);
-      padTL = L.point(room.left, room.top + 4); padBR = L.point(4, room.bottom + 4);
-    }
     if (cb) clamp();
     if (b && b.isValid()) {
-      var snap = map.options.zoomSnap;
-      if (phone) map.options.zoomSnap = 0;
       map.fitBounds(b, {paddingTopLeft: padTL, paddingBottomRight: padBR, animate: false});
-      map.options.zoomSnap = snap;
     }
     if (cb) {
       map.panInsideBounds(cb, {animate: false});
