@@ -550,3 +550,44 @@ def sample_inputs(*, hostile: bool = False) -> dict[str, Any]:
         "paragraphs": paragraphs,
     }
     return {"layers": layers, "claims": claims, "article": article, "sources": sources}
+
+
+#: A second article for the several-articles tests (issue 17). TEST TEXT: written for these tests,
+#: not a published article; every fact in it is from /work/shared/docs/facts.md §4 (the January
+#: 2024 strikes: S69-S76).
+TEST_ARTICLE_ID = "test-2024-01-saravan-strike"
+TEST_ARTICLE = {
+    "id": TEST_ARTICLE_ID,
+    "title": "Test text: Pakistan strikes back in Saravan county",
+    "publisher": "test text written for the atlas's tests (not a published article)",
+    "date": "2024-01-19",
+    "url": "",
+    "note": "Test text; facts from the atlas's sources S69-S76.",
+    "paragraphs": [
+        "Two days after Iranian missiles and drones hit Sabz Koh village in Pakistan's Panjgur district on "
+        "16 January 2024, Pakistan struck hideouts in a border village of Saravan county, in Iran's Sistan "
+        "and Baluchestan province, early on 18 January 2024.",
+        "Pakistan named the operation Marg Bar Sarmachar. On 19 January both foreign ministers agreed to de-escalate.",
+    ],
+}
+TEST_QUOTE = "Pakistan struck hideouts in a border village of Saravan county"
+
+
+def two_article_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The real inputs (tools/render_map.assembled_inputs) with TEST_ARTICLE as a second article:
+    one claim annotates it, naming the Saravan strike and its place."""
+    import copy
+
+    out = copy.deepcopy(inputs)
+    first = dict(out["article"], id="gulf-2024-04-raisi-visit")
+    para = TEST_ARTICLE["paragraphs"][0]
+    start = para.index(TEST_QUOTE)
+    out["claims"]["claims"].append({
+        "id": "cl-test-saravan-strike", "article_id": TEST_ARTICLE_ID, "topic": "strike",
+        "article_paragraph": 1, "article_start": start, "article_end": start + len(TEST_QUOTE),
+        "article_quote": TEST_QUOTE, "claim": "Pakistan struck a border village of Saravan county on 18 January 2024.",
+        "what_sources_say": "Iran's interior minister: a border village in Saravan county, 3-4 km from the border (S74).",
+        "verdict": "supported", "feature_ids": ["ev-2024-01-18-pakistan-strike-saravan"], "sources": "S74;S75",
+    })
+    out["articles"] = [first, dict(TEST_ARTICLE)]
+    return out

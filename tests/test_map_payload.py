@@ -186,3 +186,30 @@ def test_story_map_is_made_of_folium_elements_with_fixed_ids() -> None:
     from geo import version
 
     assert json.dumps(version.DATA_VERSION) in html  # the About panel's data version
+
+
+def test_two_articles_payload_newest_first_with_mentions(inputs) -> None:
+    from map_sample import TEST_ARTICLE_ID, TEST_QUOTE, two_article_inputs
+
+    inp = two_article_inputs(inputs)
+    layers = inp.pop("layers")
+    p = story.build_payload(layers, **inp)
+    arts = p["articles"]
+    # newest first, undated last (the real article is undated)
+    assert [a["id"] for a in arts] == [TEST_ARTICLE_ID, "gulf-2024-04-raisi-visit"]
+    assert set(arts[0]) == {"id", "title", "publisher", "date", "url", "note", "paragraphs"}
+    # the test article's passage is its claim's quote; the first article keeps every passage it had
+    linked = [seg for para in arts[0]["paragraphs"] for seg in para if seg[1]]
+    assert linked == [[TEST_QUOTE, ["cl-test-saravan-strike"]]]
+    assert arts[1]["paragraphs"] == p["article"]["paragraphs"]
+    one = story.build_payload(layers, **{k: v for k, v in inputs.items() if k != "layers"})
+    assert one["article"]["paragraphs"] == p["article"]["paragraphs"]
+    assert "articles" not in one and "mentions" not in one
+    # mentions: the strike is named by the test article (through its claim); every feature a
+    # passage of the first article names is mentioned by it
+    ev = "ev-2024-01-18-pakistan-strike-saravan"
+    assert TEST_ARTICLE_ID in p["mentions"][ev]
+    assert all(TEST_ARTICLE_ID not in v for k, v in p["mentions"].items() if k != ev)
+    feature_ids = {f["id"] for fc in p["layers"].values() for f in fc["features"]}
+    first_refs = {r for para in arts[1]["paragraphs"] for _t, refs in para for r in refs if r in feature_ids}
+    assert first_refs and all("gulf-2024-04-raisi-visit" in p["mentions"][r] for r in first_refs)

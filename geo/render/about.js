@@ -7,10 +7,10 @@
   A.aboutPanel = function (map, opts) {
     opts = opts || {};
     var _ = A._;
-    var esc = _.esc, h = _.h, svg = _.svg, safeUrl = _.safeUrl, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, merge = _.merge, withTypeColor = _.withTypeColor, pipeStyle = _.pipeStyle, borderStyle = _.borderStyle, eventShape = _.eventShape, featureTitle = _.featureTitle, pathStyle = _.pathStyle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoted = _.quoted, quoteBlock = _.quoteBlock, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, showPassage = _.showPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, flyThen = _.flyThen, layerLabel = _.layerLabel, scrollWithin = _.scrollWithin, claimsByFeature = _.claimsByFeature, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, PROVINCE_COLORS = _.PROVINCE_COLORS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data, KIND_LABEL = _.KIND_LABEL, has = _.has;
+    var h = _.h, sourceList = _.sourceList, data = _.data;
 
   function buildAbout() {
-    A.addTab('about', 'About & sources', fill);
+    A.addTab('about', 'About & data', fill);
   }
   function fill(ab) {
     if (opts.data_version) ab.appendChild(h('p', {cls: 'data-version'}, [h('strong', {text: 'Data version '}), h('span', {id: 'atlas-data-version', text: String(opts.data_version)})]));
@@ -30,6 +30,23 @@
       if (md.attribution) li.appendChild(h('div', {cls: 'note', text: 'Attribution: ' + md.attribution}));
       ll.appendChild(li);
     });
+    // the data, the still maps and the citation, as links relative to maps/frontier.html in a checkout
+    // or a release (they open when the files sit beside the page, as geo build writes them)
+    var dl = h('ul', {cls: 'data-links'});
+    var link = function (href, text, note) {
+      dl.appendChild(h('li', null, [h('a', {href: href, text: text}), note ? ' ' + note : null]));
+    };
+    link('../layers/frontier.gpkg', 'frontier.gpkg', '(GeoPackage: every layer, the claims and events, for QGIS)');
+    Object.keys(data.layers).forEach(function (n) { link('../layers/' + n + '.geojson', n + '.geojson', null); });
+    link('../layers/claims.json', 'claims.json', '(the claims ledger)');
+    link('../layers/events.csv', 'events.csv', '(events, one row each)');
+    link('../layers/datapackage.json', 'datapackage.json', '(Frictionless data package: every file, its schema and licence)');
+    link('frontier.pdf', 'frontier.pdf', '(the still map, A4, vector)');
+    link('frontier-social.png', 'frontier-social.png', '(1600×900)');
+    link('frontier-square.png', 'frontier-square.png', '(1080×1080)');
+    link('../CITATION.cff', 'CITATION.cff', '(how to cite the atlas)');
+    ab.appendChild(h('div', {cls: 'sec-h', id: 'about-data', text: 'Data, maps and citation'}));
+    ab.appendChild(dl);
     ab.appendChild(h('div', {cls: 'sec-h', text: 'Layers'}));
     ab.appendChild(ll);
     var sids = Object.keys(data.sources || {});

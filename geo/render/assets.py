@@ -111,6 +111,27 @@ def plugin_js(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...
 
 
 @functools.cache
+def leaflet_icon_defaults() -> str:
+    """JS giving Leaflet's default marker icon its images as data: URIs (the page loads no file)."""
+    img = _leaflet_dir() / "images"
+
+    def uri(name: str) -> str:
+        return "data:image/png;base64," + base64.b64encode((img / name).read_bytes()).decode("ascii")
+
+    return (
+        "L.Icon.Default.imagePath = '';\n"
+        f"L.Icon.Default.mergeOptions({{iconUrl: '{uri('marker-icon.png')}', "
+        f"iconRetinaUrl: '{uri('marker-icon-2x.png')}', shadowUrl: '{uri('marker-shadow.png')}'}});\n"
+    )
+
+
+@functools.cache
+def jquery_js() -> str:
+    """jQuery 3.7.1 (npm ``jquery``, the version folium links from its CDN), for folium's popups."""
+    return _strip_source_maps(_npm_file("jquery", "dist/jquery.min.js").read_text(encoding="utf-8"))
+
+
+@functools.cache
 def plugin_css(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
     out = []
     for pkg, rel in PLUGIN_CSS:

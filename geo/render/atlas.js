@@ -327,6 +327,7 @@
   // panels fold to their titles, and the popup is kept clear of every control (its × too).
   var folded = [];
   function restorePanels() {
+    document.body.classList.remove('popup-small');
     folded.forEach(function (d) { d.open = true; });
     folded = [];
   }
@@ -360,6 +361,8 @@
       var d = document.getElementById(id);
       if (d && d.open) { d.open = false; folded.push(d); }
     });
+    // and step aside while the popup is open (the header's step bar leaves a short map)
+    document.body.classList.add('popup-small');
     room = controlRoom(map);
     o.autoPanPaddingTopLeft = L.point(room.left, room.top);
     o.autoPanPaddingBottomRight = L.point(room.right, room.bottom);
@@ -393,9 +396,10 @@
     var padTL = L.point(room.left + 4, room.top + 4), padBR = L.point(room.right + 4, room.bottom + 4);
     // the lowest zoom: the view inside the basemap, unless the frontier needs to zoom out further
     // (a tall phone): then the sea-coloured background shows beyond the basemap's edge
+    var frame = b, framePad = padTL.add(padBR);
     var clamp = function () {
       var z = Math.max(3, map.getBoundsZoom(cb, true));
-      if (b && b.isValid()) z = Math.min(z, map.getBoundsZoom(b, false, padTL.add(padBR)));
+      if (frame && frame.isValid()) z = Math.min(z, map.getBoundsZoom(frame, false, framePad));
       map.setMinZoom(z);
     };
     if (cb) clamp();
@@ -775,6 +779,21 @@
       });
       box.appendChild(sec);
     }
+    // 2b. with several articles: which of them mention it (each a click away)
+    var arts = data.articles && data.articles.length > 1 && data.mentions && has(data.mentions, id) ? data.mentions[id] : [];
+    if (arts.length) {
+      var ml = h('ul', {cls: 'popup-articles', 'aria-label': 'Articles that mention it'});
+      arts.forEach(function (aid) {
+        var art = data.articles.filter(function (x) { return x.id === aid; })[0];
+        if (!art) return;
+        ml.appendChild(h('li', null, [h('a', {href: '#', cls: 'popup-article', 'data-article': aid,
+          text: (art.title || aid) + (art.date ? ' (' + art.date + ')' : ''), onclick: function (e) {
+            e.preventDefault(); if (A.showArticle) A.showArticle(aid);
+          }})]));
+      });
+      box.appendChild(h('div', {cls: 'sec-h', text: 'Mentioned in ' + plural(arts.length, 'article')}));
+      box.appendChild(ml);
+    }
     if (p.verified === false) {
       box.appendChild(h('div', {cls: 'warn', text: name === 'pipeline' && f.geometry && !/Point/.test(f.geometry.type)
         ? 'Route approximate: not traced from a source that gives it.' : 'Location approximate: no source gives this coordinate.'}));
@@ -822,10 +841,19 @@
     if (rec.layerName === 'events' && A.time && A.time.include) A.time.include(rec.feature);
   }
 
+  // Each selection the reader makes is a history entry (Back and Forward step through them); a
+  // selection made by the address itself (a deep link, Back) replaces nothing and adds nothing.
+  var applying = false;
   function setHash(h2) {
-    try { history.replaceState(null, '', h2 ? '#' + h2 : location.pathname + location.search); }
-    catch (e) { A._ignoreHash = true; location.hash = h2; }
+    var target = h2 ? '#' + h2 : '';
+    if ((location.hash || '') === target) return;
+    var url = h2 ? target : location.pathname + location.search;
+    try {
+      if (applying) history.replaceState(null, '', url);
+      else history.pushState(null, '', url);
+    } catch (e) { A._ignoreHash = true; location.hash = h2; }
   }
+  A.setHash = setHash;
 
   // the selected geometry is drawn again, thick and bright, under the symbols
   var hl = null;
@@ -834,18 +862,20 @@
     A.highlighted = null;
     A.highlightFor = null;
   }
+  // one id, or a list of ids (a passage that names several features highlights them all)
   function highlight(id) {
     clearHighlight();
-    var rec = has(A.features, id) ? A.features[id] : null;
-    if (!rec || !rec.feature.geometry) return;
-    hl = L.geoJSON(rec.feature, {
+    var ids = (Array.isArray(id) ? id : [id]).filter(function (x) { return has(A.features, x) && A.features[x].feature.geometry; });
+    if (!ids.length) return;
+    hl = L.geoJSON({type: 'FeatureCollection', features: ids.map(function (x) { return A.features[x].feature; })}, {
       pane: 'pane-highlight', interactive: false,
-      style: function () { return {color: '#ffcc00', weight: 9, opacity: 0.9, fill: /Polygon/.test(rec.feature.geometry.type), fillColor: '#ffcc00', fillOpacity: 0.12, lineCap: 'round', lineJoin: 'round'}; },
-      pointToLayer: function (ff, ll) { return L.circleMarker(ll, {radius: 22, color: '#ffcc00', weight: 5, opacity: 0.95, fill: false, interactive: false, pane: 'pane-highlight'}); }
+      style: function (f) { return {color: '#ffcc00', weight: 9, opacity: 0.9, fill: /Polygon/.test(f.geometry.type), fillColor: '#ffcc00', fillOpacity: 0.12, lineCap: 'round', lineJoin: 'round'}; },
+      pointToLayer: function (ff, ll) { return L.circleMarker(ll, {radius: 22, color: '#ffcc00', weight: 5, opacity: 0.95, fill: false, interactive: false, pane: 'pane-highlight'}); },
+      onEachFeature: function (f, l) { l.on('add', function () { if (l._path) l._path.setAttribute('data-highlight', String(f.id)); }); }
     }).addTo(A.map);
-    hl.eachLayer(function (l) { if (l._path) l._path.setAttribute('data-highlight', id); });
-    A.highlighted = id;
+    A.highlighted = Array.isArray(id) ? ids : id;
   }
+  A.ensureVisible = ensureVisible;
   A.highlight = highlight;
 
   var flySeq = 0;
@@ -886,10 +916,12 @@
   // back: a stale one must not open its popup during the next, closing the popup Leaflet places.
   // The flight may be cut short by the pan that keeps the view inside the base map (it answers the
   // 'moveend' of a pan the flight stops): then it is flown again, at most twice.
-  function flyThen(latlng, bounds, z, done) {
+  // pad: {tl: L.point, br: L.point}, the room to leave around bounds (default 40 px each side)
+  function flyThen(latlng, bounds, z, done, pad) {
     var map = A.map;
     var my = ++flySeq, called = false, tries = 0, timer = null;
-    var zoom = latlng ? z : Math.min(z, map.getBoundsZoom(bounds, false, L.point(80, 80)));
+    pad = pad || {tl: L.point(40, 40), br: L.point(40, 40)};
+    var zoom = latlng ? z : Math.min(z, map.getBoundsZoom(bounds, false, pad.tl.add(pad.br)));
     var finish = function () {
       if (called || my !== flySeq) return;
       called = true;
@@ -910,7 +942,7 @@
       clearTimeout(timer);
       timer = setTimeout(finish, 1600);
       if (latlng) map.flyTo(latlng, zoom, {duration: 0.6});
-      else map.flyToBounds(bounds, {padding: [40, 40], maxZoom: z, duration: 0.6});
+      else map.flyToBounds(bounds, {paddingTopLeft: pad.tl, paddingBottomRight: pad.br, maxZoom: z, duration: 0.6});
       // listen only once the flight has begun: flyTo first stops any running pan, which fires
       // that pan's 'moveend' (it is not the end of this flight)
       map.once('moveend', onEnd);
@@ -986,11 +1018,28 @@
   // says "not found" on the page and leaves the map as it is
   function applyHash() {
     if (A._ignoreHash) { A._ignoreHash = false; return; }
-    var m = /^#(feature|claim)=(.*)$/.exec(location.hash || '');
-    if (!m) return;
+    applying = true;
+    try { applyHashNow(); } finally { applying = false; }
+  }
+  function applyHashNow() {
+    var m = /^#(feature|claim|passage)=(.*)$/.exec(location.hash || '');
+    if (!m) {
+      // Back to the entry without a selection: the first view again
+      if (!location.hash && A.selected !== null) {
+        A.selected = null;
+        flySeq++;
+        A.map.closePopup();
+        clearHighlight();
+        if (A.clearStep) A.clearStep();
+        if (A.fitInitial) A.fitInitial();
+      }
+      return;
+    }
     var id;
     try { id = decodeURIComponent(m[2]); } catch (e) { notFound(m[1], m[2]); return; }
-    if (m[1] === 'feature') select(id, {fly: true, from: 'hash'});
+    if (m[1] === 'passage') {
+      if (!A.goStep || !A.goStep(parseInt(id, 10) - 1)) notFound('passage', id);
+    } else if (m[1] === 'feature') select(id, {fly: true, from: 'hash'});
     else showClaim(id, true);
   }
 
@@ -1036,7 +1085,7 @@
   function refLabel(id) {
     var r = has(A.features, id) ? A.features[id] : null, c = has(A.claimsById, id) ? A.claimsById[id] : null;
     if (r) return featureTitle(r.feature, r.layerName);
-    if (c) return c.topic || c.claim || id;
+    if (c) return c.claim || c.topic || id;   // a claim is named by what it says
     return id;
   }
   var KIND_LABEL = {claim: 'Claim', events: 'Event', places: 'Place', pipeline: 'Pipeline', markets: 'Border market',

@@ -15,6 +15,8 @@ Legend         legend.js               the legend (counts follow the date filter
 DateFilter     timefilter.js           the events' date filter
 Search         search.js               search over features and claims
 Measure        measure.js              geodesic (WGS84) ruler, geographiclib
+Steps          steps.js                step-through reading: previous/next, keys, swipe, play
+Locator        locator.js              the locator inset: where the frontier is in the region
 ============== ======================= ===========================================
 
 Large content (data, third-party code) never passes through Jinja: it is added as :class:`Raw`
@@ -27,12 +29,14 @@ Ids are deterministic without touching branca: every element here is given an ex
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from geo.errors import GeoError
 from geo.render import assets
 
 
@@ -215,6 +219,28 @@ class Measure(AtlasElement):
         return tuple((n, inline_script(c)) for n, c in assets.plugin_js(("geographiclib-geodesic",)))
 
 
+class Steps(AtlasElement):
+    """Step-through reading: each step frames and highlights everything a passage names."""
+
+    _template = _START
+    js_call = "steps"
+    own_js = ("steps.js",)
+
+    def __init__(self, play_ms: int = 4000) -> None:
+        super().__init__("Steps", play_ms=play_ms)
+
+
+class Locator(AtlasElement):
+    """A small inset map of the region with the frontier and the current view marked."""
+
+    _template = _START
+    js_call = "locator"
+    own_js = ("locator.js",)
+
+    def __init__(self) -> None:
+        super().__init__("Locator")
+
+
 class Fullscreen(AtlasElement):
     """leaflet.fullscreen on the whole page (map and article), not the map alone."""
 
@@ -246,6 +272,19 @@ _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 csp_for = assets.csp_for
 
 
+_REMOTE = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', re.IGNORECASE)
+
+
+class OfflineError(GeoError):
+    """A folium element a user added needs a file from the network (a CDN)."""
+
+
+def _walk(el: Element) -> Any:
+    yield el
+    for child in list(el._children.values()):
+        yield from _walk(child)
+
+
 class AtlasFigure(Figure):
     """folium's page (branca Figure) with pinch zoom allowed, a language and a Content-Security-Policy.
 
@@ -260,10 +299,51 @@ class AtlasFigure(Figure):
         self.csp = csp
 
     def render(self, **kwargs: Any) -> str:
+        # folium's Popup builds its content with jQuery ($): inline the registry's jQuery (the
+        # version folium itself links) once, when the page has a popup of a notebook user's
+        kinds = {type(e).__name__ for e in _walk(self) if type(e).__module__.startswith("folium")}
+        if kinds & {"Popup"}:
+            self.header.add_child(Raw(inline_script(assets.jquery_js()), element_id="jquery"), name="jquery")
+        # Leaflet's default marker icon, from the Leaflet package's images (before any marker is added)
+        if kinds & {"Marker"}:
+            self.script.add_child(Raw(assets.leaflet_icon_defaults(), element_id="icon_defaults"),
+                                  name="icon_defaults", index=0)
         out = super().render(**kwargs)
+        if self.csp:
+            remote = _REMOTE.search(out)
+            if remote:
+                msg = (
+                    f"story_map: a folium element added to the map loads {remote.group(1)} from the network, "
+                    "which the offline page cannot do (its Content-Security-Policy allows no network); "
+                    "use an element that needs no CDN file (CircleMarker, DivIcon, GeoJson) or story_map(csp=False)"
+                )
+                raise OfflineError(msg)
         out = _VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1" />', out, count=1)
         out = out.replace("<html>", '<html lang="en">', 1)
         if self.csp:
             meta = f'<meta http-equiv="Content-Security-Policy" content="{csp_for(out)}" />'
             out = out.replace("<head>", "<head>\n" + meta, 1)
         return out
+
+
+@functools.cache
+def story_map_class() -> type:
+    """folium.Map whose ``save()`` renders the page before it opens the file: a page that cannot
+    work offline (see :class:`OfflineError`) leaves the file as it was, never empty or half written."""
+    import os
+
+    import folium
+
+    class StoryMap(folium.Map):
+        def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
+            if not isinstance(outfile, (str, bytes, os.PathLike)):
+                super().save(outfile, close_file=close_file, **kwargs)
+                return
+            html = self.get_root().render(**kwargs)
+            target = os.fsdecode(outfile)
+            tmp = target + ".tmp"
+            with open(tmp, "wb") as fid:
+                fid.write(html.encode("utf8"))
+            os.replace(tmp, target)
+
+    return StoryMap

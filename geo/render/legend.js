@@ -5,9 +5,8 @@
 (function (A) {
   'use strict';
   A.legend = function (map, opts) {
-    opts = opts || {};
     var _ = A._;
-    var esc = _.esc, h = _.h, svg = _.svg, safeUrl = _.safeUrl, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, merge = _.merge, withTypeColor = _.withTypeColor, pipeStyle = _.pipeStyle, borderStyle = _.borderStyle, eventShape = _.eventShape, featureTitle = _.featureTitle, pathStyle = _.pathStyle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoted = _.quoted, quoteBlock = _.quoteBlock, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, showPassage = _.showPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, flyThen = _.flyThen, layerLabel = _.layerLabel, scrollWithin = _.scrollWithin, claimsByFeature = _.claimsByFeature, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, PROVINCE_COLORS = _.PROVINCE_COLORS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data, KIND_LABEL = _.KIND_LABEL, has = _.has;
+    var h = _.h, svg = _.svg, merge = _.merge, borderStyle = _.borderStyle, eventShape = _.eventShape, pathStyle = _.pathStyle, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data;
 
   function swatchLine(style) {
     var s = svg('svg', {width: 34, height: 14, 'aria-hidden': 'true'});
@@ -56,7 +55,14 @@
       var filled = false;
       var fillOnce = function () { if (!filled) { filled = true; fill(box); } };
       det.firstChild.addEventListener('click', fillOnce);
-      det.addEventListener('toggle', function () { if (det.open) fillOnce(); });
+      // on a phone the open legend is a low sheet across the foot of the map (atlas.css): the map
+      // moves up by half its height so the frontier stays in view, and back when it folds
+      var shifted = 0;
+      det.addEventListener('toggle', function () {
+        if (det.open) fillOnce();
+        if (det.open && A.narrow() && !shifted) { shifted = Math.round(det.getBoundingClientRect().height / 2); map.panBy([0, shifted], {animate: false}); }
+        else if (!det.open && shifted) { map.panBy([0, -shifted], {animate: false}); shifted = 0; }
+      });
       A.fillLegend = fillOnce;
       document.addEventListener('atlas:time', function () {
         if (!filled) return;

@@ -5,9 +5,8 @@
 (function (A) {
   'use strict';
   A.measure = function (map, opts) {
-    opts = opts || {};
     var _ = A._;
-    var esc = _.esc, h = _.h, svg = _.svg, safeUrl = _.safeUrl, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, merge = _.merge, withTypeColor = _.withTypeColor, pipeStyle = _.pipeStyle, borderStyle = _.borderStyle, eventShape = _.eventShape, featureTitle = _.featureTitle, pathStyle = _.pathStyle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoted = _.quoted, quoteBlock = _.quoteBlock, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, showPassage = _.showPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, flyThen = _.flyThen, layerLabel = _.layerLabel, scrollWithin = _.scrollWithin, claimsByFeature = _.claimsByFeature, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, PROVINCE_COLORS = _.PROVINCE_COLORS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data, KIND_LABEL = _.KIND_LABEL, has = _.has;
+    var h = _.h, svg = _.svg;
 
   function addMeasure(map) {
     var G = window.geodesic && window.geodesic.Geodesic ? window.geodesic.Geodesic.WGS84 : null;

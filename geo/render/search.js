@@ -5,9 +5,8 @@
 (function (A) {
   'use strict';
   A.search = function (map, opts) {
-    opts = opts || {};
     var _ = A._;
-    var esc = _.esc, h = _.h, svg = _.svg, safeUrl = _.safeUrl, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, merge = _.merge, withTypeColor = _.withTypeColor, pipeStyle = _.pipeStyle, borderStyle = _.borderStyle, eventShape = _.eventShape, featureTitle = _.featureTitle, pathStyle = _.pathStyle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoted = _.quoted, quoteBlock = _.quoteBlock, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, showPassage = _.showPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, flyThen = _.flyThen, layerLabel = _.layerLabel, scrollWithin = _.scrollWithin, claimsByFeature = _.claimsByFeature, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, PROVINCE_COLORS = _.PROVINCE_COLORS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data, KIND_LABEL = _.KIND_LABEL, has = _.has;
+    var h = _.h, isEmpty = _.isEmpty, featureTitle = _.featureTitle, select = _.select, showClaim = _.showClaim, data = _.data, has = _.has;
 
   function addSearch(map) {
     // Each entry is searched in two tiers: its names (title, names, id) first, then its text
@@ -16,8 +15,19 @@
     var NOT_TEXT = {sources: 1, source_urls: 1, license: 1, attribution: 1, article_paragraph: 1, article_start: 1, article_end: 1};
     // the index is built on the first search, not at start-up
     var index = null;
+    // lower case, punctuation and dashes as spaces, one character for one (so that positions in the
+    // folded text are positions in the text): "Mand–Pishin" is found by "mand pishin"
+    function fold(s) { return String(s).toLowerCase().replace(/[^a-z0-9\u00c0-\u024f\u0600-\u06ff\u2016]/g, ' '); }
     function buildIndex() {
     index = [];
+    // the article's words around each feature: the passages that name it
+    var said = Object.create(null);
+    var links = document.querySelectorAll('#tab-article a.passage');
+    for (var li = 0; li < links.length; li++) {
+      String(links[li].getAttribute('data-refs') || '').split(' ').forEach(function (id) {
+        if (id) (said[id] = said[id] || []).push(links[li].textContent);
+      });
+    }
     function tier(parts) { return parts.filter(function (v) { return !isEmpty(v); }).map(String).join(' \u2016 '); }
     Object.keys(A.features).forEach(function (id) {
       var r = A.features[id];
@@ -26,15 +36,15 @@
       var names = tier([title, p.name, p.name_alt, p.name_pk, p.name_ir, p.name_local, p.location, id]);
       var text = tier(Object.keys(p).sort().filter(function (k) {
         return !NOT_TEXT[k] && (typeof p[k] === 'string' || typeof p[k] === 'number');
-      }).map(function (k) { return p[k]; }));
+      }).map(function (k) { return p[k]; }).concat(has(said, id) ? said[id] : []));
       index.push({id: id, label: title, kind: _.LABEL[r.layerName] || r.layerName, names: names, text: text});
     });
     (data.claims || []).forEach(function (c) {
-      index.push({id: c.id, label: c.topic || c.claim || c.id, kind: 'Claim', claim: true,
+      index.push({id: c.id, label: c.claim || c.topic || c.id, kind: 'Claim', claim: true,
         names: tier([c.topic, c.id]), text: tier([c.claim, c.article_quote, c.what_sources_say, c.measured_note,
           isEmpty(c.measured_value) ? null : c.measured_value + (c.measured_unit ? ' ' + c.measured_unit : '')])});
     });
-    index.forEach(function (it) { it.namesL = it.names.toLowerCase(); it.textL = it.text.toLowerCase(); });
+    index.forEach(function (it) { it.namesL = fold(it.names); it.textL = fold(it.text); });
     }
     function snippet(text, at, n) {
       var a = Math.max(0, at - 30), b = Math.min(text.length, at + n + 30);
@@ -57,7 +67,7 @@
       return best;
     }
     A.search = function (q) {
-      q = String(q || '').trim().toLowerCase().replace(/\s+/g, ' ');
+      q = fold(q || '').trim().replace(/\s+/g, ' ');
       if (!q) return [];
       if (!index) buildIndex();
       var words = q.split(' ');

@@ -5,9 +5,8 @@
 (function (A) {
   'use strict';
   A.storyPanel = function (map, opts) {
-    opts = opts || {};
     var _ = A._;
-    var esc = _.esc, h = _.h, svg = _.svg, safeUrl = _.safeUrl, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, merge = _.merge, withTypeColor = _.withTypeColor, pipeStyle = _.pipeStyle, borderStyle = _.borderStyle, eventShape = _.eventShape, featureTitle = _.featureTitle, pathStyle = _.pathStyle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoted = _.quoted, quoteBlock = _.quoteBlock, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, showPassage = _.showPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, flyThen = _.flyThen, layerLabel = _.layerLabel, scrollWithin = _.scrollWithin, claimsByFeature = _.claimsByFeature, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, PROVINCE_COLORS = _.PROVINCE_COLORS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data, KIND_LABEL = _.KIND_LABEL, has = _.has;
+    var h = _.h, isEmpty = _.isEmpty, verdictBadge = _.verdictBadge, quoted = _.quoted, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, data = _.data, KIND_LABEL = _.KIND_LABEL;
 
   function followRef(id, passage) {
     if (refKind(id) === 'claim') { showClaim(id, true); highlightPassage(id, false); }
@@ -93,10 +92,11 @@
       h('span', {cls: 'passage passage-events', text: 'event'}), ' ', h('span', {cls: 'passage passage-places', text: 'place'}), ' ',
       h('span', {cls: 'passage passage-claim', text: 'checked claim'}), ' ', h('span', {cls: 'passage', text: 'other feature'}), ' ',
       h('span', {cls: 'passage passage-multi', text: 'several (a list opens)'})]));
-    (art.paragraphs || []).forEach(function (segs, i) {
+    function renderParagraphs(paragraphs, target, prefix, aid) {
+    (paragraphs || []).forEach(function (segs, i) {
       var plain = segs.map(function (sg) { return sg[0]; }).join('');
       var subhead = plain.length < 90 && !/[.!?:;”"’')]\s*$/.test(plain);
-      var para = h('p', {id: 'para-' + (i + 1), 'data-paragraph': i + 1, cls: subhead ? 'subhead' : null}, [h('span', {cls: 'pnum', text: '¶' + (i + 1)})]);
+      var para = h('p', {id: prefix + (i + 1), 'data-paragraph': i + 1, cls: subhead ? 'subhead' : null}, [h('span', {cls: 'pnum', text: '¶' + (i + 1)})]);
       segs.forEach(function (seg) {
         var text = seg[0], refs = seg[1] || [];
         if (!refs.length) { para.appendChild(document.createTextNode(text)); return; }
@@ -105,7 +105,7 @@
         var kind = refKind(primary);
         var a = h('a', {cls: 'passage passage-' + kind + (refs.length > 1 ? ' passage-multi' : ''),
           href: (kind === 'claim' ? '#claim=' : '#feature=') + encodeURIComponent(primary),
-          'data-refs': refs.join(' '), 'data-ref': primary,
+          'data-refs': refs.join(' '), 'data-ref': primary, 'data-article': aid || null,
           title: refs.length > 1 ? refs.length + ' annotations (click to choose): ' + refs.map(refLabel).join('; ') : refLabel(primary),
           'aria-haspopup': refs.length > 1 ? 'menu' : null, text: text});
         a.addEventListener('click', function (e) {
@@ -116,8 +116,43 @@
         });
         para.appendChild(a);
       });
-      body.appendChild(para);
+      target.appendChild(para);
     });
+    }
+    var several = (data.articles || []).length > 1;
+    if (!several) renderParagraphs(art.paragraphs, body, 'para-');
+    else {
+      // several articles: a chooser (newest first); each article's text is its own block, one shown
+      var pick = h('select', {id: 'article-chooser', 'aria-label': 'Article'});
+      data.articles.forEach(function (x, k) {
+        pick.appendChild(h('option', {value: x.id, text: (x.date || 'undated') + ' · ' + (x.title || x.id) + (x.publisher ? ' (' + x.publisher + ')' : '')}));
+        var block = h('div', {cls: 'article-text', 'data-article': x.id, hidden: k ? 'hidden' : null});
+        renderParagraphs(x.paragraphs, block, x.id === art.id ? 'para-' : 'para-' + x.id + '-', x.id);
+        body.appendChild(block);
+      });
+      body.insertBefore(h('label', {cls: 'article-pick'}, [h('span', {text: 'Article (' + data.articles.length + ', newest first): '}), pick]), body.firstChild);
+      var showArticle = function (aid) {
+        var blocks = body.querySelectorAll('.article-text');
+        var found = false;
+        for (var b = 0; b < blocks.length; b++) {
+          var on = blocks[b].getAttribute('data-article') === aid;
+          blocks[b].hidden = !on;
+          found = found || on;
+        }
+        if (!found) return false;
+        pick.value = aid;
+        var x = data.articles.filter(function (y) { return y.id === aid; })[0];
+        document.getElementById('atlas-title').textContent = x.title || 'Iran–Pakistan frontier atlas';
+        A.currentArticle = aid;
+        if (A.clearStep) A.clearStep();
+        openPanel(); showTab('article');
+        return true;
+      };
+      A.showArticle = showArticle;
+      pick.addEventListener('change', function () { showArticle(pick.value); });
+      A.currentArticle = data.articles[0].id;
+      document.getElementById('atlas-title').textContent = data.articles[0].title || 'Iran–Pakistan frontier atlas';
+    }
     if ((data.unlinked || []).length) {
       var ul = h('ul');
       data.unlinked.forEach(function (u) { ul.appendChild(h('li', {text: u})); });

@@ -280,7 +280,6 @@ def build_map(
     articles: Sequence[Mapping[str, Any]] | None = None,
 ) -> Any:
     """The story map as a folium.Map made of the atlas's elements (see geo/render/elements.py)."""
-    import folium
 
     from geo.render import elements as el
 
@@ -288,7 +287,7 @@ def build_map(
     payload = build_payload(layers, claims=claims, article=article, sources=sources, articles=articles)
     title = str(payload["article"].get("title") or "Iran–Pakistan frontier atlas")
 
-    m = folium.Map(
+    m = el.story_map_class()(
         location=list(DEFAULT_CENTER),
         zoom_start=DEFAULT_ZOOM,
         tiles=None,
@@ -321,6 +320,8 @@ def build_map(
     m.add_child(el.Search())
     m.add_child(el.DateFilter())
     m.add_child(el.Legend())
+    m.add_child(el.Locator())
+    m.add_child(el.Steps())
     m.add_child(el.Finish())
     return m
 
