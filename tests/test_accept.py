@@ -127,7 +127,7 @@ def test_map_payload_lists_both_articles_newest_first(two: dict) -> None:
     arts = data["articles"]
     assert [a["id"] for a in arts] == [NEW, OLD]
     assert set(arts[0]) == {"id", "title", "publisher", "date", "url", "note", "paragraphs"}
-    assert data["article"]["title"] == arts[0]["title"]
+    assert "article" not in data  # the text once, in "articles"
     # each article's passages link only its own events and claims
     linked = {a["id"]: {i for para in a["paragraphs"] for _, ids in para for i in ids} for a in arts}
     assert "ev-2024-01-27-attack-sirkan-saravan-county" in linked[NEW]
@@ -248,7 +248,6 @@ def test_one_article_payload_keeps_todays_article() -> None:
     inp = story.load_inputs()
     data = story.build_payload(inp.pop("layers"), **inp)
     assert [a["id"] for a in data["articles"]] == [OLD]
-    assert data["article"] == {k: v for k, v in data["articles"][0].items() if k not in ("id", "url")}
     assert set(data["mentions"][ISLAMABAD]) == {OLD}
     assert catalog.property_names("articles")[0] == "article_id"
 

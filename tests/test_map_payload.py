@@ -201,10 +201,10 @@ def test_two_articles_payload_newest_first_with_mentions(inputs) -> None:
     # the test article's passage is its claim's quote; the first article keeps every passage it had
     linked = [seg for para in arts[0]["paragraphs"] for seg in para if seg[1]]
     assert linked == [[TEST_QUOTE, ["cl-test-saravan-strike"]]]
-    assert arts[1]["paragraphs"] == p["article"]["paragraphs"]
     one = story.build_payload(layers, **{k: v for k, v in inputs.items() if k != "layers"})
-    assert one["article"]["paragraphs"] == p["article"]["paragraphs"]
-    assert "articles" not in one and "mentions" not in one
+    assert arts[1]["paragraphs"] == one["articles"][0]["paragraphs"]
+    # the article's text is in the payload once: no separate "article" copy of it
+    assert len(one["articles"]) == 1 and "article" not in one and "article" not in p
     # mentions: the strike is named by the test article (through its claim); every feature a
     # passage of the first article names is mentioned by it
     ev = "ev-2024-01-18-pakistan-strike-saravan"

@@ -88,7 +88,7 @@ def test_embedded_json_round_trips_every_string() -> None:
     html = render_map(layers, **inputs)
     m = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', html, re.DOTALL)
     data = json.loads(m.group(1))
-    assert data["article"]["title"] == inputs["article"]["title"]
+    assert data["articles"][0]["title"] == inputs["article"]["title"]
     props = {f["id"]: f["properties"] for f in data["layers"]["pipeline"]["features"]}
     assert props["pipe-iranshahr-border"]["name"].endswith(EVIL)
     assert json.loads(json_for_script("</script><!--\u2028")) == "</script><!--\u2028"
@@ -146,7 +146,7 @@ def test_article_annotations_all_placed_in_sample() -> None:
     inputs = sample_inputs()
     payload = build_payload(inputs.pop("layers"), **inputs)
     assert payload["unlinked"] == []
-    ids = {i for p in payload["article"]["paragraphs"] for _, refs in p for i in refs}
+    ids = {i for p in payload["articles"][0]["paragraphs"] for _, refs in p for i in refs}
     assert {"ev-2024-01-16-iran-strike", "pl-gwadar", "cl-border-959", "cl-iran-completed"} <= ids
 
 
@@ -216,7 +216,7 @@ def test_real_passages_whole_quotes_every_annotation_linked(real_inputs) -> None
                 quotes[str(f["id"])] = f["properties"]["article_quote"]
     quotes.update({c["id"]: c["article_quote"] for c in inputs["claims"]["claims"] if c.get("article_quote")})
     linked: set[str] = set()
-    for segs in payload["article"]["paragraphs"]:
+    for segs in payload["articles"][0]["paragraphs"]:
         for text, refs in segs:
             if not refs:
                 continue
@@ -226,7 +226,7 @@ def test_real_passages_whole_quotes_every_annotation_linked(real_inputs) -> None
                 assert quotes[r] in text, (r, text)
             assert re.search(r"\w\w", text), text
     assert linked == _quoted_ids(real_inputs)
-    first = payload["article"]["paragraphs"][0]
+    first = payload["articles"][0]["paragraphs"][0]
     visit = next(refs for text, refs in first if "three-day visit" in text)
     assert {
         "ev-2024-04-22-raisi-visit-pakistan",

@@ -14,7 +14,7 @@
   }
   function fill(ab) {
     if (opts.data_version) ab.appendChild(h('p', {cls: 'data-version'}, [h('strong', {text: 'Data version '}), h('span', {id: 'atlas-data-version', text: String(opts.data_version)})]));
-    var art = data.article || {};
+    var art = (data.articles || [])[0] || {};
     ab.appendChild(h('p', {cls: 'article-meta'}, [h('strong', {text: 'The article: '}),
       (art.title || '') + (art.publisher ? ', ' + art.publisher : '') + ', ' + (art.date || 'undated') +
       (art.note ? '. ' + art.note : '')]));

@@ -652,36 +652,12 @@
   }
 
   // ---------------------------------------------------------------- tooltips and popups
-  var FIELDS = {
-    border: [['variant', 'Variant'], ['length_km', 'Length (km, geodesic)'], ['vertex_count', 'Vertices'], ['resolution', 'Resolution'],
-      ['published_length_km_factbook', 'Published (CIA Factbook), km'], ['published_length_km_older', 'Published (older), km'],
-      ['bridged_km', 'Bridged (km)'], ['bridges', 'Bridges'], ['method', 'Method'], ['license', 'Licence'], ['attribution', 'Attribution']],
-    provinces: [['name_local', 'Local name'], ['country', 'Country'], ['iso_3166_2', 'ISO 3166-2'], ['capital', 'Capital'],
-      ['area_km2', 'Area (km², geodesic)'], ['area_km2_published', 'Area published (km²)'], ['area_source', 'Area source'],
-      ['edge_derivation', 'Border edge'], ['license', 'Licence']],
-    context: [['iso_a3', 'ISO 3166-1'], ['role', 'Role'], ['source', 'Source'], ['license', 'Licence']],
-    pipeline: [['segment', 'Segment'], ['status', 'Status'], ['status_date', 'Status date'], ['status_note', 'Status note'],
-      ['route_accuracy', 'Route accuracy'], ['route_method', 'Route method'], ['route_note', 'Route note'],
-      ['diameter_in', 'Diameter (in)'], ['capacity_reported', 'Capacity (reported)'], ['capacity_units', 'Capacity units'],
-      ['capacity_mmcfd', 'Capacity (mmcfd)'], ['capacity_mcm_d', 'Capacity (mcm/d)'], ['length_known_km', 'Length known (km)'],
-      ['length_known_source', 'Length source'], ['length_route_km', 'Length of drawn route (km, geodesic)'],
-      ['wiggle_factor', 'Wiggle factor'], ['countries', 'Countries'], ['start_location', 'From'], ['end_location', 'To'],
-      ['verified', 'Location verified']],
-    markets: [['name_pk', 'Pakistan side'], ['name_ir', 'Iran side'], ['status', 'Status'], ['status_date', 'Status date'],
-      ['opened_date', 'Opened'], ['agreed_date', 'Agreed'], ['district_pk', 'District (PK)'], ['county_ir', 'County (IR)'],
-      ['geo_precision', 'Geo precision'], ['verified', 'Location verified'], ['location_note', 'Location'],
-      ['distance_to_border_km', 'Drawn point to border (km, geodesic)'],
-      ['source_distance_to_border_km', 'Distance to border per source (km)'],
-      ['border_flag', 'Source position off the border line (drawn on it)'], ['notes', 'Notes']],
-    places: [['name_alt', 'Other names'], ['country_iso', 'Country'], ['admin1', 'Province'], ['geonames_id', 'GeoNames id'],
-      ['population', 'Population'], ['feature_class', 'Feature class'], ['role', 'Role in the atlas'],
-      ['verified', 'Location verified'], ['location_note', 'Location']],
-    events: [['display_date', 'Date'], ['date_precision', 'Date precision'], ['event_type', 'Event type'],
-      ['sub_event_type', 'Sub-event type'], ['actor1', 'Actor 1'], ['actor2', 'Actor 2'], ['location', 'Location'],
-      ['admin1', 'Province'], ['geo_precision', 'Geo precision'], ['geometry_basis', 'Drawn at'], ['fatalities', 'Fatalities'],
-      ['notes', 'Notes'], ['verified', 'Location verified']]
-  };
-  FIELDS.crossings = FIELDS.markets;
+  // a popup's field labels: each field's title (and unit) from its layer's JSON Schema, in schema
+  // order (the payload's layers.<name>.fields, geo/render/story.py popup_fields)
+  function fieldsOf(name) {
+    var lyr = (data.layers || {})[name] || {};
+    return (lyr.fields || []).map(function (f) { return [f.name, f.unit ? f.title + ' (' + f.unit + ')' : f.title]; });
+  }
   var SKIP = {sources: 1, source_urls: 1, article_paragraph: 1, article_start: 1, article_end: 1, article_quote: 1, name: 1};
 
   function tooltipContent(name, f) {
@@ -799,7 +775,8 @@
         ? 'Route approximate: not traced from a source that gives it.' : 'Location approximate: no source gives this coordinate.'}));
     }
     // 3. a few plain facts
-    var all = FIELDS[name] || Object.keys(p).filter(function (k) { return !SKIP[k]; }).map(function (k) { return [k, k]; });
+    var declared = fieldsOf(name);
+    var all = declared.length ? declared : Object.keys(p).filter(function (k) { return !SKIP[k]; }).map(function (k) { return [k, k]; });
     var plain = PLAIN[name] || [];
     var lab = {};
     all.forEach(function (fl) { lab[fl[0]] = fl[1]; });
@@ -812,7 +789,7 @@
     all.forEach(function (fl) { known[fl[0]] = 1; });
     var extra = Object.keys(p).filter(function (k) { return !known[k] && !SKIP[k] && k !== 'sources'; })
       .map(function (k) { return [k, k.replace(/_/g, ' ')]; });
-    var rest = factRows(p, all.filter(function (fl) { return plain.indexOf(fl[0]) < 0; }).concat(FIELDS[name] ? extra : []));
+    var rest = factRows(p, all.filter(function (fl) { return plain.indexOf(fl[0]) < 0; }).concat(declared.length ? extra : []));
     if (rest) det.appendChild(rest);
     if (p.sources) det.appendChild(h('div', {cls: 'popup-sec'}, [h('div', {cls: 'sec-h', text: 'Sources'}), sourceList(p.sources)]));
     det.appendChild(h('div', {cls: 'popup-id'}, [h('span', {text: 'id: '}), h('code', {text: id}), ' ',

@@ -75,7 +75,7 @@
   A.hideChooser = hideChooser;
 
   function buildPanel() {
-    var art = data.article || {};
+    var art = (data.articles || [])[0] || {};  // the newest article (the only one, with one)
     // the header says what the page is, for whom the article is dated (or that it is undated)
     document.getElementById('atlas-title').textContent = art.title || 'Iran–Pakistan frontier atlas';
     var when = art.date ? String(art.date) : 'undated';

@@ -181,6 +181,10 @@ def article_entries(
     return out, unplaced
 
 
+#: The fields of a source the page shows (title, publisher, date and a link).
+SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "date", "url")
+
+
 def build_payload(
     layers: Mapping[str, dict],
     *,
@@ -192,7 +196,7 @@ def build_payload(
     """Everything the page's script needs, as one JSON-able dict.
 
     ``articles`` (newest first; default: ``[article]``) become ``"articles"``, each with its own
-    passages; ``"article"`` is the first of them (the page read it before it had a chooser);
+    passages (the text is in the payload once: there is no separate ``"article"``);
     ``"mentions"`` maps every feature an article's events, claims or passages name to the ids of
     those articles (geo.build.article.mentions).
 
@@ -241,17 +245,20 @@ def build_payload(
         c.pop("source_urls", None)
     from geo.build.article import mentions
 
+    shown_ids = {str(f["id"]) for layer in shown.values() for f in layer["features"]}
+
     entries, unplaced = article_entries(list(articles) if articles else [article or {}], layers, claim_list)
-    first = {k: v for k, v in entries[0].items() if k in ("title", "publisher", "date", "note", "paragraphs")}
     return {
         "order": order,
         "layers": shown,
         "topology": topo,
         "claims": claim_list,
-        "sources": {str(k): dict(v) for k, v in sorted((sources or {}).items())},
-        "article": first,
+        # what the page shows of a source (atlas.js sourceList): its notes and row stay in seeds/sources.csv
+        "sources": {str(k): {f: v.get(f) for f in SOURCE_FIELDS} for k, v in sorted((sources or {}).items())},
         "articles": entries,
-        "mentions": mentions(layers, claim_list, [e["id"] for e in entries]),
+        # what a feature's popup lists: only features (a claim is its own article's, said in its card)
+        "mentions": {fid: aids for fid, aids in mentions(layers, claim_list, [e["id"] for e in entries]).items()
+                     if fid in shown_ids},
         "unlinked": unplaced,
     }
 
@@ -285,7 +292,7 @@ def build_map(
 
     claims = json.loads(json.dumps(claims or {}))  # build_payload trims the copy, never the caller's
     payload = build_payload(layers, claims=claims, article=article, sources=sources, articles=articles)
-    title = str(payload["article"].get("title") or "Iran–Pakistan frontier atlas")
+    title = str(payload["articles"][0].get("title") or "Iran–Pakistan frontier atlas")
 
     m = el.story_map_class()(
         location=list(DEFAULT_CENTER),
