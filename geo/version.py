@@ -7,7 +7,7 @@ package, the map's about panel) and ``geo --version`` prints it. pyproject.toml 
 package version from here (``[tool.setuptools.dynamic]``), so the two cannot differ.
 """
 
-DATA_VERSION = "2026.12.0"
+DATA_VERSION = "2026.12.1"
 #: The day DATA_VERSION was released (CITATION.cff ``date-released``, CHANGELOG.md): the GeoPackage's
 #: "last change" times, so they say when the release was made, not when the article's events happened.
-RELEASE_DATE = "2026-12-01"
+RELEASE_DATE = "2026-12-02"

@@ -5,7 +5,7 @@
   <UserStyle>
    <Name>admin1 (atlas default)</Name>
    <Title>Provinces and territories of Iran and Pakistan (admin-1)</Title>
-   <Abstract>Provinces and territories of Iran and Pakistan (admin-1). Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Open Data Commons Open Database License 1.0 (ODbL-1.0, https://opendatacommons.org/licenses/odbl/1-0/). IR-11 and PK-BA are the provinces layer's OpenStreetMap-derived polygons (ODbL 1.0); the other units are Natural Earth admin-1 (public domain) minus those. ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; maps made from it need only the attribution. Attribution: © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m; Made with Natural Earth (public domain).</Abstract>
+   <Abstract>Provinces and territories of Iran and Pakistan (admin-1). Iran-Pakistan frontier atlas, data version 2026.12.1. Licence: Open Data Commons Open Database License 1.0 (ODbL-1.0, https://opendatacommons.org/licenses/odbl/1-0/). IR-11 and PK-BA are the provinces layer's OpenStreetMap-derived polygons (ODbL 1.0); the other units are Natural Earth admin-1 (public domain) minus those. ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; maps made from it need only the attribution. Attribution: © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m; Made with Natural Earth (public domain).</Abstract>
    <FeatureTypeStyle>
     <Rule>
      <Name>rule-00</Name>

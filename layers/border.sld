@@ -5,7 +5,7 @@
   <UserStyle>
    <Name>border (atlas default)</Name>
    <Title>Iran–Pakistan border</Title>
-   <Abstract>Iran–Pakistan border. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Open Data Commons Open Database License 1.0 (ODbL-1.0, https://opendatacommons.org/licenses/odbl/1-0/). border-osm and border-bridge-* are derived from OpenStreetMap (ODbL 1.0); border-ne10m is Natural Earth (public domain). ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; maps made from it need only the attribution. Attribution: © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m; Made with Natural Earth (public domain).</Abstract>
+   <Abstract>Iran–Pakistan border. Iran-Pakistan frontier atlas, data version 2026.12.1. Licence: Open Data Commons Open Database License 1.0 (ODbL-1.0, https://opendatacommons.org/licenses/odbl/1-0/). border-osm and border-bridge-* are derived from OpenStreetMap (ODbL 1.0); border-ne10m is Natural Earth (public domain). ODbL share-alike: a database derived from this layer must be offered under the ODbL 1.0; maps made from it need only the attribution. Attribution: © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m; Made with Natural Earth (public domain).</Abstract>
    <FeatureTypeStyle>
     <Rule>
      <Name>rule-00</Name>

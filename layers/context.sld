@@ -5,7 +5,7 @@
   <UserStyle>
    <Name>context (atlas default)</Name>
    <Title>Countries around the frontier (display basemap)</Title>
-   <Abstract>Countries around the frontier (display basemap). Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Public domain (Natural Earth terms of use) (PD-NaturalEarth, https://www.naturalearthdata.com/about/terms-of-use/). Natural Earth 1:10m admin-0 countries, public domain. Attribution: Made with Natural Earth (public domain).</Abstract>
+   <Abstract>Countries around the frontier (display basemap). Iran-Pakistan frontier atlas, data version 2026.12.1. Licence: Public domain (Natural Earth terms of use) (PD-NaturalEarth, https://www.naturalearthdata.com/about/terms-of-use/). Natural Earth 1:10m admin-0 countries, public domain. Attribution: Made with Natural Earth (public domain).</Abstract>
    <FeatureTypeStyle>
     <Rule>
      <Name>rule-00</Name>

