@@ -51,7 +51,10 @@ def leftovers(repo: Path) -> list[str]:
     for d in (repo, repo / "layers", repo / "maps"):
         if d.is_dir():
             found += [str(p.relative_to(repo)) for p in d.iterdir()
-                      if p.name.startswith(".") or p.name.endswith((".tmp", ".geo-new"))]
+                      if (p.name.startswith(".") and p != repo / ".cache") or p.name.endswith((".tmp", ".geo-new"))]
+    # .cache/ is the build's documented cache (git-ignored; geo/render/display.py's topology cache),
+    # not an output of the switch: only a half-written file inside it would be a leftover
+    found += [str(p.relative_to(repo)) for p in (repo / ".cache").rglob("*") if p.name.endswith((".tmp", ".geo-new"))]
     return sorted(found)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -22,24 +23,36 @@ LIMIT_S = 60
 LIMIT_RSS_KB = 1 << 20  # 1 GB
 
 
+#: Runs ``python -m geo ARGS`` in a child forked from this small launcher and writes the child's exit
+#: code and peak RSS. Linux carries a process's peak RSS across fork and exec, so a child forked
+#: straight from a big pytest worker (after a build) would report the worker's peak, not its own.
+_LAUNCH = """import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, "-m", "geo", *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
 def _run(args: list[str], tmp: Path, stdin: Path | None = None) -> tuple[int, list[str], float, int]:
     """``python -m geo ARGS``: exit code, stderr lines, seconds and peak RSS (KB) of the child."""
-    out, err = tmp / "stdout", tmp / "stderr"
+    out, err, rss_file = tmp / "stdout", tmp / "stderr", tmp / "rss"
     with open(out, "wb") as o, open(err, "wb") as e, open(stdin or os.devnull, "rb") as i:
         t0 = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "geo", *args], cwd=settings.ROOT, stdin=i, stdout=o,
-                                stderr=e)
-        timer = threading.Timer(LIMIT_S + 30, proc.kill)
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCH, str(rss_file), *args], cwd=settings.ROOT,
+                                stdin=i, stdout=o, stderr=e, start_new_session=True)
+        timer = threading.Timer(LIMIT_S + 30, lambda: os.killpg(proc.pid, signal.SIGKILL))
         timer.start()
         try:
-            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
         secs = time.monotonic() - t0
+    code, rss = (int(x) for x in rss_file.read_text(encoding="utf-8").split())
     lines = err.read_text(encoding="utf-8", errors="replace").splitlines()
-    print(f"{args[-1]}: exit {proc.returncode} in {secs:.1f} s, peak {usage.ru_maxrss / 1024:.0f} MB: {lines[:1]}")
-    return proc.returncode, lines, secs, usage.ru_maxrss
+    print(f"{args[-1]}: exit {code} in {secs:.1f} s, peak {rss / 1024:.0f} MB: {lines[:1]}")
+    return code, lines, secs, rss
 
 
 def _assert_refused(result: tuple[int, list[str], float, int], *words: str) -> None:

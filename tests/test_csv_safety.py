@@ -45,7 +45,7 @@ def test_events_csv_neutralises_formulas_in_seed_text() -> None:
     assert rows[0]["location"] == "'" + FORMULAS[2]
     assert rows[1]["notes"] == "'" + FORMULAS[3]
     for r in rows:  # numbers are still numbers
-        assert float(r["lon"]) and float(r["lat"])
+        assert float(r["longitude"]) and float(r["latitude"])
         assert not any(v.startswith(files.FORMULA_START) for v in r.values() if v)
 
 

@@ -285,6 +285,25 @@ def _walk(el: Element) -> Any:
         yield from _walk(child)
 
 
+def _remote_asset(root: Element) -> re.Match[str] | None:
+    """The first CDN file a user's folium element declares (folium's JSCSSMixin ``default_js`` /
+    ``default_css``: folium.Icon's awesome-markers, MarkerCluster...). The atlas's map itself is
+    skipped: its Leaflet is inlined from the registry package instead."""
+    from folium import folium as folium_map
+
+    for e in _walk(root):
+        if type(e).__name__ in ("Map", "StoryMap"):
+            continue
+        assets_of = [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]
+        if type(e).__name__ == "Icon":  # folium.Icon draws with awesome-markers, which folium's Map links
+            assets_of += [a for a in folium_map._default_js if "awesome" in a[0]]
+        for _name, url in assets_of:
+            m = re.match(r"((?:https?:)?//\S+)", str(url))
+            if m:
+                return m
+    return None
+
+
 class AtlasFigure(Figure):
     """folium's page (branca Figure) with pinch zoom allowed, a language and a Content-Security-Policy.
 
@@ -308,9 +327,20 @@ class AtlasFigure(Figure):
         if kinds & {"Marker"}:
             self.script.add_child(Raw(assets.leaflet_icon_defaults(), element_id="icon_defaults"),
                                   name="icon_defaults", index=0)
+        if not self.csp and kinds & {"Icon"}:
+            # online use (csp=False): folium.Icon's awesome-markers, linked as folium's own Map links them
+            from branca.element import CssLink, JavascriptLink
+            from folium import folium as folium_map
+
+            for name, url in folium_map._default_js:
+                if "awesome" in name:
+                    self.header.add_child(JavascriptLink(url), name=name)
+            for name, url in folium_map._default_css:
+                if "awesome" in name:
+                    self.header.add_child(CssLink(url), name=name)
         out = super().render(**kwargs)
         if self.csp:
-            remote = _REMOTE.search(out)
+            remote = _REMOTE.search(out) or _remote_asset(self)
             if remote:
                 msg = (
                     f"story_map: a folium element added to the map loads {remote.group(1)} from the network, "
