@@ -48,7 +48,7 @@ def _scroll(page) -> list[float]:
 
 
 # --------------------------------------------------------------------------- first view, every screen
-FIRST_VIEW = """(() => {
+FIRST_VIEW = """((names) => {
   const A = window.atlas, map = A.map, mr = map.getContainer().getBoundingClientRect();
   const ctl = [...document.querySelectorAll('.leaflet-control, #atlas-head')]
     .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height);
@@ -60,20 +60,27 @@ FIRST_VIEW = """(() => {
     if (ctl.some(r => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom)) out.covered++;
   };
   const walk = (a) => a.forEach(x => Array.isArray(x) ? walk(x) : check(x));
-  ['border', 'pipeline', 'provinces'].forEach(n => A.groups[n].eachLayer(l => {
+  names.forEach(n => A.groups[n].eachLayer(l => {
     if (l.getLatLngs) walk(l.getLatLngs()); else if (l.getLatLng) check(l.getLatLng());
   }));
   return out;
-})()"""
+})"""
 
 
 @pytest.mark.parametrize("vp", VIEWPORTS, ids=IDS)
 def test_first_view_shows_the_whole_frontier_uncovered(chromium, real_map: Path, vp) -> None:
     with _open(chromium, real_map, vp) as page:
-        r = page.evaluate(FIRST_VIEW)
+        r = page.evaluate(FIRST_VIEW, ["border", "pipeline", "provinces"] if vp[0] >= 500 else ["border", "provinces"])
         assert r["n"] > 100
         assert r["outside"] == 0, r
         assert r["covered"] == 0, r
+        if vp[0] < 500:
+            # a phone frames the two provinces to 80 % of its width (issue 18 item 2; the locator inset
+            # shows where they are): the pipeline's west end, at South Pars, lies beyond the first view,
+            # and what of the pipeline is in view is uncovered
+            p = page.evaluate(FIRST_VIEW, ["pipeline"])
+            assert 0 < p["outside"] < p["n"], p
+            assert p["covered"] == 0, p
         # the legend is one click away, folded; tablets and phones get the sheet layout
         assert page.evaluate("document.getElementById('atlas-legend').open") is False
         sheet = page.evaluate("document.body.classList.contains('panel-closed')")
@@ -85,6 +92,24 @@ def test_first_view_shows_the_whole_frontier_uncovered(chromium, real_map: Path,
         assert page.atlas_errors == [] and page.atlas_blocked == []
 
 
+# the labelled places whose point lies inside the map's first view
+PLACES_IN_VIEW = """(() => { const m = window.atlas.map, s = m.getSize(); let n = 0;
+  m.eachLayer(l => { const t = l.getTooltip && l.getTooltip();
+    if (!l.getLatLng || !t || !/place-label/.test(t.options.className || '')) return;
+    const p = m.latLngToContainerPoint(l.getLatLng()); if (p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y) n++; });
+  return n; })()"""
+
+
+def _enough_labels(page, n: int, vp) -> None:
+    """At least five place labels; on a phone, whose first view frames the two provinces, only four
+    places lie in view (Zahedan, Quetta, Nawabshah, Karachi): every one of them is labelled."""
+    if vp[0] >= 500:
+        assert n >= 5
+        return
+    inside = page.evaluate(PLACES_IN_VIEW)
+    assert inside >= 4 and n == inside, (n, inside)
+
+
 @pytest.mark.parametrize("vp", VIEWPORTS, ids=IDS)
 def test_no_label_collisions_at_the_default_view(chromium, real_map: Path, vp) -> None:
     with _open(chromium, real_map, vp) as page:
@@ -92,7 +117,7 @@ def test_no_label_collisions_at_the_default_view(chromium, real_map: Path, vp) -
             !e.classList.contains('label-hidden') && getComputedStyle(e).display !== 'none')
             .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent]; })
             .filter(r => r[2] > r[0])""")
-        assert len(rects) >= 5
+        _enough_labels(page, len(rects), vp)
         for i, a in enumerate(rects):
             for b in rects[i + 1:]:
                 assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a[4], b[4])
@@ -350,7 +375,7 @@ def test_place_labels_stay_inside_the_map_at_the_default_view(chromium, real_map
             .filter(x => x[3] > x[1]);
           return {n: shown.length, cut: shown.filter(x => x[1] < box[0] - 0.5 || x[2] < box[1] - 0.5 || x[3] > box[2] + 0.5 || x[4] > box[3] + 0.5)};
         })()""")
-        assert r["n"] >= 5
+        _enough_labels(page, r["n"], vp)
         assert r["cut"] == [], r["cut"]
 
 

@@ -192,10 +192,12 @@ def test_first_view_locator_and_about_links(chromium, real, size) -> None:
     with open_map(real, b=chromium, viewport=vp, phone=touch) as page:
         span = page.evaluate("""() => { const A = window.atlas, m = A.map, s = m.getSize();
           const pt = b => [m.latLngToContainerPoint(b.getNorthWest()), m.latLngToContainerPoint(b.getSouthEast())];
-          const [b1, b2] = pt(A.groups.border.getBounds());
-          return {w: s.x, h: s.y, border: [b1.x, b1.y, b2.x, b2.y]}; }""")
+          const [p1, p2] = pt(A.groups.provinces.getBounds()), [b1, b2] = pt(A.groups.border.getBounds());
+          return {w: s.x, h: s.y, prov: p2.x - p1.x, border: [b1.x, b1.y, b2.x, b2.y]}; }""")
         x0, y0, x1, y1 = span["border"]
         assert x0 >= 0 and y0 >= 0 and x1 <= span["w"] and y1 <= span["h"], span
+        if size == "phone":
+            assert span["prov"] >= 0.8 * span["w"], span
         # the locator inset: the region drawn, the view boxed, inside the page
         wait_ready(page, expr="document.querySelectorAll('.atlas-locator path').length > 0")  # drawn when idle
         loc = page.locator(".atlas-locator")
