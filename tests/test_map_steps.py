@@ -275,11 +275,12 @@ def test_two_articles_chooser_steps_search_and_mentions(chromium, tmp_path) -> N
         # search finds both articles' passages
         ids = [h["id"] for h in page.evaluate("window.atlas.search('hideouts')")]
         assert "cl-test-saravan-strike" in ids
-        # a feature's popup lists the articles that mention it
+        # a feature's details (on a phone in the sheet, not a popup) list the articles that mention it
         page.evaluate("window.atlas.select('ev-2024-01-18-pakistan-strike-saravan', {fly: true})")
-        page.wait_for_selector(".leaflet-popup-content .popup-article", timeout=15000)
-        arts = page.eval_on_selector_all(".leaflet-popup-content .popup-article", "els => els.map(e => e.dataset.article)")
+        page.wait_for_selector("#atlas-details .popup-article", timeout=15000)
+        page.wait_for_selector(".leaflet-popup", state="detached", timeout=3000)
+        arts = page.eval_on_selector_all("#atlas-details .popup-article", "els => els.map(e => e.dataset.article)")
         assert TEST_ARTICLE_ID in arts
-        page.locator(f'.leaflet-popup-content .popup-article[data-article="{TEST_ARTICLE_ID}"]').click()
+        page.locator(f'#atlas-details .popup-article[data-article="{TEST_ARTICLE_ID}"]').click()
         assert page.locator("#article-chooser").input_value() == TEST_ARTICLE_ID
         _clean(page)

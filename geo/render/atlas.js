@@ -277,7 +277,7 @@
     if (lc) { lc.setAttribute('aria-label', 'Layers'); lc.setAttribute('title', 'Layers'); }
     L.control.scale({metric: true, imperial: true, position: 'bottomleft'}).addTo(map);
     A.fitInitial = function () { fitInitial(map); };
-    map.on('popupopen', function (e) { fitPopup(map, e.popup); });
+    map.on('popupopen', function (e) { if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup); });
     map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
     map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
     touchHits(map);
@@ -864,6 +864,7 @@
   }
   A.ensureVisible = ensureVisible;
   A.highlight = highlight;
+  A.clearHighlight = clearHighlight;
 
   var flySeq = 0;
   function openFor(rec, target) {
