@@ -48,7 +48,7 @@ def _scroll(page) -> list[float]:
 
 
 # --------------------------------------------------------------------------- first view, every screen
-FIRST_VIEW = """(() => {
+FIRST_VIEW = """((names) => {
   const A = window.atlas, map = A.map, mr = map.getContainer().getBoundingClientRect();
   const ctl = [...document.querySelectorAll('.leaflet-control, #atlas-head')]
     .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height);
@@ -60,20 +60,27 @@ FIRST_VIEW = """(() => {
     if (ctl.some(r => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom)) out.covered++;
   };
   const walk = (a) => a.forEach(x => Array.isArray(x) ? walk(x) : check(x));
-  ['border', 'pipeline', 'provinces'].forEach(n => A.groups[n].eachLayer(l => {
+  names.forEach(n => A.groups[n].eachLayer(l => {
     if (l.getLatLngs) walk(l.getLatLngs()); else if (l.getLatLng) check(l.getLatLng());
   }));
   return out;
-})()"""
+})"""
 
 
 @pytest.mark.parametrize("vp", VIEWPORTS, ids=IDS)
 def test_first_view_shows_the_whole_frontier_uncovered(chromium, real_map: Path, vp) -> None:
     with _open(chromium, real_map, vp) as page:
-        r = page.evaluate(FIRST_VIEW)
+        r = page.evaluate(FIRST_VIEW, ["border", "pipeline", "provinces"] if vp[0] >= 500 else ["border", "provinces"])
         assert r["n"] > 100
         assert r["outside"] == 0, r
         assert r["covered"] == 0, r
+        if vp[0] < 500:
+            # a phone frames the two provinces to 80 % of its width (issue 18 item 2; the locator inset
+            # shows where they are): the pipeline's west end, at South Pars, lies beyond the first view,
+            # and what of the pipeline is in view is uncovered
+            p = page.evaluate(FIRST_VIEW, ["pipeline"])
+            assert 0 < p["outside"] < p["n"], p
+            assert p["covered"] == 0, p
         # the legend is one click away, folded; tablets and phones get the sheet layout
         assert page.evaluate("document.getElementById('atlas-legend').open") is False
         sheet = page.evaluate("document.body.classList.contains('panel-closed')")
@@ -85,6 +92,24 @@ def test_first_view_shows_the_whole_frontier_uncovered(chromium, real_map: Path,
         assert page.atlas_errors == [] and page.atlas_blocked == []
 
 
+# the labelled places whose point lies inside the map's first view
+PLACES_IN_VIEW = """(() => { const m = window.atlas.map, s = m.getSize(); let n = 0;
+  m.eachLayer(l => { const t = l.getTooltip && l.getTooltip();
+    if (!l.getLatLng || !t || !/place-label/.test(t.options.className || '')) return;
+    const p = m.latLngToContainerPoint(l.getLatLng()); if (p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y) n++; });
+  return n; })()"""
+
+
+def _enough_labels(page, n: int, vp) -> None:
+    """At least five place labels; on a phone, whose first view frames the two provinces, only four
+    places lie in view (Zahedan, Quetta, Nawabshah, Karachi): every one of them is labelled."""
+    if vp[0] >= 500:
+        assert n >= 5
+        return
+    inside = page.evaluate(PLACES_IN_VIEW)
+    assert inside >= 4 and n == inside, (n, inside)
+
+
 @pytest.mark.parametrize("vp", VIEWPORTS, ids=IDS)
 def test_no_label_collisions_at_the_default_view(chromium, real_map: Path, vp) -> None:
     with _open(chromium, real_map, vp) as page:
@@ -92,7 +117,7 @@ def test_no_label_collisions_at_the_default_view(chromium, real_map: Path, vp) -
             !e.classList.contains('label-hidden') && getComputedStyle(e).display !== 'none')
             .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent]; })
             .filter(r => r[2] > r[0])""")
-        assert len(rects) >= 5
+        _enough_labels(page, len(rects), vp)
         for i, a in enumerate(rects):
             for b in rects[i + 1:]:
                 assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a[4], b[4])
@@ -350,8 +375,14 @@ def test_place_labels_stay_inside_the_map_at_the_default_view(chromium, real_map
             .filter(x => x[3] > x[1]);
           return {n: shown.length, cut: shown.filter(x => x[1] < box[0] - 0.5 || x[2] < box[1] - 0.5 || x[3] > box[2] + 0.5 || x[4] > box[3] + 0.5)};
         })()""")
-        assert r["n"] >= 5
+        _enough_labels(page, r["n"], vp)
         assert r["cut"] == [], r["cut"]
+
+
+# the sheet's details box shows feature fid (its own card, or its site's), and no popup is open
+SHOWN_IN_SHEET = """((fid) => { const p = document.querySelector('#atlas-details .popup');
+  if (!p || document.querySelector('.leaflet-popup')) return false;
+  return p.getAttribute('data-feature-id') === fid || (p.getAttribute('data-site') || '').split(' ').includes(fid); })"""
 
 
 TAP_SPOT = """(([i, j]) => {
@@ -374,7 +405,7 @@ TAP_SPOT = """(([i, j]) => {
 })"""
 
 
-def test_phone_tap_20px_off_a_point_opens_its_popup(chromium, real_map: Path) -> None:
+def test_phone_tap_20px_off_a_point_shows_its_details(chromium, real_map: Path) -> None:
     with _open(chromium, real_map, (390, 844, True)) as page:
         # every place and event point (each point of a multi-point event too) drawn on the map
         idx = page.evaluate("""(() => { const out = [];
@@ -392,7 +423,11 @@ def test_phone_tap_20px_off_a_point_opens_its_popup(chromium, real_map: Path) ->
             for i, j, fid, kind in todo:
                 spot = None
                 for z in (8, 10, 12):
+                    # the sheet a tap opened folds away again: the map has its full height for the next
                     page.evaluate("([i, j, z]) => { const m = window.atlas.map; m.stop(); m.closePopup();"
+                                  " if (window.atlas.hideDetails) window.atlas.hideDetails(true);"
+                                  " if (!document.body.classList.contains('panel-closed')) {"
+                                  " document.body.classList.add('panel-closed'); m.invalidateSize({animate: false}); }"
                                   " const l = window.atlas.records[i].layer;"
                                   " m.setView((j < 0 ? l : l.getLayers()[j]).getLatLng(), z, {animate: false}); }", [i, j, z])
                     page.wait_for_timeout(80)
@@ -414,7 +449,11 @@ def test_phone_tap_20px_off_a_point_opens_its_popup(chromium, real_map: Path) ->
                 page.touchscreen.tap(spot[0], spot[1])
                 page.wait_for_timeout(300)
                 kinds.append(kind)
-                if not page.evaluate("(i) => window.atlas.records[i].layer.isPopupOpen()", i):
+                # on a phone the details go in the sheet, not a popup (issue 18 item 2), and the map
+                # above it frames the feature: wait for that flight to end before the next tap
+                if page.evaluate("!!document.getElementById('atlas-details')"):
+                    wait_ready(page, expr="window.atlas.detailsSettled === true")
+                if not page.evaluate(SHOWN_IN_SHEET, fid):
                     missed.append(fid)
 
         tap_each(idx)
@@ -429,4 +468,61 @@ def test_phone_tap_20px_off_a_point_opens_its_popup(chromium, real_map: Path) ->
         assert tapped >= 15 and kinds.count("events") >= 3, (tapped, len(idx), kinds)
         assert missed == [], missed
         assert _scroll(page) == [0, 0, 0]
+        assert page.atlas_errors == []
+
+
+# a spot on feature fid's own drawn element (a province's path, a market's site symbol), with no
+# point feature within the touch hit box (22 px) of it that is not fid's own
+FEATURE_SPOT = """((fid) => {
+  const A = window.atlas, map = A.map, mr = map.getContainer().getBoundingClientRect(), s = map.getSize();
+  const pts = [];
+  map.eachLayer(o => { if (o.getLatLng && o.options.interactive !== false && (o._path || o._icon)) pts.push(o); });
+  const own = o => (o.atlasSite || [o.atlasRec && o.atlasRec.id]).includes(fid);
+  for (let y = 10; y < s.y - 10; y += 6) for (let x = 10; x < s.x - 10; x += 6) {
+    const el = document.elementFromPoint(x + mr.left, y + mr.top);
+    const f = el && el.closest('[data-feature-id]');
+    if (!f || !f.closest('.leaflet-map-pane') || !f.getAttribute('data-feature-id').split(' ').includes(fid)) continue;
+    if (pts.some(o => !own(o) && map.latLngToContainerPoint(o.getLatLng()).distanceTo([x, y]) < 30)) continue;
+    return [x + mr.left, y + mr.top];
+  }
+  return null;
+})"""
+
+# feature fid's pixel bounds, the map's box on the page and the top of the sheet
+FEATURE_BOX = """((fid) => { const A = window.atlas, m = A.map, l = A.features[fid].layer, mr = m.getContainer().getBoundingClientRect();
+  const b = l.getBounds ? l.getBounds() : L.latLngBounds(l.getLatLng(), l.getLatLng());
+  const a = m.latLngToContainerPoint(b.getNorthWest()), c = m.latLngToContainerPoint(b.getSouthEast());
+  return {feat: [a.x + mr.left, a.y + mr.top, c.x + mr.left, c.y + mr.top], map: [mr.left, mr.top, mr.right, mr.bottom],
+          sheet: document.getElementById('atlas-panel').getBoundingClientRect().top}; })"""
+
+
+@pytest.mark.parametrize(("fid", "name", "zoom"), [("PK-BA", "Balochistan", None), ("mkt-gabd-rimdan", "Gabd-Rimdan", 10)])
+def test_phone_tap_shows_details_in_the_sheet_with_the_feature_framed_above(chromium, real_map: Path, fid, name, zoom) -> None:
+    # issue 18 item 2: on a phone a tap on a feature shows its details in the bottom sheet, not in a
+    # popup over the short map, and the map above the sheet frames the feature
+    with _open(chromium, real_map, (390, 844, True)) as page:
+        if zoom:
+            # the April border-markets event is drawn on every market's point: hide the events (the
+            # layer switcher does the same) so the tap is the market's
+            page.evaluate("window.atlas.map.removeLayer(window.atlas.groups.events)")
+            page.evaluate("([fid, z]) => window.atlas.map.setView(window.atlas.features[fid].layer.getLatLng(), z, {animate: false})", [fid, zoom])
+            page.wait_for_timeout(200)
+        spot = page.evaluate(FEATURE_SPOT, fid)
+        assert spot, fid
+        page.touchscreen.tap(spot[0], spot[1])
+        wait_ready(page, expr="window.atlas.detailsSettled === true")
+        page.wait_for_timeout(300)
+        assert page.locator(".leaflet-popup").count() == 0
+        assert page.evaluate(SHOWN_IN_SHEET, fid)
+        assert name in (page.locator("#atlas-details").inner_text())
+        assert not page.evaluate("document.body.classList.contains('panel-closed')")
+        r = page.evaluate(FEATURE_BOX, fid)
+        x0, y0, x1, y1 = r["feat"]
+        mx0, my0, mx1, my1 = r["map"]
+        assert my1 <= r["sheet"] + 1, r  # the map's box ends where the sheet begins
+        assert mx0 - 1 <= x0 and my0 - 1 <= y0 and x1 <= mx1 + 1 and y1 <= my1 + 1, r
+        # nothing covers it: the controls step aside or stay clear of the feature's centre
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); return !!(e && e.closest('.leaflet-map-pane')); }", [cx, cy])
+        assert hit, r
         assert page.atlas_errors == []

@@ -192,10 +192,12 @@ def test_first_view_locator_and_about_links(chromium, real, size) -> None:
     with open_map(real, b=chromium, viewport=vp, phone=touch) as page:
         span = page.evaluate("""() => { const A = window.atlas, m = A.map, s = m.getSize();
           const pt = b => [m.latLngToContainerPoint(b.getNorthWest()), m.latLngToContainerPoint(b.getSouthEast())];
-          const [b1, b2] = pt(A.groups.border.getBounds());
-          return {w: s.x, h: s.y, border: [b1.x, b1.y, b2.x, b2.y]}; }""")
+          const [p1, p2] = pt(A.groups.provinces.getBounds()), [b1, b2] = pt(A.groups.border.getBounds());
+          return {w: s.x, h: s.y, prov: p2.x - p1.x, border: [b1.x, b1.y, b2.x, b2.y]}; }""")
         x0, y0, x1, y1 = span["border"]
         assert x0 >= 0 and y0 >= 0 and x1 <= span["w"] and y1 <= span["h"], span
+        if size == "phone":
+            assert span["prov"] >= 0.8 * span["w"], span
         # the locator inset: the region drawn, the view boxed, inside the page
         wait_ready(page, expr="document.querySelectorAll('.atlas-locator path').length > 0")  # drawn when idle
         loc = page.locator(".atlas-locator")
@@ -273,11 +275,12 @@ def test_two_articles_chooser_steps_search_and_mentions(chromium, tmp_path) -> N
         # search finds both articles' passages
         ids = [h["id"] for h in page.evaluate("window.atlas.search('hideouts')")]
         assert "cl-test-saravan-strike" in ids
-        # a feature's popup lists the articles that mention it
+        # a feature's details (on a phone in the sheet, not a popup) list the articles that mention it
         page.evaluate("window.atlas.select('ev-2024-01-18-pakistan-strike-saravan', {fly: true})")
-        page.wait_for_selector(".leaflet-popup-content .popup-article", timeout=15000)
-        arts = page.eval_on_selector_all(".leaflet-popup-content .popup-article", "els => els.map(e => e.dataset.article)")
+        page.wait_for_selector("#atlas-details .popup-article", timeout=15000)
+        page.wait_for_selector(".leaflet-popup", state="detached", timeout=3000)
+        arts = page.eval_on_selector_all("#atlas-details .popup-article", "els => els.map(e => e.dataset.article)")
         assert TEST_ARTICLE_ID in arts
-        page.locator(f'.leaflet-popup-content .popup-article[data-article="{TEST_ARTICLE_ID}"]').click()
+        page.locator(f'#atlas-details .popup-article[data-article="{TEST_ARTICLE_ID}"]').click()
         assert page.locator("#article-chooser").input_value() == TEST_ARTICLE_ID
         _clean(page)

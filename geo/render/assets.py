@@ -144,9 +144,12 @@ def plugin_css(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ..
 
 def own_file(name: str) -> str:
     """One of our own front-end files (atlas.js, atlas.css ...) shipped next to this module, as inlined:
-    whole-line ``//`` comments and indentation dropped from scripts (they use no template literals)."""
+    whole-line ``//`` comments, the opening ``/* ... */`` header and indentation dropped from scripts
+    (they use no template literals)."""
     text = (HERE / name).read_text(encoding="utf-8")
     if name.endswith(".js"):
+        if text.startswith("/*"):
+            text = text[text.index("*/") + 2:]
         lines = (ln.strip() for ln in text.splitlines())
         text = "\n".join(ln for ln in lines if ln and not ln.startswith("//"))
     return text

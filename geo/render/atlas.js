@@ -277,7 +277,7 @@
     if (lc) { lc.setAttribute('aria-label', 'Layers'); lc.setAttribute('title', 'Layers'); }
     L.control.scale({metric: true, imperial: true, position: 'bottomleft'}).addTo(map);
     A.fitInitial = function () { fitInitial(map); };
-    map.on('popupopen', function (e) { fitPopup(map, e.popup); });
+    map.on('popupopen', function (e) { if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup); });
     map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
     map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
     touchHits(map);
@@ -384,7 +384,7 @@
     return b;
   }
   // The first view shows the whole frontier: the border, both provinces and the pipeline from its
-  // field to its end, inside the room the controls leave.
+  // field to its end, inside the room the controls leave; on a phone, the two provinces and the border.
   function fitInitial(map) {
     // the layers the catalog marks as the frame (map_frame), else every layer within the atlas extent
     var names = function (key) { return ORDER.filter(function (o) { return o[key]; }).map(function (o) { return o.name; }); };
@@ -402,9 +402,19 @@
       if (frame && frame.isValid()) z = Math.min(z, map.getBoundsZoom(frame, false, framePad));
       map.setMinZoom(z);
     };
+    // a phone (a narrow, tall map): the two frontier provinces fill the width (beside the controls'
+    // column on the left), the zoom unsnapped so that they do; the pipeline's far end may be outside
+    var phone = map.getSize().x < 600 && groupBounds(['provinces']);
+    if (phone) {
+      b = groupBounds(['provinces', 'border']);
+      padTL = L.point(room.left, room.top + 4); padBR = L.point(4, room.bottom + 4);
+    }
     if (cb) clamp();
     if (b && b.isValid()) {
+      var snap = map.options.zoomSnap;
+      if (phone) map.options.zoomSnap = 0;
       map.fitBounds(b, {paddingTopLeft: padTL, paddingBottomRight: padBR, animate: false});
+      map.options.zoomSnap = snap;
     }
     if (cb) {
       map.panInsideBounds(cb, {animate: false});
@@ -854,6 +864,7 @@
   }
   A.ensureVisible = ensureVisible;
   A.highlight = highlight;
+  A.clearHighlight = clearHighlight;
 
   var flySeq = 0;
   function openFor(rec, target) {

@@ -8,6 +8,7 @@ inlines into the page header once, the way folium's ``JSCSSMixin`` links its CDN
 element        front-end files         what it does
 ============== ======================= ===========================================
 AtlasLayers    atlas.js, atlas.css     data (topology + points), layers, popups, selection, deep links
+               details.js              on a phone, a feature's details in the sheet, not a popup
 StoryPanel     story.js                the article with its passages, the panel and skip link
 ClaimsPanel    claims.js               the claims ledger with verdict filters
 AboutPanel     about.js                how to read the map, data version, layers, sources
@@ -113,7 +114,7 @@ class AtlasLayers(AtlasElement):
     _template = _START
     js_call = "start"
     own_css = ("atlas.css",)
-    own_js = ("atlas.js",)
+    own_js = ("atlas.js", "details.js")
 
     def __init__(self, data_json: str, palette_json: str) -> None:
         super().__init__("AtlasLayers")

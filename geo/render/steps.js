@@ -110,6 +110,7 @@
       document.body.classList.add('stepping');
       A.stepIndex = i;
       if (how.push !== false) A.setHash('passage=' + (i + 1));
+      if (A.hideDetails) A.hideDetails(false);
       map.closePopup();
       ids.forEach(function (id) { A.ensureVisible(A.features[id]); });
       A.highlight(ids);
