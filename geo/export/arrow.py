@@ -33,6 +33,20 @@ from geo.version import DATA_VERSION
 ROW_GROUP_SIZE = 1024
 
 
+#: What a column derived from a date property says beyond the property's own description.
+_DATE_NOTES = {
+    "date_iso": "As ISO text, keeping partial dates (YYYY, YYYY-MM).",
+    "date": "As a calendar date; null unless the date is a full day.",
+}
+
+
+def _description(kind: str, prop: str | None, descr: Mapping[str, str]) -> str:
+    """A column's description (GeoParquet and FlatGeobuf field metadata): the schema's, plus what a
+    date column does with partial dates."""
+    text = descr.get(prop, "") if prop else ""
+    return f"{text} {_DATE_NOTES[kind]}".strip() if kind in _DATE_NOTES else text
+
+
 def _descriptions(layer: str) -> dict[str, str]:
     """Property -> description from the layer's JSON Schema (empty for unknown layers)."""
     if not catalog.has(layer):
@@ -74,11 +88,7 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
             arr = pa.array(data, type=pa.float64(), from_pandas=True)  # NaN = null
         else:
             arr = pa.array(list(data), type=_arrow_type(kind))
-        text = descr.get(prop, "") if prop else "Feature id (the GeoJSON id member)."
-        if kind == "date_iso":
-            text = f"{descr.get(prop, '')} As ISO text, keeping partial dates (YYYY, YYYY-MM).".strip()
-        elif kind == "date":
-            text = f"{descr.get(prop, '')} As a calendar date; null unless the date is a full day.".strip()
+        text = _description(kind, prop, descr) if prop else "Feature id (the GeoJSON id member)."
         fields.append(pa.field(fname, arr.type, metadata={"description": text} if text else None))
         arrays.append(arr)
     geoms = [shape(f["geometry"]) for f in feats]
@@ -126,11 +136,7 @@ def table_parquet_bytes(name: str, rows: list[dict[str, Any]]) -> bytes:
             arr = pa.array(data, type=_arrow_type(kind), mask=mask)
         else:
             arr = pa.array(list(data), type=_arrow_type(kind))
-        text = descr.get(prop, "")
-        if kind == "date_iso":
-            text = f"{text} As ISO text, keeping partial dates (YYYY, YYYY-MM).".strip()
-        elif kind == "date":
-            text = f"{text} As a calendar date; null unless the date is a full day.".strip()
+        text = _description(kind, prop, descr)
         fields.append(pa.field(fname, arr.type, metadata={"description": text} if text else None))
         arrays.append(arr)
     spdx, statement, attribution, _ = release.layer_license(name)
