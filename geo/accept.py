@@ -116,7 +116,8 @@ def _read_draft(path: Path, table: Table) -> list[tuple[int, dict[str, str]]]:
         raise
     _, raw = _raw_rows(path)
     raw.pop(0)
-    out = [(r["_row"], {k: v for k, v in raw[r["_row"]].items() if k != "status"})
+    # geo draft wrote text a spreadsheet would run as a formula with OWASP's apostrophe: read it back
+    out = [(r["_row"], {k: files.csv_cell_restore(v) for k, v in raw[r["_row"]].items() if k != "status"})
            for r in typed if r["status"] == "accepted"]
     for num, row in out:
         _check_row(path, table, num, row)

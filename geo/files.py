@@ -332,9 +332,19 @@ def csv_cell(value: Any, *, visible: bool = False) -> Any:
         return value
     if visible:
         value = escape(value)
-    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+    # apostrophes already in front of a formula get one more, so csv_cell_restore can undo exactly
+    rest = value.lstrip("'")
+    if rest.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(rest):
         return "'" + value
     return value
+
+
+def csv_cell_restore(text: str) -> str:
+    """The inverse of :func:`csv_cell` for text our own CSVs hold: ``'=...`` (an apostrophe before
+    a formula start) is read back as ``=...``; anything else is returned unchanged."""
+    if text.startswith("'") and csv_cell(text[1:]) == text:
+        return text[1:]
+    return text
 
 
 class CSVWriter:

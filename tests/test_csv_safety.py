@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from trust_fixtures import good_layers
 
 from geo import files, settings
@@ -90,3 +92,37 @@ def test_geo_static_out_path_is_escaped(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "geo", "static", "--out", str(out), "--size", "400x300"],
                           cwd=settings.ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert "\x1b" not in proc.stderr and "\\e[2J" in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------- geo draft -> review -> geo accept
+
+
+@given(st.text(alphabet=st.sampled_from(list("'=+-@\t\r1.eE ab")), max_size=8) | st.text(max_size=12))
+@example("'=1+1")
+@example("''=x")
+@example("'-61.5")
+def test_restore_undoes_the_apostrophe_exactly(text: str) -> None:
+    assert files.csv_cell_restore(files.csv_cell(text)) == text
+
+
+def test_draft_csvs_neutralise_formulas_and_accept_reads_them_back(tmp_path: Path) -> None:
+    """A reviewer opens geo draft's CSVs in a spreadsheet: article text starting with = or @ must
+    not run there. geo accept reads the apostrophe back, so the seeds get the article's own words."""
+    from geo.accept import _read_draft
+    from geo.build import seeds
+    from geo.draft.command import _csv_text
+
+    text = _csv_text(["id", "notes", "fatalities"], [{"id": "d-1", "notes": FORMULAS[0], "fatalities": "-2"}])
+    row = list(csv.reader(_io.StringIO(text)))[1]
+    assert row == ["d-1", "'" + FORMULAS[0], "-2", "draft"]
+
+    src = settings.ROOT / "tests" / "drafts" / "sirkan-2024-01-killings" / "events.csv"
+    rows = list(csv.reader(_io.StringIO(src.read_text(encoding="utf-8"))))
+    col, status = rows[0].index("notes"), rows[0].index("status")
+    accepted = next(i for i, r in enumerate(rows) if i and r[status] == "accepted")
+    rows[accepted][col] = files.csv_cell("@SUM(1+1) noted by the reviewer (test text)")
+    buf = _io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (tmp_path / "events.csv").write_text(buf.getvalue(), encoding="utf-8")
+    got = dict(_read_draft(tmp_path / "events.csv", seeds.EVENTS))
+    assert got[accepted + 1]["notes"] == "@SUM(1+1) noted by the reviewer (test text)"

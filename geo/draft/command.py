@@ -10,7 +10,6 @@ does not start with.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import io
 import json
@@ -304,7 +303,7 @@ def rows(d: Draft, gaz: Any, source_id: str) -> dict[str, tuple[list[str], list[
 
 def _csv_text(columns: list[str], records: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = files.CSVWriter(buf)  # a reviewer opens these in a spreadsheet: article text is not a formula
     w.writerow([*columns, "status"])
     for r in records:
         w.writerow([("" if r.get(c) is None else r.get(c, "")) for c in columns] + ["draft"])
