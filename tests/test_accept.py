@@ -34,22 +34,29 @@ def _tree(d: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """A copy of the repository with the draft accepted (twice) and built (twice)."""
+def accepted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A copy of the repository with the draft accepted twice (no build: the fast loop's part)."""
     repo = repo_copy.make(tmp_path_factory.mktemp("accept") / "repo")
     first = repo_copy.geo(repo, "accept", str(DRAFT))
     after_first = _tree(repo / "seeds")
     again = repo_copy.geo(repo, "accept", str(DRAFT))
     after_again = _tree(repo / "seeds")
+    return {"repo": repo, "first": first, "again": again, "after_first": after_first, "after_again": after_again}
+
+
+@pytest.fixture(scope="module")
+def two(accepted: dict[str, object]) -> dict[str, object]:
+    """The accepted copy built twice (whole builds: the tests that use it are marked slow)."""
+    repo = accepted["repo"]
+    assert isinstance(repo, Path)
     build = repo_copy.geo(repo, "build", timeout=1200)
     rebuild = repo_copy.geo(repo, "build", "--layers", str(repo / "layers2"), "--maps", str(repo / "maps2"),
                             timeout=1200)
-    return {"repo": repo, "first": first, "again": again, "after_first": after_first,
-            "after_again": after_again, "build": build, "rebuild": rebuild}
+    return {**accepted, "build": build, "rebuild": rebuild}
 
 
-def test_accept_merges_the_accepted_rows_with_seed_ids(two: dict) -> None:
-    first, repo = two["first"], two["repo"]
+def test_accept_merges_the_accepted_rows_with_seed_ids(accepted: dict) -> None:
+    first, repo = accepted["first"], accepted["repo"]
     assert first.returncode == 0, first.stderr
     assert "2 events" in first.stdout and "1 claims" in first.stdout and "2 already in seeds/" in first.stdout
     seeds = repo / "seeds"
@@ -72,13 +79,14 @@ def test_accept_merges_the_accepted_rows_with_seed_ids(two: dict) -> None:
     assert (seeds / "events.csv").read_bytes().startswith(old)
 
 
-def test_accepting_the_same_draft_again_changes_nothing(two: dict) -> None:
-    again = two["again"]
+def test_accepting_the_same_draft_again_changes_nothing(accepted: dict) -> None:
+    again = accepted["again"]
     assert again.returncode == 0, again.stderr
     assert "nothing new" in again.stdout
-    assert two["after_again"] == two["after_first"]
+    assert accepted["after_again"] == accepted["after_first"]
 
 
+@pytest.mark.slow  # two whole builds of the accepted copy: outside the fast loop
 def test_build_has_two_articles_in_every_format(two: dict) -> None:
     import pyarrow.parquet as pq
     import pyogrio
@@ -120,6 +128,7 @@ def test_build_has_two_articles_in_every_format(two: dict) -> None:
     assert "articles-parquet" in res
 
 
+@pytest.mark.slow  # two whole builds of the accepted copy: outside the fast loop
 def test_map_payload_lists_both_articles_newest_first(two: dict) -> None:
     html = (two["repo"] / "maps" / "frontier.html").read_text(encoding="utf-8")
     m = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', html, re.DOTALL)
@@ -138,6 +147,7 @@ def test_map_payload_lists_both_articles_newest_first(two: dict) -> None:
     assert not data["unlinked"]
 
 
+@pytest.mark.slow  # two whole builds of the accepted copy: outside the fast loop
 def test_two_article_build_is_reproducible(two: dict) -> None:
     assert two["rebuild"].returncode == 0, two["rebuild"].stderr[-3000:]
     repo = two["repo"]
