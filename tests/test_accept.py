@@ -1,7 +1,7 @@
 """Several articles (issue 17): `geo accept DIR` merges a reviewed draft into seeds/, and `geo build`
 then gives layers, tables and a map that hold both articles.
 
-The draft is tests/drafts/sirkan-2024-01-killings/, written by hand in the form `geo draft` writes
+The draft is tests/draft/drafts/sirkan-2024-01-killings/, written by hand in the form `geo draft` writes
 (a test text in the team's own words about the 27 Jan 2024 killings in Saravan county, S78, and the
 29 Jan 2024 visit of Iran's foreign minister to Islamabad, S77; rows cite seeds/sources.csv).
 """
@@ -24,7 +24,7 @@ from geo.build import article, layers
 from geo.cli import main
 from geo.errors import SeedError
 
-DRAFT = settings.ROOT / "tests" / "drafts" / "sirkan-2024-01-killings"
+DRAFT = settings.ROOT / "tests" / "draft" / "drafts" / "sirkan-2024-01-killings"
 NEW, OLD = "sirkan-2024-01-killings", "gulf-2024-04-raisi-visit"
 ISLAMABAD, SARAVAN = "gn-1176615", "gn-1159713"
 

@@ -116,7 +116,7 @@ def test_draft_csvs_neutralise_formulas_and_accept_reads_them_back(tmp_path: Pat
     row = list(csv.reader(_io.StringIO(text)))[1]
     assert row == ["d-1", "'" + FORMULAS[0], "-2", "draft"]
 
-    src = settings.ROOT / "tests" / "drafts" / "sirkan-2024-01-killings" / "events.csv"
+    src = settings.ROOT / "tests" / "draft" / "drafts" / "sirkan-2024-01-killings" / "events.csv"
     rows = list(csv.reader(_io.StringIO(src.read_text(encoding="utf-8"))))
     col, status = rows[0].index("notes"), rows[0].index("status")
     accepted = next(i for i, r in enumerate(rows) if i and r[status] == "accepted")

@@ -169,3 +169,19 @@ def test_geodesy_and_catalog_import_light() -> None:
     loaded = set(json.loads(r.stdout))
     assert not {m.split(".")[0] for m in loaded} & {"numpy", "shapely", "pandas", "geopandas", "folium"}
     assert {m for m in loaded if m.startswith("geo.")} == {"geo.geodesy", "geo.catalog", "geo.settings"}
+
+
+def test_tests_mirror_the_packages() -> None:
+    """Each package of geo/ has its tests in tests/<package>/ (tests/ itself holds the shared bottom's
+    tests and those that cross packages: bad inputs, crash safety, faults, fuzzing, release)."""
+    tests = settings.ROOT / "tests"
+    packages = sorted(p.name for p in GEO.iterdir() if (p / "__init__.py").is_file())
+    assert {"build", "check", "draft", "export", "lengths", "render", "static"} <= set(packages)
+    missing = [p for p in packages if not list((tests / p).glob("test_*.py"))]
+    assert not missing, f"packages without tests/<package>/test_*.py: {missing}"
+    # a test file in tests/<package>/ imports that package, runs its command or reads its folder
+    # (the folder says what it tests)
+    for path in sorted(tests.glob("*/test_*.py")):
+        pkg, text = path.parent.name, path.read_text(encoding="utf-8")
+        named = (f"geo.{pkg}", f'["{pkg}"', f'"geo" / "{pkg}"')
+        assert any(n in text for n in named), f"{path.relative_to(tests)} tests neither geo.{pkg} nor `geo {pkg}`"

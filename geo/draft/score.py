@@ -1,4 +1,4 @@
-"""Score a draft against a hand-made gold annotation (tests/drafting/*.gold.json).
+"""Score a draft against a hand-made gold annotation (tests/draft/drafting/*.gold.json).
 
 Places: a gold mention is every whole-word occurrence of its ``text`` in the article body (or the
 listed ``occurrences``, 1-based), longer texts first ("Mand-Pishin" before "Mand"). A predicted

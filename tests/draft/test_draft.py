@@ -2,7 +2,7 @@
 the resolution rules a journalist relies on, the GeoNames cache treated as hostile input, and the
 review page in a real browser.
 
-Gold: tests/drafting/*.gold.json. Three test articles written by the team (tuned: rules were
+Gold: tests/draft/drafting/*.gold.json. Three test articles written by the team (tuned: rules were
 fixed on their misses) and the current article (its seeds are the gold) carry the bars; the
 held-out article (written with its gold before the drafter first ran on it) is scored and
 reported in docs/draft.md, not asserted.
@@ -386,7 +386,7 @@ def test_review_page_in_a_browser(tmp_path: Path) -> None:
 
 
 def report() -> None:
-    """Print the figures and misses of every gold (docs/draft.md): ``python tests/test_draft.py``."""
+    """Print the figures and misses of every gold (docs/draft.md): ``python tests/draft/test_draft.py``."""
     gaz_ = gazetteer.Gazetteer()
     for path in GOLDS:
         gold, text, body = _load(path)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-RENDER = Path(__file__).resolve().parents[1] / "geo" / "render"
+RENDER = Path(__file__).resolve().parents[2] / "geo" / "render"
 ESLINT = RENDER / "js" / "node_modules" / ".bin" / "eslint"
 
 

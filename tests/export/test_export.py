@@ -254,7 +254,7 @@ print(hashlib.sha256(files["frontier.gpkg"]).hexdigest())
 
 
 def test_export_identical_across_processes_and_time() -> None:
-    code = _SCRIPT.format(tests=str(Path(__file__).parent))
+    code = _SCRIPT.format(tests=str(Path(__file__).resolve().parents[1]))  # tests/ holds trust_fixtures
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=settings.ROOT)
     time.sleep(1.1)  # a wall-clock timestamp anywhere in the file would now differ
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
