@@ -87,6 +87,42 @@ def open_map(
         yield page
 
 
+def frame(page: Any) -> None:
+    """Wait until the page has drawn a frame (two animation frames: the one in progress, then one
+    painted after whatever the caller just did)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(null))))")
+
+
+def set_view(page: Any, latlng: tuple[float, float], zoom: float) -> tuple[float, float]:
+    """Centre the atlas's map on ``latlng`` at ``zoom`` (no animation), wait for the frame that
+    draws it, and return the page point (x, y) of ``latlng``.
+
+    Never ``page.evaluate("ll => window.atlas.map.setView(...)")``: Leaflet's methods return the
+    map, and ``evaluate`` serialises whatever the expression returns, here the whole map with every
+    layer and its data (about 20 MB that Playwright's Python side then checks and decodes, 30-60 s
+    a call on a loaded machine: the tests that did so looked hung). The expressions here return
+    plain numbers only.
+    """
+    page.evaluate("([ll, z]) => { window.atlas.map.setView(ll, z, {animate: false}); }", [list(latlng), zoom])
+    frame(page)
+    return screen_point(page, latlng)
+
+
+def screen_point(page: Any, latlng: tuple[float, float]) -> tuple[float, float]:
+    """The page point (x, y) where the atlas's map shows ``latlng``."""
+    x, y = page.evaluate("""ll => { const m = window.atlas.map, p = m.latLngToContainerPoint(ll),
+      r = m.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""", list(latlng))
+    return float(x), float(y)
+
+
+def close_popups(page: Any, timeout_ms: float = 3000) -> None:
+    """Close the atlas map's open popup and wait until it has left the page (Leaflet fades a
+    closing popup out and removes it 200 ms later; a popup opened meanwhile would be the second
+    one on the page). Returns nothing of the map: see :func:`set_view`."""
+    page.evaluate("() => { window.atlas.map.closePopup(); }")
+    page.wait_for_selector(".leaflet-popup", state="detached", timeout=timeout_ms)
+
+
 def wait_ready(page: Any, timeout_s: float = 20.0, expr: str = "window.atlas && window.atlas.ready === true") -> None:
     """Poll ``expr`` with page.evaluate (which the page's Content-Security-Policy allows, unlike
     wait_for_function's string predicates, which need eval)."""
