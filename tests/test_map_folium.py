@@ -110,7 +110,14 @@ def test_user_tooltips_open_on_hover(chromium, user_page, size) -> None:
 
 def test_cdn_elements_fail_at_save_with_one_line(tmp_path) -> None:
     for add in (lambda m: folium.Marker([26.0, 63.0], icon=folium.Icon(color="red")).add_to(m),
-                lambda m: MarkerCluster().add_to(m)):
+                lambda m: MarkerCluster().add_to(m),
+                # remote images: tiles, a WMS layer, a marker icon by URL (CSP img-src data: only)
+                lambda m: folium.TileLayer("OpenStreetMap").add_to(m),
+                lambda m: folium.WmsTileLayer("https://example.org/wms", layers="x").add_to(m),
+                lambda m: folium.Marker([26.0, 63.0], icon=folium.CustomIcon("https://example.org/i.png")).add_to(m),
+                # a CDN file needed by an element inside a popup (a Vega-Lite chart)
+                lambda m: folium.Marker([26.0, 63.0], popup=folium.Popup(max_width=300).add_child(
+                    folium.VegaLite({"mark": "bar", "data": {"values": [{"a": 1}]}}, width=200, height=100))).add_to(m)):
         m = geo.render.story_map()
         add(m)
         out = tmp_path / "cdn.html"
@@ -124,3 +131,25 @@ def test_cdn_elements_fail_at_save_with_one_line(tmp_path) -> None:
     folium.Marker([26.0, 63.0], icon=folium.Icon(color="red")).add_to(m)
     m.save(str(tmp_path / "online.html"))
     assert "cdn" in (tmp_path / "online.html").read_text(encoding="utf-8")
+
+
+def test_iframe_popup_shows_its_html_offline(chromium, tmp_path) -> None:
+    """folium.IFrame (an HTML popup in a data: frame) opens with its content; the policy allows
+    data: frames only on a page that has one."""
+    m = geo.render.story_map()
+    folium.Marker([26.6, 64.2], popup=folium.Popup(folium.IFrame("<p>inside my frame</p>", width=200, height=60))).add_to(m)
+    path = tmp_path / "iframe.html"
+    m.save(str(path))
+    html = path.read_text(encoding="utf-8")
+    assert "frame-src data:;" in html and "frame-src 'none'" not in html
+    with open_map(path, b=chromium, viewport=(1440, 900)) as page:
+        x, y = set_view(page, (26.6, 64.2), 8)
+        page.mouse.click(x, y - 20)
+        page.wait_for_selector(".leaflet-popup-content iframe", timeout=3000)
+        frame = page.frame_locator(".leaflet-popup-content iframe")
+        assert frame.locator("p").inner_text(timeout=3000) == "inside my frame"
+        assert page.atlas_errors == [] and page.atlas_blocked == []
+    # a page without an IFrame keeps frames forbidden
+    plain = tmp_path / "plain.html"
+    geo.render.story_map().save(str(plain))
+    assert "frame-src 'none'" in plain.read_text(encoding="utf-8")
