@@ -370,7 +370,7 @@ class AtlasFigure(Figure):
             remote = linked.group(1) if linked else _network_file(self)
             if remote:
                 msg = (
-                    f"story_map: a folium element added to the map loads {remote} from the network, "
+                    f"story_map: a folium element added to the map loads {remote} when the page is shown, "
                     "which the offline page cannot do (its Content-Security-Policy allows no network); "
                     "use an element that needs no CDN file or remote image (CircleMarker, DivIcon, GeoJson, "
                     "an ImageOverlay of an array) or story_map(csp=False)"
