@@ -199,3 +199,23 @@ def test_more_folium_elements_load_offline(chromium, tmp_path) -> None:
         set_view(page, (26.7, 63.5), 7)
         assert page.evaluate("window.userScript") == 1  # the user's own inline script ran (hashed into the policy)
         assert page.atlas_errors == [] and page.atlas_blocked == [] and page.atlas_dialogs == []
+
+
+def test_a_pin_on_an_atlas_point_takes_clicks_on_its_head(chromium, tmp_path) -> None:
+    """A user's marker put exactly on Gwadar (an atlas place, drawn above Leaflet's marker pane):
+    the pin's head opens the user's popup; its tip, on the place's own symbol, opens Gwadar."""
+    places = json.loads((Path(__file__).resolve().parents[1] / "layers" / "places.geojson").read_text(encoding="utf-8"))
+    gwadar = next(f["geometry"]["coordinates"] for f in places["features"] if f["properties"].get("name") == "Gwadar")
+    m = geo.render.story_map()
+    folium.Marker([gwadar[1], gwadar[0]], popup="my gwadar").add_to(m)
+    path = tmp_path / "gwadar.html"
+    m.save(str(path))
+    with open_map(path, b=chromium, viewport=(1440, 900)) as page:
+        for dy, expected in ((20, "my gwadar"), (1, "Gwadar")):
+            x, y = set_view(page, (gwadar[1], gwadar[0]), 9)
+            page.mouse.click(x, y - dy)
+            page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+            texts = page.eval_on_selector_all(".leaflet-popup-content", "els => els.map(e => e.innerText)")
+            assert len(texts) == 1 and expected in texts[0] and (expected == "Gwadar") == ("my gwadar" not in texts[0]), texts
+            close_popups(page)
+        assert page.atlas_errors == []
