@@ -93,9 +93,15 @@ def frame(page: Any) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(null))))")
 
 
-def set_view(page: Any, latlng: tuple[float, float], zoom: float) -> tuple[float, float]:
-    """Centre the atlas's map on ``latlng`` at ``zoom`` (no animation), wait for the frame that
-    draws it, and return the page point (x, y) of ``latlng``.
+def set_view(
+    page: Any, latlng: tuple[float, float], zoom: float, offset: tuple[float, float] = (0, 0)
+) -> tuple[float, float]:
+    """Show ``latlng`` at ``zoom`` (no animation), ``offset`` pixels (x right, y down) from the
+    map's centre, wait for the frame that draws it, and return the page point (x, y) of ``latlng``.
+
+    Tapping two things in turn at the same spot within 300 ms is a double tap: Chromium sends a
+    ``dblclick`` and Leaflet zooms in, animated, after this call has set its view. A test that taps
+    several targets passes different offsets so that consecutive taps are far apart.
 
     Never ``page.evaluate("ll => window.atlas.map.setView(...)")``: Leaflet's methods return the
     map, and ``evaluate`` serialises whatever the expression returns, here the whole map with every
@@ -103,7 +109,11 @@ def set_view(page: Any, latlng: tuple[float, float], zoom: float) -> tuple[float
     a call on a loaded machine: the tests that did so looked hung). The expressions here return
     plain numbers only.
     """
-    page.evaluate("([ll, z]) => { window.atlas.map.setView(ll, z, {animate: false}); }", [list(latlng), zoom])
+    page.evaluate(
+        "([ll, z, d]) => { const m = window.atlas.map; m.setView(ll, z, {animate: false});"
+        " m.panBy([-d[0], -d[1]], {animate: false}); }",
+        [list(latlng), zoom, list(offset)],
+    )
     frame(page)
     return screen_point(page, latlng)
 
