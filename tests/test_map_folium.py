@@ -220,3 +220,19 @@ def test_a_pin_on_an_atlas_point_takes_clicks_on_its_head(chromium, tmp_path) ->
             assert len(texts) == 1 and expected in texts[0] and (expected == "Gwadar") == ("my gwadar" not in texts[0]), texts
             close_popups(page)
         assert page.atlas_errors == []
+
+
+def test_the_harness_never_serialises_a_leaflet_object(chromium, user_page) -> None:
+    """tools/map_browser: page.evaluate of a Leaflet call (which returns the map) comes back at once
+    as a placeholder, not as the whole map (20 MB, tens of seconds: the 'hang' of issue 18 item 4);
+    plain values, functions with an argument and scripts of statements behave as in Playwright."""
+    with open_map(user_page, b=chromium, viewport=(1440, 900)) as page:
+        assert page.evaluate("window.atlas.map.setView([27.0, 63.0], 7, {animate: false})") == "<Leaflet object, not serialised>"
+        assert page.evaluate("z => window.atlas.map.setZoom(z, {animate: false})", 8) == "<Leaflet object, not serialised>"
+        assert page.evaluate("window.atlas.map.getZoom()") == 8
+        assert page.evaluate("ll => [ll[0] * 2, 'x']", [1.5, 0]) == [3.0, "x"]
+        assert page.evaluate("window.__runs = (window.__runs || 0) + 1; window.__runs") == 1  # statements: run once
+        assert page.evaluate("window.__runs") == 1
+        with pytest.raises(Exception, match="SyntaxError"):
+            page.evaluate("window.atlas.map.getZoom(")
+        assert page.atlas_errors == []
