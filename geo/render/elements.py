@@ -280,28 +280,53 @@ class OfflineError(GeoError):
     """A folium element a user added needs a file from the network (a CDN)."""
 
 
-def _walk(el: Element) -> Any:
+def _walk(el: Element, seen: set[int] | None = None) -> Any:
+    """``el`` and every element under it, each once: its children and, for a popup or a figure,
+    the header, html and script parts it keeps outside its children (a Popup's IFrame is there)."""
+    seen = set() if seen is None else seen
+    if id(el) in seen:
+        return
+    seen.add(id(el))
     yield el
-    for child in list(el._children.values()):
-        yield from _walk(child)
+    parts = [getattr(el, a, None) for a in ("header", "html", "script")]
+    for child in [*el._children.values(), *(p for p in parts if isinstance(p, Element))]:
+        yield from _walk(child, seen)
 
 
-def _remote_asset(root: Element) -> re.Match[str] | None:
-    """The first CDN file a user's folium element declares (folium's JSCSSMixin ``default_js`` /
-    ``default_css``: folium.Icon's awesome-markers, MarkerCluster...). The atlas's map itself is
-    skipped: its Leaflet is inlined from the registry package instead."""
+#: Attributes of folium's elements that hold a file the page fetches when shown: tile and WMS
+#: layers (``tiles``, ``url``), ``ImageOverlay`` (``url``), ``VideoOverlay`` (``video_url``),
+#: ``GeoJson`` given a URL (``embed_link``), ``CustomIcon`` (``options`` ``icon_url``,
+#: ``shadow_url``). ``data:`` URIs (an image folium inlined from an array or a local file) need no
+#: network.
+_FETCHED_ATTRS = ("tiles", "url", "video_url", "embed_link")
+_FETCHED_OPTIONS = ("icon_url", "shadow_url")
+
+
+def _declared_files(e: Element) -> list[str]:
+    """What one of a user's folium elements loads: its CDN files (folium's JSCSSMixin
+    ``default_js`` / ``default_css``: MarkerCluster, HeatMap...) and the images or video it shows."""
     from folium import folium as folium_map
 
+    files = [str(url) for _name, url in [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]]
+    if type(e).__name__ == "Icon":  # folium.Icon draws with awesome-markers, which folium's Map links
+        files += [url for name, url in folium_map._default_js if "awesome" in name]
+    if type(e).__module__.startswith(("folium.", "branca.")):
+        files += [v for a in _FETCHED_ATTRS if isinstance(v := getattr(e, a, None), str)]
+        options = getattr(e, "options", None)
+        if isinstance(options, dict):
+            files += [v for a in _FETCHED_OPTIONS if isinstance(v := options.get(a), str)]
+    return files
+
+
+def _network_file(root: Element) -> str | None:
+    """The first file from the network that a user's folium element needs, or None. The atlas's
+    map itself is skipped: its Leaflet is inlined from the registry package instead."""
     for e in _walk(root):
         if type(e).__name__ in ("Map", "StoryMap"):
             continue
-        assets_of = [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]
-        if type(e).__name__ == "Icon":  # folium.Icon draws with awesome-markers, which folium's Map links
-            assets_of += [a for a in folium_map._default_js if "awesome" in a[0]]
-        for _name, url in assets_of:
-            m = re.match(r"((?:https?:)?//\S+)", str(url))
-            if m:
-                return m
+        for url in _declared_files(e):
+            if url and not url.startswith("data:"):
+                return url
     return None
 
 
@@ -321,7 +346,7 @@ class AtlasFigure(Figure):
     def render(self, **kwargs: Any) -> str:
         # folium's Popup builds its content with jQuery ($): inline the registry's jQuery (the
         # version folium itself links) once, when the page has a popup of a notebook user's
-        kinds = {type(e).__name__ for e in _walk(self) if type(e).__module__.startswith("folium")}
+        kinds = {type(e).__name__ for e in _walk(self) if type(e).__module__.startswith(("folium", "branca"))}
         if kinds & {"Popup"}:
             self.header.add_child(Raw(inline_script(assets.jquery_js()), element_id="jquery"), name="jquery")
         # Leaflet's default marker icon, from the Leaflet package's images (before any marker is added)
@@ -341,18 +366,25 @@ class AtlasFigure(Figure):
                     self.header.add_child(CssLink(url), name=name)
         out = super().render(**kwargs)
         if self.csp:
-            remote = _REMOTE.search(out) or _remote_asset(self)
+            linked = _REMOTE.search(out)
+            remote = linked.group(1) if linked else _network_file(self)
             if remote:
                 msg = (
-                    f"story_map: a folium element added to the map loads {remote.group(1)} from the network, "
+                    f"story_map: a folium element added to the map loads {remote} when the page is shown, "
                     "which the offline page cannot do (its Content-Security-Policy allows no network); "
-                    "use an element that needs no CDN file (CircleMarker, DivIcon, GeoJson) or story_map(csp=False)"
+                    "use an element that needs no CDN file or remote image (CircleMarker, DivIcon, GeoJson, "
+                    "an ImageOverlay of an array) or story_map(csp=False)"
                 )
                 raise OfflineError(msg)
         out = _VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1" />', out, count=1)
         out = out.replace("<html>", '<html lang="en">', 1)
         if self.csp:
-            meta = f'<meta http-equiv="Content-Security-Policy" content="{csp_for(out)}" />'
+            policy = csp_for(out)
+            if kinds & {"IFrame"}:
+                # folium.IFrame (an HTML popup) is a data: frame: no network, and it inherits this
+                # policy (a local-scheme document does), so allow data: frames and no other
+                policy = policy.replace("frame-src 'none'", "frame-src data:")
+            meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}" />'
             out = out.replace("<head>", "<head>\n" + meta, 1)
         return out
 

@@ -362,11 +362,12 @@ def story_map(layers_dir: str | Path | None = None, *, csp: bool = True) -> Any:
     in a notebook or ``save()`` it: the page inlines Leaflet, its plugins and the data, so it works
     offline. ``csp=True`` (the default) adds a Content-Security-Policy that allows no network at all
     (no tiles, no CDN scripts) and only the page's own scripts, computed when the page is rendered;
-    pass ``csp=False`` to add online tile layers or plugins that load files from a CDN.
+    pass ``csp=False`` to add online tile layers or plugins that load files from a CDN. docs/map.md
+    lists which folium elements work offline and which stop ``save()`` (:class:`geo.render.elements.OfflineError`).
 
     >>> import folium, geo.render
     >>> m = geo.render.story_map()
-    >>> folium.Marker([25.13, 62.33], tooltip="Gwadar").add_to(m)   # doctest: +SKIP
+    >>> folium.Marker([26.6, 64.2], popup="my text", tooltip="my tip").add_to(m)  # doctest: +SKIP
     >>> m.save("my_map.html")                                      # doctest: +SKIP
     """
     inputs = load_inputs(Path(layers_dir) if layers_dir is not None else None)
