@@ -111,3 +111,25 @@ def test_a_features_length_does_not_depend_on_what_was_measured_before_it():
     for k in range(1, len(feats)):
         assert lengths(k) == whole[k:]  # exactly, not approximately
     np.testing.assert_allclose(whole, [measure.parts_length_m(p) for p in feats], rtol=1e-12)
+
+
+def test_a_features_length_does_not_depend_on_the_pieces_it_arrives_in():
+    """What makes --jobs exact for one GeoJSON file cut at byte offsets: a worker's reader hands a
+    big feature's positions over in other pieces than one process does; the bits are the same."""
+    rng = np.random.default_rng(8)
+    x = 61 + np.cumsum(rng.normal(0, 0.01, 5000))
+    y = 27 + np.cumsum(rng.normal(0, 0.01, 5000))
+
+    def length(cuts: list[int]) -> float:
+        bm = measure.BatchMeasurer(batch_positions=700)
+        bm.add(0, x[:3], y[:3], np.array([True, False, False]))  # a small feature before it
+        for a, b in itertools.pairwise([0, *cuts, len(x)]):
+            new = np.zeros(b - a, dtype=bool)
+            new[0] = a == 0
+            bm.add(1, x[a:b], y[a:b], new)
+        return float(bm.totals_m(2)[1])
+
+    one = length([])
+    for cuts in ([1], [699, 700, 701], list(range(333, 5000, 333)), [2500], list(range(1, 5000, 97))):
+        assert length(cuts) == one  # exactly, not approximately
+    assert abs(one - measure.parts_length_m([(x, y)])) < 1e-6
