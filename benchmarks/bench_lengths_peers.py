@@ -150,7 +150,7 @@ def main() -> int:
                 "gj-2": [*ours, str(big_gj), "--jobs", "2"], "gj-1": [*ours, str(big_gj), "--jobs", "1"],
             }, args.rounds, results)
             lines.append(ratio_line("wall s: --jobs 2 / --jobs 1, GeoParquet", r["pq-2"], r["pq-1"], "wall"))
-            lines.append(ratio_line("wall s: --jobs 2 / --jobs 1, GeoJSON (one file: one unit)",
+            lines.append(ratio_line("wall s: --jobs 2 / --jobs 1, one GeoJSON file (cut in byte ranges)",
                                     r["gj-2"], r["gj-1"], "wall"))
         if "dask" not in args.skip:
             r = compare("dask", {
