@@ -212,6 +212,10 @@ def test_jobs_on_one_geojson_file_falls_back_where_one_process_reads_twice(tmp_p
     one = run([str(path), "--json", "--jobs", "1"], capsys)
     assert one == run([str(path), "--json", "--jobs", "2"], capsys) and one[0] == 0
     assert json.loads(one[1])["sources"][0]["crs"] == "EPSG:32641"
+    bom = tmp_path / "bom.geojson"  # refused by one process (RFC 8259): by --jobs too
+    bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    one = run([str(bom), "--json", "--jobs", "1"], capsys)
+    assert one == run([str(bom), "--json", "--jobs", "2"], capsys) and one[0] == 2 and "byte order mark" in one[2]
 
 
 def test_jobs_on_one_geojson_file_reports_the_first_error(tmp_path, capsys, monkeypatch):

@@ -66,12 +66,8 @@ def header(path: str) -> tuple[int, dict[str, Any]] | None:
             return None
         with open(path, "rb") as fh:
             r = _reader_at(fh, 0, _NoSink(), 1 << 16)
-            c = r.skip_ws()
-            if c == 0xEF and r.data[r.pos : r.pos + 3] == b"\xef\xbb\xbf":
-                r.pos += 3  # UTF-8 byte order mark
-                c = r.skip_ws()
-            if c != ord("{"):
-                return None
+            if r.skip_ws() != ord("{"):
+                return None  # a byte order mark or UTF-16 too: one process refuses them
             r.pos += 1
             found: dict[str, Any] = {}
             while r.skip_ws() == ord('"'):
