@@ -266,3 +266,17 @@ def test_geojson_ranges_measure_each_feature_to_the_same_bits_whatever_the_block
             expected = r["stop"]
             got += [(m.get("id"), length) for _, m, length in r["sink"].results()]
         assert got == whole  # exactly, not approximately
+
+
+def test_jobs_cuts_one_geojson_file_with_coordinates_kept(tmp_path, capsys, monkeypatch):
+    """--by-country keeps every feature's coordinates: they come back from the ranges in order."""
+    from geo.lengths import geojson_split
+
+    monkeypatch.setattr(geojson_split, "SPLIT_MIN_BYTES", 0)
+    path = tmp_path / "routes.geojson"
+    write_collection(path, [int(s) for s in np.random.default_rng(6).integers(2, 500, 30)])
+    _one_geojson_is_cut(path)
+    argv = [str(path), "--json", "--by-country"]
+    one = run([*argv, "--jobs", "1"], capsys)
+    assert one == run([*argv, "--jobs", "2"], capsys) and one[0] == 0
+    assert all(f["by_country_km"] for f in json.loads(one[1])["sources"][0]["features"])
