@@ -342,9 +342,18 @@ class _Reader:
         if self.skip_ws() == ord("]"):
             self.pos += 1
             return
+        self.feature_items(None)
+
+    def feature_items(self, stop_at: int | None) -> int | None:
+        """The members of a 'features' array from pos (at a member's ``{``) through its ``]``; or,
+        given ``stop_at``, up to the first member that starts at or after that file offset, whose
+        offset is returned (None: the array closed first). `geo lengths --jobs` reads the
+        features of one file in several processes this way (geo/lengths/geojson_split.py)."""
         while True:
             if self.skip_ws() != ord("{"):
                 raise self.fail("each member of 'features' must be an object")
+            if stop_at is not None and self.offset + self.pos >= stop_at:
+                return self.offset + self.pos
             obj = self.small_object()
             if obj is not None:
                 self.sink.feature_dict(obj)
@@ -353,7 +362,7 @@ class _Reader:
             c = self.skip_ws()
             self.pos += 1
             if c == ord("]"):
-                return
+                return None
             if c != ord(","):
                 self.pos -= 1
                 raise self.fail("expected ',' or ']' in 'features'")

@@ -95,10 +95,11 @@ class BatchMeasurer:
         ``new_part`` marks part starts (it must be set at each change of owner).
 
         Where a batch ends depends only on the feature being added, never on what came before
-        it: a batch is closed before a new feature once full, and inside a feature only after
-        that feature's own positions in it reach ``batch_positions``. A feature's length is
-        then the same sum of the same pieces whichever row a reader starts at (`geo lengths
-        --jobs` gives the same bits as one process)."""
+        it nor on the sizes of the pieces it arrives in: a batch is closed before a new feature
+        once full, and inside a feature exactly where that feature's own positions in it reach
+        ``batch_positions``. A feature's length is then the same sum of the same pieces
+        whichever row or byte a reader starts at (`geo lengths --jobs` gives the same bits as
+        one process)."""
         import numpy as np
 
         n = len(x)
@@ -108,6 +109,13 @@ class BatchMeasurer:
         continues = not isinstance(owner, np.ndarray) and owner == self._last
         if not continues and self._n >= self.batch_positions:
             self._flush(final=False)
+        room = self.batch_positions - (self._own_n if continues else 0)
+        if not isinstance(owner, np.ndarray) and n > room:
+            # cut exactly at the feature's own multiple, whatever the size of the pieces it comes
+            # in (a GeoJSON worker starting mid-file gets other pieces than one process)
+            self.add(owner, x[:room], y[:room], new_part[:room])
+            self.add(owner, x[room:], y[room:], new_part[room:])
+            return
         self._xs.append(np.asarray(x, dtype=np.float64))
         self._ys.append(np.asarray(y, dtype=np.float64))
         if isinstance(owner, np.ndarray):

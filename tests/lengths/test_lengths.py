@@ -366,6 +366,18 @@ def test_geoparquet_streamed_by_row_group(tmp_path, capsys, monkeypatch):
     assert sum(b[0] for b in batches) == n and max(b[0] for b in batches) == 3
     assert all(set(b[1]) == {"geometry", "id", "length_known_km"} for b in batches)
     assert feats[0]["stated"][0]["status"] == "ok"
+    # long rows: fewer rows at a time, about BATCH_BYTES of geometry (memory does not follow the
+    # routes' length); the same lengths; the caller's Arrow memory pool is theirs again afterwards
+    long_wkb = [shapely.to_wkb(LineString([(61 + k * 1e-4, 27 + i * 0.01) for k in range(1000)])) for i in range(n)]
+    long_path = tmp_path / "long.parquet"
+    pq.write_table(table.set_column(2, "geometry", pa.array(long_wkb)), long_path, row_group_size=7)
+    out = run([str(long_path), "--json", "--check"], capsys)[1]
+    batches.clear()
+    pool = pa.default_memory_pool().backend_name
+    monkeypatch.setattr(lengths_parquet, "BATCH_BYTES", 3 * len(long_wkb[0]))  # (with the offsets, < 3 rows)
+    assert run([str(long_path), "--json", "--check"], capsys)[1] == out
+    assert sum(b[0] for b in batches) == n and max(b[0] for b in batches) == 2
+    assert pa.default_memory_pool().backend_name == pool
     bad = tmp_path / "plain.parquet"
     pq.write_table(pa.table({"a": [1]}), bad)
     code, out, err = run([str(bad)], capsys)
