@@ -7,7 +7,6 @@ every stage; either way the files written are the same bytes."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -87,7 +86,8 @@ def _checked(seeds_dir: Path | None) -> Build:
         doc = {k: getattr(b, k) for k in _BUILD_FIELDS}
         return {"build.json": json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()}
 
-    inputs = [str(sdir.absolute()).encode(), os.getcwd().encode(), _catalog_input(), cache.files_digest(sdir)]
+    # where seeds/ lies is no input: it only shows in error messages, and a failed stage is not kept
+    inputs = [_catalog_input(), cache.files_digest(sdir)]
     blobs = _stage("layers", inputs, compute, timings)
     # the build continues from what a later build reads back: one JSON round trip either way
     return Build(**json.loads(blobs["build.json"]), timings=timings)

@@ -754,3 +754,27 @@ def test_sites_without_a_gate_coordinate_stay_unverified(built: layers.Build) ->
             assert p["location_evidence"] and "coordinate" in p["location_evidence"], f["id"]
             if "No source gives" in p["location_evidence"]:
                 assert p["verified"] is False, f["id"]
+
+
+@pytest.mark.parametrize(("table", "old", "new", "message"), [
+    ("places.csv", ",border_nearest,gn-1159975,", ",border_nearest,pl-tripoint,",
+     r"places\.csv row \d+, column anchor: pl-tripoint has no stored coordinate"),
+    ("claims.csv", ",route_length:", ",route_length:zz-no-segment;",
+     r"claims\.csv row \d+, column measure: unknown pipeline segment\(s\) \['zz-no-segment'\]"),
+])
+def test_seed_errors_name_the_seeds_folder_in_use(tmp_path: Path, tiny_base: dict[str, dict[str, Any]],
+                                                  table: str, old: str, new: str, message: str) -> None:
+    """An error in another seeds folder (geo build --seeds DIR, an article's draft) names that
+    folder's file, not the repository's seeds/."""
+    import shutil
+
+    from geo import files
+
+    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns("basemap"))
+    path = tmp_path / "seeds" / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SeedError, match=message) as err:
+        layers.build(tmp_path / "seeds", tiny_base)
+    assert str(err.value).startswith(files.display(path) + " row "), str(err.value)

@@ -59,9 +59,10 @@ def environment_digest() -> str:
     h = hashlib.sha256()
     h.update(sys.version.encode())
     pkg = settings.ROOT / "geo"
-    for path in sorted(p for p in pkg.rglob("*") if p.is_file() and not _skipped(p.relative_to(pkg))):
-        h.update(f"\0{path.relative_to(pkg).as_posix()}\0{path.stat().st_size}\0".encode())
-        h.update(path.read_bytes())
+    for rel in _code_files(pkg):
+        data = (pkg / rel).read_bytes()
+        h.update(f"\0{rel}\0{len(data)}\0".encode())
+        h.update(data)
     dists: set[str] = set()
     for entry in sys.path:
         try:
@@ -73,8 +74,15 @@ def environment_digest() -> str:
     return h.hexdigest()
 
 
-def _skipped(rel: Path) -> bool:
-    return "node_modules" in rel.parts or "__pycache__" in rel.parts or rel.suffix in (".pyc", ".tmp")
+def _code_files(pkg: Path) -> list[str]:
+    """Every file of the package (relative, sorted), without node_modules/ (installed from the pinned
+    lock file, which is hashed), __pycache__/ and temporary files."""
+    out = []
+    for folder, dirs, names in os.walk(pkg):
+        dirs[:] = [d for d in dirs if d not in ("node_modules", "__pycache__")]
+        rel = Path(folder).relative_to(pkg)
+        out += [(rel / n).as_posix() for n in names if not n.endswith((".pyc", ".tmp"))]
+    return sorted(out)
 
 
 def key(stage: str, inputs: Iterable[bytes]) -> str:
