@@ -16,11 +16,13 @@ from geo.errors import GeoError
 
 
 def round_coords(coords: Any, nd: int) -> Any:
-    """Round nested coordinate arrays to ``nd`` decimals (2D); drop the consecutive duplicates the
-    rounding creates, but never collapse a sequence to a single position."""
+    """Round nested coordinate arrays (lists or tuples) to ``nd`` decimals (2D), as lists; drop the
+    consecutive duplicates the rounding creates, but never collapse a sequence to a single position."""
     if coords and isinstance(coords[0], (int, float)):
         return [round(float(c), nd) + 0.0 for c in coords[:2]]  # +0.0 turns -0.0 into 0.0
-    out = [round_coords(c, nd) for c in coords]
+    # a sequence of positions (the bulk of every geometry) is rounded in place, not one call a position
+    out = [[round(float(c), nd) + 0.0 for c in pos[:2]] if pos and isinstance(pos[0], (int, float))
+           else round_coords(pos, nd) for pos in coords]
     if out and isinstance(out[0], list) and out[0] and isinstance(out[0][0], float):
         dedup = [out[0]]
         for pos in out[1:]:
@@ -49,7 +51,8 @@ def geometry_mapping(geom: Any, *, decimals: int | None = None) -> dict[str, Any
             geom = shapely.set_precision(geom, 10.0**-nd)
             geom = shapely.orient_polygons(geom, exterior_cw=False)
         geom = shapely.geometry.mapping(geom)
-    return {"type": geom["type"], "coordinates": round_coords(list_coords(geom["coordinates"]), nd)}
+    # round_coords takes shapely's tuples as they are and returns lists
+    return {"type": geom["type"], "coordinates": round_coords(geom["coordinates"], nd)}
 
 
 def rounded(geom: Any) -> Any:
