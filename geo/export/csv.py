@@ -105,6 +105,18 @@ class _Units:
             p = f.get("properties") or {}
             self.units.setdefault(str(p.get("country_iso")), []).append((str(p.get("name")), shape(f["geometry"])))
         self.land = {c: union_all([g for _, g in u]) for c, u in self.units.items()}
+        #: each country's land grown by 1e-6 degree, made once (a country-wide buffer is the
+        #: costliest step of a row; every row of that country tests against the same one)
+        self._near_land: dict[str, Any] = {}
+
+    def near_land(self, iso2: str) -> Any:
+        grown = self._near_land.get(iso2)
+        if grown is None:
+            from shapely import prepare
+
+            grown = self._near_land[iso2] = self.land[iso2].buffer(1e-6)
+            prepare(grown)  # many covers() tests against it: the answers are the same, only faster
+        return grown
 
     def place(self, iso2: str, geom: Any, point: Any, admin1: str | None) -> tuple[Any, str]:
         """(the row's point, its admin1) for the part of ``geom`` in country ``iso2``: the event's own
@@ -116,7 +128,7 @@ class _Units:
         if iso2 not in self.land:
             return point, admin1 or ""
         land = self.land[iso2]
-        if not land.buffer(1e-6).covers(point):
+        if not self.near_land(iso2).covers(point):
             part = geom.intersection(land)
             if not part.is_empty:
                 point = _point_on(part)
