@@ -174,3 +174,35 @@ def test_warm_build_writes_what_a_cold_build_writes(tmp_path: Path, monkeypatch:
     assert stages == {"layers", "exports", "static-maps"}
     b = pipeline._checked(None)
     assert set(b.timings) == {"layers (cached)"}
+
+
+def test_the_seeds_digest_follows_links_and_counts_what_it_cannot_read(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build reads through a symbolic link (an article folder linked in): its files are keys too;
+    a link loop is walked once; a FIFO or an unreadable file is a key, never a hang or a traceback."""
+    import os
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "article.txt").write_text("one\n")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "loop").symlink_to(seeds, target_is_directory=True)
+    d1 = cache.files_digest(seeds)
+    (elsewhere / "article.txt").write_text("two\n")
+    d2 = cache.files_digest(seeds)
+    os.mkfifo(seeds / "pipe")
+    d3 = cache.files_digest(seeds)
+    (seeds / "locked.csv").write_text("x\n")
+    d4 = cache.files_digest(seeds)
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:  # as an unreadable file does for a user who is not root
+        if self.name == "locked.csv":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    d5 = cache.files_digest(seeds)
+    assert len({d1, d2, d3, d4, d5}) == 5

@@ -97,13 +97,34 @@ def key(stage: str, inputs: Iterable[bytes]) -> str:
 
 
 def files_digest(folder: Path) -> bytes:
-    """Every file under ``folder`` (relative name and bytes, in name order) as one digest: the input
-    of a stage that reads a folder. Hidden files and folders (.git, editor swap files) count too."""
+    """Every entry under ``folder`` (relative name and, for a file, its bytes; in name order) as one
+    digest: the input of a stage that reads a folder. Symbolic links are followed (the build reads
+    through them; a loop is walked once); hidden files count too; anything that is neither a file nor
+    a folder (a FIFO, a dangling link) counts by its name, so it is a new key, never a stale hit."""
     h = hashlib.sha256()
     base = Path(folder)
-    for path in sorted(p for p in base.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        h.update(f"{path.relative_to(base).as_posix()}\0{len(data)}\0".encode())
+    entries: list[tuple[str, Path | None]] = []
+    seen: set[str] = set()
+    for top, dirs, names in os.walk(base, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen:  # a link back up the tree: its files are already listed once
+            dirs[:] = []
+            continue
+        seen.add(real)
+        rel = Path(top).relative_to(base)
+        for n in names:
+            path = Path(top) / n
+            entries.append(((rel / n).as_posix(), path if path.is_file() else None))
+    for name, path in sorted(entries, key=lambda e: e[0]):
+        if path is None:
+            h.update(f"{name}\0special\0".encode())
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # the stage that reads it reports it (one line); here it is just a key
+            h.update(f"{name}\0unreadable {exc.errno}\0".encode())
+            continue
+        h.update(f"{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.digest()
 
