@@ -113,8 +113,8 @@ def files_digest(folder: Path) -> bytes:
         seen.add(real)
         rel = Path(top).relative_to(base)
         for n in names:
-            path = Path(top) / n
-            entries.append(((rel / n).as_posix(), path if path.is_file() else None))
+            entry = Path(top) / n
+            entries.append(((rel / n).as_posix(), entry if entry.is_file() else None))
     for name, path in sorted(entries, key=lambda e: e[0]):
         if path is None:
             h.update(f"{name}\0special\0".encode())
