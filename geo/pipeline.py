@@ -77,11 +77,18 @@ def _checked(seeds_dir: Path | None) -> Build:
     sdir = Path(seeds_dir or settings.SEEDS_DIR)
     timings: dict[str, float] = {}
 
-    def compute() -> dict[str, bytes]:
+    def checked() -> Build:
         b = assemble(sdir)
         t0 = time.perf_counter()
         validate(b)
         b.timings["validate"] = time.perf_counter() - t0
+        return b
+
+    if cache.stage_dir("layers") is None:  # GEO_NO_CACHE=1: as built, no JSON round trip
+        return checked()
+
+    def compute() -> dict[str, bytes]:
+        b = checked()
         timings.update(b.timings)
         doc = {k: getattr(b, k) for k in _BUILD_FIELDS}
         return {"build.json": json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()}
