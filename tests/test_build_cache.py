@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,32 @@ def test_the_seeds_digest_follows_links_and_counts_what_it_cannot_read(tmp_path:
     monkeypatch.setattr(Path, "read_bytes", refuse)
     d5 = cache.files_digest(seeds)
     assert len({d1, d2, d3, d4, d5}) == 5
+
+
+def test_io_shape_is_shapelys_shape() -> None:
+    """geo.io.shape (numpy-built polygons and lines, used by the builders and the exports) gives
+    exactly shapely.geometry.shape's geometry for every layer's geometry and the odd cases."""
+    from shapely.geometry import shape as shapely_shape
+
+    from geo import io
+
+    geoms = [f["geometry"] for p in sorted(settings.LAYERS_DIR.glob("*.geojson"))
+             for f in json.loads(p.read_text(encoding="utf-8"))["features"] if f.get("geometry")]
+    kinds = {g["type"] for g in geoms}
+    assert {"Polygon", "MultiPolygon", "LineString", "Point"} <= kinds
+    odd = [
+        {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]], [[0.2, 0.1], [0.3, 0.1], [0.3, 0.2], [0.2, 0.1]]]},
+        {"type": "Polygon", "coordinates": [[[0, 0, 5], [1, 0, 5], [1, 1, 5], [0, 0, 5]]]},  # 3D: shapely's own
+        {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]]]},  # unclosed
+        {"type": "MultiLineString", "coordinates": [[[0, 0], [1, 1]], [[2, 2], [3, -0.0]]]},
+        {"type": "MultiPolygon", "coordinates": []},
+    ]
+    for g in geoms + odd:
+        a, b = shapely_shape(g), io.shape(g)
+        assert (a.geom_type, a.wkb) == (b.geom_type, b.wkb), g["type"]
+    for bad in ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0]]]}, {"type": "LineString", "coordinates": [["a", 0]]},
+                {"type": "LineString", "coordinates": [[0, 0], [1, 1, 2]]}):  # too short, not numbers, ragged
+        with pytest.raises(Exception) as slow:  # whatever shapely raises, io.shape raises too
+            shapely_shape(bad)
+        with pytest.raises(type(slow.value), match=re.escape(str(slow.value))):
+            io.shape(bad)

@@ -106,7 +106,7 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
     for iso in order:
         a3 = "IRN" if iso.startswith("IR") else "PAK"
         if iso in FRONTIER:
-            geom = shapely.geometry.shape(prov[iso]["geometry"])
+            geom = io.shape(prov[iso]["geometry"])
         else:
             raw = units[iso]
             # overlay on the written grid (1e-6 degree), so rounding on writing cannot re-create overlaps

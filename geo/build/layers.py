@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon, shape
+from shapely.geometry import Polygon
 
 from geo import catalog, files, geodesy, io, settings
 from geo.build.article import ARTICLES_DIR, article_id_problem, load_articles, locate, mentions
@@ -125,7 +125,7 @@ class Base:
         table = self.provinces if kind == "province" else self.context
         if code not in table:
             raise SeedError(f"{where}: no {kind} {code!r} in the basemap ({', '.join(sorted(table))})")
-        return shape(table[code]["geometry"])
+        return io.shape(table[code]["geometry"])
 
     def country(self, iso3: str, *, where: str) -> Any:
         """A country as the union of its admin-1 units (the atlas's own outline: its edge with the
@@ -133,7 +133,7 @@ class Base:
         a2 = {"IRN": "IR", "PAK": "PK"}.get(iso3)
         if a2 is None or not self.admin1:
             return self.polygon("country", iso3, where=where)
-        parts = [shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
+        parts = [io.shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
         union = shapely.union_all(parts, grid_size=GRID)
         # the outline of a nationwide event: inland water filled, islets under MIN_ISLAND_KM2 left out
         kept = [Polygon(p.exterior) for p in getattr(union, "geoms", [union])
