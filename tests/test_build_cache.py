@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -181,8 +182,6 @@ def test_the_seeds_digest_follows_links_and_counts_what_it_cannot_read(tmp_path:
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The build reads through a symbolic link (an article folder linked in): its files are keys too;
     a link loop is walked once; a FIFO or an unreadable file is a key, never a hang or a traceback."""
-    import os
-
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "article.txt").write_text("one\n")
@@ -236,3 +235,27 @@ def test_io_shape_is_shapelys_shape() -> None:
             shapely_shape(bad)
         with pytest.raises(type(slow.value), match=re.escape(str(slow.value))):
             io.shape(bad)
+
+
+def test_the_key_holds_the_code_and_the_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another geo/ file or another installed distribution is another key (never a stale hit)."""
+    k = cache.key("demo", [b"in"])
+    digest = cache.environment_digest()
+    assert len(digest) == 64 and cache.key("demo", [b"in"]) == k  # the same process: the same key
+    monkeypatch.setattr(cache, "environment_digest", lambda: "0" * 64)
+    assert cache.key("demo", [b"in"]) != k
+    monkeypatch.undo()
+    cache.environment_digest.cache_clear()
+    real = os.listdir
+
+    def one_more_dist(path: str) -> list[str]:
+        names = real(path)
+        return [*names, "shapely-99.0.dist-info"] if any(n.endswith(".dist-info") for n in names) else names
+
+    monkeypatch.setattr(os, "listdir", one_more_dist)
+    try:
+        assert cache.key("demo", [b"in"]) != k
+    finally:
+        monkeypatch.undo()
+        cache.environment_digest.cache_clear()
+    assert cache.key("demo", [b"in"]) == k
