@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -149,11 +150,17 @@ def test_oversized_or_unreadable_entry_is_recomputed(store: Path, monkeypatch: p
 
 def test_only_the_newest_entries_are_kept(store: Path) -> None:
     compute = Counter(BLOBS)
+    store.mkdir(parents=True)
+    killed, live = store / ".dead.bin.123.tmp", store / ".live.bin.456.tmp"  # a killed writer's, a running one's
+    killed.write_bytes(b"half")
+    live.write_bytes(b"half")
+    old = time.time() - cache.STALE_TMP_S - 60
+    os.utime(killed, (old, old))
     for i in range(cache.KEEP + 3):
         cache.cached("demo", [str(i).encode()], compute)
     assert len(list(store.glob("*.bin"))) == cache.KEEP
     assert cache.cached("demo", [str(cache.KEEP + 2).encode()], compute)[1]  # the newest is there
-    assert not list(store.glob("*.tmp")) and not list(store.glob(".*"))
+    assert [p.name for p in store.glob(".*")] == [live.name]  # the writes left nothing behind
 
 
 @pytest.mark.slow  # three real builds

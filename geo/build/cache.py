@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,8 @@ MAX_BYTES = 512 << 20
 MAX_HEADER = 1 << 20
 #: Entries kept per stage (the newest by modification time); older ones are removed after a write.
 KEEP = 4
+#: A temporary file this old (seconds) was left by a writer that was killed: removed when pruning.
+STALE_TMP_S = 600
 #: Environment variables that change what a stage produces.
 ENV_INPUTS = ("SOURCE_DATE_EPOCH",)
 _MAGIC = "geo-build-cache/1"
@@ -197,9 +200,15 @@ def _write(path: Path, k: str, blobs: Blobs) -> None:
 
 
 def _prune(folder: Path) -> None:
+    """Keep the newest KEEP entries; remove the temporary files of writers killed mid-write (older
+    than STALE_TMP_S: a live writer's file is seconds old)."""
     try:
         entries = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
+        cutoff = time.time() - STALE_TMP_S
+        for tmp in folder.glob(".*.tmp"):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink(missing_ok=True)
     except OSError:
         pass
