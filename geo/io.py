@@ -16,11 +16,13 @@ from geo.errors import GeoError
 
 
 def round_coords(coords: Any, nd: int) -> Any:
-    """Round nested coordinate arrays to ``nd`` decimals (2D); drop the consecutive duplicates the
-    rounding creates, but never collapse a sequence to a single position."""
+    """Round nested coordinate arrays (lists or tuples) to ``nd`` decimals (2D), as lists; drop the
+    consecutive duplicates the rounding creates, but never collapse a sequence to a single position."""
     if coords and isinstance(coords[0], (int, float)):
         return [round(float(c), nd) + 0.0 for c in coords[:2]]  # +0.0 turns -0.0 into 0.0
-    out = [round_coords(c, nd) for c in coords]
+    # a sequence of positions (the bulk of every geometry) is rounded in place, not one call a position
+    out = [[round(float(c), nd) + 0.0 for c in pos[:2]] if pos and isinstance(pos[0], (int, float))
+           else round_coords(pos, nd) for pos in coords]
     if out and isinstance(out[0], list) and out[0] and isinstance(out[0][0], float):
         dedup = [out[0]]
         for pos in out[1:]:
@@ -49,14 +51,54 @@ def geometry_mapping(geom: Any, *, decimals: int | None = None) -> dict[str, Any
             geom = shapely.set_precision(geom, 10.0**-nd)
             geom = shapely.orient_polygons(geom, exterior_cw=False)
         geom = shapely.geometry.mapping(geom)
-    return {"type": geom["type"], "coordinates": round_coords(list_coords(geom["coordinates"]), nd)}
+    # round_coords takes shapely's tuples as they are and returns lists
+    return {"type": geom["type"], "coordinates": round_coords(geom["coordinates"], nd)}
+
+
+def shape(geom: Mapping[str, Any]) -> Any:
+    """``shapely.geometry.shape(geom)``: the same geometry (the same coordinates, rings and parts in
+    the same order), with the polygons and lines made from numpy arrays in one call each instead of
+    position by position in Python (where the exports and the basemap spent a tenth of the build).
+    Anything else (points, 3D or ragged positions, empty parts) goes to shapely's own constructor."""
+    import shapely
+
+    kind, coords = geom.get("type"), geom.get("coordinates")
+    try:
+        if kind == "Polygon" and coords:
+            return _polygon(coords)
+        if kind == "MultiPolygon" and coords and all(coords):
+            return shapely.multipolygons([_polygon(p) for p in coords])
+        if kind == "LineString" and coords:
+            return shapely.linestrings(_positions(coords))
+        if kind == "MultiLineString" and coords and all(coords):
+            return shapely.multilinestrings([shapely.linestrings(_positions(p)) for p in coords])
+    except Exception:  # noqa: BLE001 - whatever is wrong, shapely's constructor says it as it always did
+        pass
+    from shapely.geometry import shape as shapely_shape
+
+    return shapely_shape(geom)
+
+
+def _positions(seq: Any) -> Any:
+    import numpy as np
+
+    arr = np.asarray(seq, dtype=float)
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError("not a sequence of 2D positions")
+    return arr
+
+
+def _polygon(rings: Any) -> Any:
+    import shapely
+
+    shell, *holes = [shapely.linearrings(_positions(r)) for r in rings]
+    return shapely.polygons(shell, holes=holes or None)
 
 
 def rounded(geom: Any) -> Any:
     """The shapely geometry exactly as it will be written (rounded, oriented): measure this."""
-    from shapely.geometry import shape
-
-    return shape(geometry_mapping(geom))
+    mapped = geometry_mapping(geom)
+    return None if mapped is None else shape(mapped)
 
 
 def list_coords(coords: Any) -> Any:

@@ -24,10 +24,19 @@ def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def _build_env(tag: str) -> dict[str, str]:
+    """Tag "b" computes every stage (GEO_NO_CACHE=1): comparing it with "a", which may be read back
+    from .cache/build/, keeps test_reproducible's build-twice check a check of two real builds."""
+    env = dict(os.environ)
+    if tag == "b":
+        env["GEO_NO_CACHE"] = "1"
+    return env
+
+
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
     """``real_build(tag="a")`` runs ``python -m geo build`` on the real seeds/ into a temporary
-    layers/ and maps/ and returns them: once per tag per test run, shared by the xdist workers
+    layers/ and maps/ (tag "b": with every stage computed, no cache) and returns them: once per tag per test run, shared by the xdist workers
     (the first to take the lock builds; the others wait and reuse it). Tests treat it as read-only."""
     builds: dict[str, tuple[Path, Path]] = {}
     shared = _shared_root(tmp_path_factory)
@@ -44,6 +53,7 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
                         [sys.executable, "-m", "geo", "build", "--seeds", str(settings.SEEDS_DIR),
                          "--layers", str(layers), "--maps", str(maps)],
                         cwd=settings.ROOT, capture_output=True, text=True, timeout=900, check=False,
+                        env=_build_env(tag),
                     )
                     if proc.returncode != 0:
                         pytest.fail(f"geo build failed ({proc.returncode}):\n{proc.stderr[-4000:]}")

@@ -29,6 +29,9 @@ def env(repo: Path, **extra: str) -> dict[str, str]:
     """Environment that imports geo from ``repo`` (so settings.ROOT is the copy)."""
     e = {k: v for k, v in os.environ.items() if not k.startswith("GEO_SWITCH_")}
     e["PYTHONPATH"] = str(repo)
+    # the checkout's build cache (.cache/: topology, geo/build/cache.py's stages) serves the copy too:
+    # its entries are keyed by the code and seeds, so a copy whose geo/ or seeds/ differ misses them
+    e.setdefault("GEO_CACHE_DIR", str(settings.ROOT / ".cache"))
     e.update(extra)
     return e
 

@@ -56,6 +56,15 @@ DISPUTE_NOTE = ("Disputed: part of the Kashmir region claimed by both India and 
 FRONTIER = ("IR-11", "PK-BA")
 
 
+#: Units whose bounding boxes are further apart than this (degrees; 100 grid cells, far more than
+#: the half cell that snap-rounding on the grid can move a vertex) cannot change each other's overlay.
+NEAR_PAD = 100 * GRID
+
+
+def _boxes_meet(a: tuple[float, float, float, float], b: tuple[float, float, float, float], pad: float) -> bool:
+    return a[0] - pad <= b[2] and b[0] - pad <= a[2] and a[1] - pad <= b[3] and b[1] - pad <= a[3]
+
+
 def fill_gaps(geoms: dict[str, Any], polygonal: Any) -> dict[str, list[Any]]:
     """Give every gap inside a country (a hole of the union of its units that no unit covers: where
     Natural Earth's and the OSM-derived outlines disagree) to the unit sharing the longest edge with
@@ -92,18 +101,21 @@ def build_admin1(*, ne1: dict[str, Any], ne1_props: dict[str, dict[str, Any]], p
         units[iso] = ne1[ne_id] if iso not in units else units[iso].union(ne1[ne_id])
     prov = {f["id"]: f for f in provinces["features"]}
     geoms: dict[str, Any] = {}
-    taken = {"IRN": shapely.geometry.Polygon(), "PAK": shapely.geometry.Polygon()}
+    taken: dict[str, list[Any]] = {"IRN": [], "PAK": []}
     order = list(FRONTIER) + sorted(iso for iso in units if iso not in FRONTIER)
     for iso in order:
         a3 = "IRN" if iso.startswith("IR") else "PAK"
         if iso in FRONTIER:
-            geom = shapely.geometry.shape(prov[iso]["geometry"])
+            geom = io.shape(prov[iso]["geometry"])
         else:
             raw = units[iso]
             # overlay on the written grid (1e-6 degree), so rounding on writing cannot re-create overlaps
-            geom = io.rounded(polygonal(shapely.difference(raw, taken[a3], grid_size=GRID)))
+            # minus the units before it that come near it (bounding boxes within NEAR_PAD): the same
+            # area as minus all of them, without growing one union of the whole country unit by unit
+            near = [g for g in taken[a3] if _boxes_meet(raw.bounds, g.bounds, NEAR_PAD)]
+            geom = io.rounded(polygonal(shapely.difference(raw, shapely.union_all(near), grid_size=GRID)))
         geoms[iso] = geom
-        taken[a3] = shapely.union_all([taken[a3], geom])
+        taken[a3].append(geom)
     gaps_filled = fill_gaps(geoms, polygonal)
     feats = []
     for iso in sorted(geoms):

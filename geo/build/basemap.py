@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, shape
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 from shapely.ops import linemerge
 
 from geo import catalog, files, geodesy, io, settings
@@ -113,7 +113,7 @@ def derive_osm(src: Path) -> dict[str, Any]:
         a3 = f["properties"].get("A3")
         if a3 not in names:
             continue
-        geom = _polygonal(shapely.make_valid(shape(f["geometry"])))
+        geom = _polygonal(shapely.make_valid(io.shape(f["geometry"])))
         clipped = _polygonal(geom.intersection(frame))
         feats.append(io.feature(a3, {"iso_a3": a3, "name": names[a3]}, clipped))
     feats.sort(key=lambda f: f["id"])
@@ -213,7 +213,7 @@ def load_extract(basemap_dir: Path, fname: str) -> dict[str, Any]:
         raise GeoError(f"{path}: no features (expected a FeatureCollection)")
     for f in feats:
         try:
-            geom = shape(f["geometry"])
+            geom = io.shape(f["geometry"])
         except Exception as exc:  # noqa: BLE001 - shapely raises several types for broken geometry
             raise GeoError(f"{path}: feature {f.get('id')!r}: bad geometry ({exc})") from None
         if geom.is_empty or not geom.is_valid:

@@ -24,39 +24,28 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon, shape
+from shapely.geometry import Polygon
 
-from geo import catalog, geodesy, io, settings
-from geo.build.article import load_articles, locate, mentions
-from geo.build.common import (  # noqa: F401  (re-exported: the geodesy helpers of the builders)
+from geo import catalog, files, geodesy, io, settings
+from geo.build.article import ARTICLES_DIR, article_id_problem, load_articles, locate, mentions
+from geo.build.common import (
     GEOD,
     distance_to_line_km,
-    geodesic_circle,
     geodesic_km,
     line_length_km,
     nearest_vertex,
-    rounded_coords,
     source_fields,
 )
-from geo.build.pipeline import DENSIFY_STEP_KM, MCF_TO_M3, capacity_normalised  # noqa: F401
-from geo.build.seeds import (  # noqa: F401  (re-exported: the seed tables moved to geo.build.seeds)
+from geo.build.pipeline import DENSIFY_STEP_KM
+from geo.build.seeds import (
     ALL_TABLES,
-    CAPACITY_UNITS,
     CLAIMS,
-    CROSSING_STATUS,
     CROSSINGS,
-    DATE_PRECISION,
-    EVENT_TYPES,
     EVENTS,
-    GEM_ROUTE_ACCURACY,
-    GEM_STATUS,
-    MARKET_STATUS,
     MARKETS,
-    PLACE_METHODS,
     PLACES,
-    ROUTE_SOURCES,
     SEGMENTS,
-    VERDICTS,
+    SOURCES,
     WAYPOINTS,
     check_refs,
     read_sources,
@@ -81,15 +70,22 @@ def densify(points: list[tuple[float, float]], step_km: float = DENSIFY_STEP_KM)
 
 
 @dataclass
-class Built:
-    """What :func:`build` returns to geo.pipeline."""
+class Build:
+    """Everything one build produces, in memory, before anything is written. :func:`build` fills the
+    article layers, the claims ledger, the articles and their table, and the sources; geo.pipeline
+    adds the basemap layers and the stages' timings."""
 
     layers: dict[str, dict[str, Any]]
-    claims: dict[str, Any]
-    article: dict[str, Any]
-    sources: dict[str, dict[str, Any]]
+    claims: dict[str, Any] | None = None
+    #: The newest article (its title, publisher, paragraphs...): the one the map opens on.
+    article: dict[str, Any] | None = None
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Every article, newest first (undated last): id, title, publisher, date, url, paragraphs...
     articles: list[dict[str, Any]] = field(default_factory=list)
+    #: The articles table's rows (layers/articles.csv, articles.parquet): :func:`article_rows`.
+    article_table: list[dict[str, Any]] | None = None
+    #: Seconds per stage (filled by geo.pipeline; not an output).
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 # --- base layers ----------------------------------------------------------------------------
@@ -129,7 +125,7 @@ class Base:
         table = self.provinces if kind == "province" else self.context
         if code not in table:
             raise SeedError(f"{where}: no {kind} {code!r} in the basemap ({', '.join(sorted(table))})")
-        return shape(table[code]["geometry"])
+        return io.shape(table[code]["geometry"])
 
     def country(self, iso3: str, *, where: str) -> Any:
         """A country as the union of its admin-1 units (the atlas's own outline: its edge with the
@@ -137,7 +133,7 @@ class Base:
         a2 = {"IRN": "IR", "PAK": "PK"}.get(iso3)
         if a2 is None or not self.admin1:
             return self.polygon("country", iso3, where=where)
-        parts = [shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
+        parts = [io.shape(f["geometry"]) for f in self.admin1.values() if f["properties"]["country_iso"] == a2]
         union = shapely.union_all(parts, grid_size=GRID)
         # the outline of a nationwide event: inland water filled, islets under MIN_ISLAND_KM2 left out
         kept = [Polygon(p.exterior) for p in getattr(union, "geoms", [union])
@@ -192,8 +188,10 @@ def _src(ids: list[str], sources: Mapping[str, Mapping[str, Any]]) -> dict[str, 
 # --- places ---------------------------------------------------------------------------------
 
 
-def resolve_places(places: list[dict[str, Any]], base: Base) -> dict[str, dict[str, Any]]:
-    """id -> {"lon", "lat", "anchor_lonlat", "note"} with every derived position computed."""
+def resolve_places(places: list[dict[str, Any]], base: Base, *, seeds_dir: Path | None = None) -> dict[str, dict[str, Any]]:
+    """id -> {"lon", "lat", "anchor_lonlat", "note"} with every derived position computed (errors name
+    the places table of ``seeds_dir``, the seeds folder in use)."""
+    table = files.display(Path(seeds_dir or settings.SEEDS_DIR) / PLACES.filename)
     by_id = {p["id"]: p for p in places}
     out: dict[str, dict[str, Any]] = {}
     north, south = base.ends()
@@ -202,7 +200,7 @@ def resolve_places(places: list[dict[str, Any]], base: Base) -> dict[str, dict[s
         if p["anchor"]:
             a = by_id[p["anchor"]]
             if a["lat"] is None:
-                raise SeedError(f"seeds/places.csv row {p['_row']}, column anchor: {a['id']} has no stored coordinate")
+                raise SeedError(f"{table} row {p['_row']}, column anchor: {a['id']} has no stored coordinate")
             return (a["lon"], a["lat"])
         return (p["lon"], p["lat"])
 
@@ -331,15 +329,16 @@ def measure_claim(measure: str | None, *, base: Base, pipe_fc: dict[str, Any], p
 
 
 def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, Any]], pos: dict[str, dict[str, Any]],
-                 articles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+                 articles: dict[str, dict[str, Any]], *, seeds_dir: Path | None = None) -> dict[str, Any]:
     src = seeds["sources"]
+    table = files.display(Path(seeds_dir or settings.SEEDS_DIR) / CLAIMS.filename)
     first = next(iter(articles.values()))  # newest first: the first article names the ledger
     known_ids = set(base.border) | set(base.provinces) | set(base.context)
     for fc in layers.values():
         known_ids |= {f["id"] for f in fc["features"]}
     out = []
     for r in seeds[CLAIMS.filename]:
-        where = f"seeds/claims.csv row {r['_row']}"
+        where = f"{table} row {r['_row']}"
         paragraphs = articles[r["article_id"]]["paragraphs"]
         start, end = locate(paragraphs, r["article_paragraph"], r["article_quote"], where=where)
         for fid in r["feature_ids"] or []:
@@ -370,17 +369,15 @@ def build_claims(seeds: dict[str, Any], base: Base, layers: dict[str, dict[str, 
 
 def check_article_ids(seeds: dict[str, Any], articles: Mapping[str, Any], seeds_dir: Path) -> None:
     """Every event and claim names an article of seeds/articles/ (SeedError naming file, row, column)."""
-    from geo.build.article import ARTICLES_DIR, article_id_problem
-
     for t in (EVENTS, CLAIMS):
         for r in seeds[t.filename]:
             aid = r["article_id"]
-            where = f"seeds/{t.filename} row {r['_row']}, column article_id"
+            where = f"{files.display(Path(seeds_dir) / t.filename)} row {r['_row']}, column article_id"
             problem = article_id_problem(aid)
             if problem:
                 raise SeedError(f"{where}: {aid!r} {problem}")
             if aid not in articles:
-                raise SeedError(f"{where}: unknown article {aid!r} (no folder seeds/{ARTICLES_DIR}/{aid}/; "
+                raise SeedError(f"{where}: unknown article {aid!r} (no folder {files.display(Path(seeds_dir) / ARTICLES_DIR / aid)}/; "
                                 f"articles: {', '.join(sorted(articles))})")
 
 
@@ -413,7 +410,7 @@ def _stamp_article_ids(layers: dict[str, dict[str, Any]], claims: Mapping[str, A
 
 # --- entry point ----------------------------------------------------------------------------
 
-def outputs(built: Built, layers_dir: Path) -> dict[Path, str]:
+def outputs(built: Build, layers_dir: Path) -> dict[Path, str]:
     """{path: text} for io.write_files: the file of each layer this module builds, plus the claims ledger."""
     out: dict[Path, str] = {lyr.path(Path(layers_dir)): io.dumps(built.layers[lyr.name])
                             for lyr in catalog.built_by("layers")}
@@ -422,18 +419,19 @@ def outputs(built: Built, layers_dir: Path) -> dict[Path, str]:
 
 
 
-def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
+def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Build:
     """Build pipeline, markets, crossings, places, events and the claims ledger from seeds/ + base."""
     seeds_dir = Path(seeds_dir)
     seeds = load_seeds(seeds_dir)
     article_list = load_articles(seeds_dir)
     for a in article_list:
         if a["source_id"] and a["source_id"] not in seeds["sources"]:
-            raise SeedError(f"seeds/articles/{a['id']}/article.meta: source_id {a['source_id']!r} not in sources.csv")
+            meta = files.display(seeds_dir / ARTICLES_DIR / a["id"] / "article.meta")
+            raise SeedError(f"{meta}: source_id {a['source_id']!r} not in {files.display(seeds_dir / SOURCES.filename)}")
     articles = {a["id"]: a for a in article_list}
     check_article_ids(seeds, articles, seeds_dir)
     b = Base(base)
-    pos = resolve_places(seeds[PLACES.filename], b)
+    pos = resolve_places(seeds[PLACES.filename], b, seeds_dir=seeds_dir)
     from geo.build.pipeline import build_pipeline
 
     # the GEM extract of the seeds folder in use (--seeds DIR), not the repository's
@@ -447,7 +445,7 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
     from geo.build.events import build_events
 
     layers["events"] = build_events(seeds, b, pos, lines, articles, seeds_dir=seeds_dir)
-    claims = build_claims(seeds, b, layers, pos, articles)
+    claims = build_claims(seeds, b, layers, pos, articles, seeds_dir=seeds_dir)
     _stamp_article_ids(layers, claims, seeds, [a["id"] for a in article_list])
     sources = {k: {c: v for c, v in r.items() if c != "_row"} for k, r in seeds["sources"].items()}
     first = article_list[0]
@@ -456,4 +454,5 @@ def build(seeds_dir: Path, base: Mapping[str, Mapping[str, Any]]) -> Built:
         "source_id": first["source_id"], "note": first["note"], "paragraph_rule": first["paragraph_rule"],
         "paragraphs": first["paragraphs"],
     }
-    return Built(layers=layers, claims=claims, article=art, sources=sources, articles=article_list)
+    return Build(layers=layers, claims=claims, article=art, sources=sources, articles=article_list,
+                 article_table=article_rows(article_list, layers, claims))

@@ -81,7 +81,7 @@ def build_pipeline(seeds: dict[str, Any], pos: dict[str, dict[str, Any]], base: 
     wps = {w["id"]: w for w in seeds[WAYPOINTS.filename]}
     places = {p["id"]: p for p in seeds[PLACES.filename]}
     outline = base.admin1 or {**base.context, **base.provinces}
-    land = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in outline.values()])
+    land = shapely.union_all([io.shape(f["geometry"]) for f in outline.values()])
     routes: dict[str, list[tuple[float, float]]] = {}
     cuts: dict[tuple[str, str], gem.Cut] = {}
     notes: dict[str, str] = {}

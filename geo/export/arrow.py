@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import catalog, release
+from geo import io as geo_io
 from geo.export import fields as fieldplan
 from geo.version import DATA_VERSION
 
@@ -70,7 +71,6 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
     import shapely  # type: ignore[import-untyped]
     from pyproj import CRS
-    from shapely.geometry import shape  # type: ignore[import-untyped]
 
 
     feats = list(fc.get("features", []))
@@ -91,7 +91,7 @@ def geoparquet_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
         text = _description(kind, prop, descr) if prop else "Feature id (the GeoJSON id member)."
         fields.append(pa.field(fname, arr.type, metadata={"description": text} if text else None))
         arrays.append(arr)
-    geoms = [shape(f["geometry"]) for f in feats]
+    geoms = [geo_io.shape(f["geometry"]) for f in feats]
     wkb = shapely.to_wkb(np.array(geoms, dtype=object), output_dimension=2, byte_order=1, flavor="iso")
     bounds = shapely.bounds(np.array(geoms, dtype=object)) if geoms else np.zeros((0, 4))
     bbox = pa.StructArray.from_arrays([pa.array(bounds[:, i], type=pa.float64()) for i in range(4)],
@@ -169,9 +169,8 @@ def flatgeobuf_bytes(name: str, fc: Mapping[str, Any]) -> bytes:
     else:  # a layer mixing points, lines and areas: FlatGeobuf's "Unknown" (any) geometry type
         import numpy as np
         import shapely  # type: ignore[import-untyped]
-        from shapely.geometry import shape  # type: ignore[import-untyped]
 
-        geometry = shapely.to_wkb(np.array([shape(f["geometry"]) for f in feats], dtype=object),
+        geometry = shapely.to_wkb(np.array([geo_io.shape(f["geometry"]) for f in feats], dtype=object),
                                   output_dimension=2, byte_order=1)
         gtype = "Unknown"
     meta = fieldplan.layer_meta(name, fc)

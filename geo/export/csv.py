@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from geo import catalog, geodesy
+from geo import io as geo_io
 from geo.files import CSVWriter
 from geo.version import DATA_VERSION
 
@@ -98,13 +99,24 @@ class _Units:
 
     def __init__(self, admin1: Mapping[str, Any] | None) -> None:
         from shapely import union_all
-        from shapely.geometry import shape
 
         self.units: dict[str, list[tuple[str, Any]]] = {}
         for f in (admin1 or {}).get("features", []):
             p = f.get("properties") or {}
-            self.units.setdefault(str(p.get("country_iso")), []).append((str(p.get("name")), shape(f["geometry"])))
+            self.units.setdefault(str(p.get("country_iso")), []).append((str(p.get("name")), geo_io.shape(f["geometry"])))
         self.land = {c: union_all([g for _, g in u]) for c, u in self.units.items()}
+        #: each country's land grown by 1e-6 degree, made once (a country-wide buffer is the
+        #: costliest step of a row; every row of that country tests against the same one)
+        self._near_land: dict[str, Any] = {}
+
+    def near_land(self, iso2: str) -> Any:
+        grown = self._near_land.get(iso2)
+        if grown is None:
+            from shapely import prepare
+
+            grown = self._near_land[iso2] = self.land[iso2].buffer(1e-6)
+            prepare(grown)  # many covers() tests against it: the answers are the same, only faster
+        return grown
 
     def place(self, iso2: str, geom: Any, point: Any, admin1: str | None) -> tuple[Any, str]:
         """(the row's point, its admin1) for the part of ``geom`` in country ``iso2``: the event's own
@@ -116,7 +128,7 @@ class _Units:
         if iso2 not in self.land:
             return point, admin1 or ""
         land = self.land[iso2]
-        if not land.buffer(1e-6).covers(point):
+        if not self.near_land(iso2).covers(point):
             part = geom.intersection(land)
             if not part.is_empty:
                 point = _point_on(part)
@@ -140,7 +152,7 @@ def events_csv(fc: Mapping[str, Any], admin1: Mapping[str, Any] | None = None) -
     (simplified only when it would not fit a spreadsheet cell: ``wkt_simplified_m``), the row's
     licence (SPDX id) and the data version. Fatalities of a two-country event stay on its first
     country's row, so that a sum over rows counts them once."""
-    from shapely.geometry import Point, shape
+    from shapely.geometry import Point
 
     feats = list(fc.get("features", []))
     props = catalog.property_names("events")
@@ -157,7 +169,7 @@ def events_csv(fc: Mapping[str, Any], admin1: Mapping[str, Any] | None = None) -
     w = CSVWriter(buf)  # formula-leading text gets OWASP's apostrophe (issue 20)
     w.writerow(cols)
     for number, f in enumerate(feats, 1):
-        g = shape(f["geometry"])
+        g = geo_io.shape(f["geometry"])
         p = dict(f.get("properties") or {})
         countries = [c for c in str(p.get("country_iso") or "").split(";") if c]
         own = Point(p["longitude"], p["latitude"]) if p.get("longitude") is not None else _point_on(g)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from geo import catalog, dates
+from geo import catalog, dates, io
 from geo.errors import GeoError
 from geo.version import DATA_VERSION
 
@@ -116,9 +116,8 @@ def column(kind: str, values: list[Any]) -> tuple[Any, Any]:
 def geometry_column(family: str | None, feats: list[dict[str, Any]]) -> tuple[Any, str]:
     import numpy as np
     import shapely
-    from shapely.geometry import shape
 
-    geoms = [shape(f["geometry"]) for f in feats]
+    geoms = [io.shape(f["geometry"]) for f in feats]
     single = _SINGLE.get(family or "", "Unknown")
     if any(g.geom_type.startswith("Multi") for g in geoms):
         geoms = [g if g.geom_type.startswith("Multi") else

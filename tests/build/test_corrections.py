@@ -23,16 +23,16 @@ GEM_MIRROR = Path("/work/.mirror/GlobalEnergyMonitor+GOIT-GGIT-pipeline-routes/r
 
 
 @pytest.fixture(scope="module")
-def built() -> layers.Built:
+def built() -> layers.Build:
     base = basemap.build_base_layers(sources=seeds.read_sources(SEEDS))
     return layers.build(SEEDS, base)
 
 
-def _feat(b: layers.Built, layer: str, fid: str) -> dict[str, Any]:
+def _feat(b: layers.Build, layer: str, fid: str) -> dict[str, Any]:
     return next(f for f in b.layers[layer]["features"] if f["id"] == fid)["properties"]
 
 
-def _claim(b: layers.Built, cid: str) -> dict[str, Any]:
+def _claim(b: layers.Build, cid: str) -> dict[str, Any]:
     return next(c for c in b.claims["claims"] if c["id"] == cid)
 
 
@@ -40,7 +40,7 @@ def _ids(value: str | None) -> set[str]:
     return set((value or "").split(";"))
 
 
-def test_iranshahr_border_status_is_dated_by_the_2018_ambassador_quote(built: layers.Built) -> None:
+def test_iranshahr_border_status_is_dated_by_the_2018_ambassador_quote(built: layers.Build) -> None:
     p = _feat(built, "pipeline", "pipe-iranshahr-border")
     # what is known, and as of when: begun, 180 km left in Aug 2018 (Iran's own envoy) ...
     assert p["status"] == "construction" and p["status_date"] == "2018-08-27"
@@ -50,7 +50,7 @@ def test_iranshahr_border_status_is_dated_by_the_2018_ambassador_quote(built: la
     assert "S117" in _ids(p["sources"])
 
 
-def test_phase1_capacity_and_construction_reports(built: layers.Built) -> None:
+def test_phase1_capacity_and_construction_reports(built: layers.Build) -> None:
     p = _feat(built, "pipeline", "pipe-border-gwadar")
     # the only figure for the 80 km section is 100 MMcf/d, not the project's 750
     assert p["capacity_reported"] == 100 and p["capacity_mmcfd"] == 100
@@ -61,7 +61,7 @@ def test_phase1_capacity_and_construction_reports(built: layers.Built) -> None:
     assert "unconfirmed" in p["status_note"] or "neither is confirmed" in p["status_note"]
 
 
-def test_igat7_segment_says_which_trace_is_drawn(built: layers.Built) -> None:
+def test_igat7_segment_says_which_trace_is_drawn(built: layers.Build) -> None:
     p = _feat(built, "pipeline", "pipe-asaluyeh-iranshahr")
     assert p["gem_project_id"] == "P0452" and "P0446" in p["route_note"]
     assert p["route_accuracy"] == "very low" and "P0446" in p["route_accuracy_source"]
@@ -89,7 +89,7 @@ def test_igat7_segment_says_which_trace_is_drawn(built: layers.Built) -> None:
         assert np.median(dist) > 50.0  # beyond even 'very low' (50 km): the note's warning holds
 
 
-def test_raisi_flew_on_to_sri_lanka(built: layers.Built) -> None:
+def test_raisi_flew_on_to_sri_lanka(built: layers.Build) -> None:
     p = _feat(built, "events", "ev-2024-04-24-departure-karachi")
     assert "Mattala" in p["notes"] and "Sri Lanka" in p["notes"]
     assert {"S121", "S122", "S123"} <= _ids(p["sources"])
@@ -97,7 +97,7 @@ def test_raisi_flew_on_to_sri_lanka(built: layers.Built) -> None:
     assert "S89" in _ids(p["sources"]) and "outweighed" in p["notes"]
 
 
-def test_kuhak_is_in_saravan_county(built: layers.Built) -> None:
+def test_kuhak_is_in_saravan_county(built: layers.Build) -> None:
     for layer, fid in (("crossings", "xing-chedgi-kuhak"), ("markets", "mkt-chedgi-kuhak")):
         p = _feat(built, layer, fid)
         assert p["county_ir"] == "Saravan", fid
@@ -105,7 +105,7 @@ def test_kuhak_is_in_saravan_county(built: layers.Built) -> None:
         assert p["verified"] is False, fid  # the county is sourced; the point is still a guess
 
 
-def test_unfound_sources_leave_positions_unverified(built: layers.Built) -> None:
+def test_unfound_sources_leave_positions_unverified(built: layers.Build) -> None:
     """Sabz Koh (Wikipedia's point) and Gabd-Rimdan (SAED News, ~22 km inland) are named by the
     audit but were not found: the positions are not moved, say so, and stay unverified."""
     sabz = _feat(built, "places", "pl-sabz-koh")
@@ -115,7 +115,7 @@ def test_unfound_sources_leave_positions_unverified(built: layers.Built) -> None
     assert "not found" in gabd["location_evidence"]
 
 
-def test_claim_corrections(built: layers.Built) -> None:
+def test_claim_corrections(built: layers.Build) -> None:
     trade = _claim(built, "cl-trade-2-billion")
     assert trade["verdict"] == "supported" and "S127" in trade["evidence_for"]
     assert "S128" in trade["evidence_against"] and "weigh more" in trade["what_sources_say"]

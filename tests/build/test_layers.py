@@ -25,7 +25,9 @@ from shapely.geometry import LineString, Point, Polygon, shape
 from shapely.ops import unary_union
 
 from geo import catalog, io, settings
-from geo.build import layers
+from geo.build import common, layers
+from geo.build import seeds as tables
+from geo.build.pipeline import DENSIFY_STEP_KM, capacity_normalised
 from geo.errors import GeoError, SeedError
 
 GEOD = Geod(ellps="WGS84")
@@ -69,7 +71,7 @@ def real_base() -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def built(real_base: dict[str, dict[str, Any]]) -> layers.Built:
+def built(real_base: dict[str, dict[str, Any]]) -> layers.Build:
     return layers.build(SEEDS, real_base)
 
 
@@ -79,7 +81,7 @@ def border_line(real_base: dict[str, dict[str, Any]]) -> LineString:
     return shape(f["geometry"])
 
 
-def _feats(b: layers.Built, name: str) -> dict[str, dict[str, Any]]:
+def _feats(b: layers.Build, name: str) -> dict[str, dict[str, Any]]:
     return {f["id"]: f for f in b.layers[name]["features"]}
 
 
@@ -87,10 +89,10 @@ def _feats(b: layers.Built, name: str) -> dict[str, dict[str, Any]]:
 
 
 def test_capacity_conversion() -> None:
-    assert layers.capacity_normalised(750.0, "MMcf/d") == (750.0, 21.24)
-    mmcfd, mcm = layers.capacity_normalised(110.0, "million m3/day")
+    assert capacity_normalised(750.0, "MMcf/d") == (750.0, 21.24)
+    mmcfd, mcm = capacity_normalised(110.0, "million m3/day")
     assert mcm == 110.0 and mmcfd == pytest.approx(3884.6, abs=0.1)
-    assert layers.capacity_normalised(None, None) == (None, None)
+    assert capacity_normalised(None, None) == (None, None)
 
 
 def test_densify_keeps_ends_and_spacing() -> None:
@@ -101,12 +103,12 @@ def test_densify_keeps_ends_and_spacing() -> None:
     steps = GEOD.line_lengths(arr[:, 0], arr[:, 1]) / 1000.0
     assert steps.max() <= 5.0 + 1e-6
     # the densified polyline has the geodesic's length
-    assert layers.line_length_km(out) == pytest.approx(layers.geodesic_km(*pts), rel=1e-6)
+    assert common.line_length_km(out) == pytest.approx(common.geodesic_km(*pts), rel=1e-6)
 
 
 def test_distance_to_line_is_geodesic() -> None:
     line = np.array([[61.0, 25.0], [61.0, 27.0]])
-    d = layers.distance_to_line_km(line, 62.0, 26.0)
+    d = common.distance_to_line_km(line, 62.0, 26.0)
     assert d == pytest.approx(GEOD.inv(61.0, 26.0, 62.0, 26.0)[2] / 1000.0, rel=2e-3)
 
 
@@ -149,7 +151,7 @@ def test_unknown_place_is_a_seed_error(tmp_path: Path, tiny_base: dict[str, dict
 # --- integration: article links -------------------------------------------------------------
 
 
-def test_every_event_and_claim_quotes_the_article(built: layers.Built) -> None:
+def test_every_event_and_claim_quotes_the_article(built: layers.Build) -> None:
     paras = built.article["paragraphs"]
     records = [f["properties"] for f in built.layers["events"]["features"]] + built.claims["claims"]
     for p in records:
@@ -158,7 +160,7 @@ def test_every_event_and_claim_quotes_the_article(built: layers.Built) -> None:
         assert p["article_quote"].strip()
 
 
-def test_article_metadata(built: layers.Built) -> None:
+def test_article_metadata(built: layers.Build) -> None:
     a = built.article
     assert a["title"] == "Iran and Pakistan Strengthen Ties Amid Regional Challenges"
     assert a["publisher"] == "gulf magazine"
@@ -196,7 +198,7 @@ REQUIRED_EVENTS = [
 ]
 
 
-def test_required_events_present(built: layers.Built) -> None:
+def test_required_events_present(built: layers.Build) -> None:
     ev = _feats(built, "events")
     for fid, date, precision in REQUIRED_EVENTS:
         assert fid in ev, fid
@@ -210,7 +212,7 @@ def test_required_events_present(built: layers.Built) -> None:
     assert ev["ev-2011-06-iran-section-complete-claim"]["properties"]["verified"] is False
 
 
-def test_event_dates_match_precision(built: layers.Built) -> None:
+def test_event_dates_match_precision(built: layers.Build) -> None:
     pat = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
     for f in built.layers["events"]["features"]:
         p = f["properties"]
@@ -222,7 +224,7 @@ def test_event_dates_match_precision(built: layers.Built) -> None:
         assert p["geo_precision"] in (1, 2, 3)
 
 
-def test_event_geometry_fits_basis(built: layers.Built, real_base: dict[str, dict[str, Any]]) -> None:
+def test_event_geometry_fits_basis(built: layers.Build, real_base: dict[str, dict[str, Any]]) -> None:
     border = next(f for f in real_base["border"]["features"] if f["id"] == "border-osm")
     for f in built.layers["events"]["features"]:
         basis, g = f["properties"]["geometry_basis"], f["geometry"]
@@ -287,7 +289,7 @@ def _km(geom_a: Any, pt: Point) -> float:
     return geom_a.distance(pt) * 111.0
 
 
-def test_places_inside_named_region(built: layers.Built, regions: dict[str, Any]) -> None:
+def test_places_inside_named_region(built: layers.Build, regions: dict[str, Any]) -> None:
     for f in built.layers["places"]["features"]:
         p = f["properties"]
         pt = Point(f["geometry"]["coordinates"])
@@ -301,7 +303,7 @@ def test_places_inside_named_region(built: layers.Built, regions: dict[str, Any]
             assert region.contains(pt) or _km(region, pt) <= tol, (f["id"], sub)
 
 
-def test_events_inside_named_region(built: layers.Built, regions: dict[str, Any],
+def test_events_inside_named_region(built: layers.Build, regions: dict[str, Any],
                                     buffered: Callable[[str, float], Any]) -> None:
     names = {"Balochistan": "PK-BA", "Sistan and Baluchestan": "IR-11"}
     south_pars = Point(52.068, 26.6191).buffer(1.5)
@@ -330,14 +332,14 @@ def test_events_inside_named_region(built: layers.Built, regions: dict[str, Any]
             assert buffered(key, 25 / 111).contains(g), f["id"]
 
 
-def test_markets_and_crossings_on_the_border(built: layers.Built, border_line: LineString) -> None:
+def test_markets_and_crossings_on_the_border(built: layers.Build, border_line: LineString) -> None:
     tol = settings.BORDER_SITE_TOLERANCE_KM
     coords = np.asarray(border_line.coords)
     for name in ("markets", "crossings"):
         for f in built.layers[name]["features"]:
             p = f["properties"]
             lon, lat = f["geometry"]["coordinates"]
-            d = layers.distance_to_line_km(coords, lon, lat)
+            d = common.distance_to_line_km(coords, lon, lat)
             assert d <= tol, f["id"]
             assert p["distance_to_border_km"] == pytest.approx(d, abs=0.01)
             sd = p["source_distance_to_border_km"]
@@ -348,7 +350,7 @@ def test_markets_and_crossings_on_the_border(built: layers.Built, border_line: L
             assert p["geo_precision"] in (2, 3)
 
 
-def test_border_sites_inside_both_provinces(built: layers.Built, regions: dict[str, Any]) -> None:
+def test_border_sites_inside_both_provinces(built: layers.Build, regions: dict[str, Any]) -> None:
     """A border site names a Pakistani district and an Iranian county: it touches both provinces."""
     prov = regions
     for name in ("markets", "crossings"):
@@ -373,7 +375,7 @@ def test_far_source_position_is_flagged(tmp_path: Path, tiny_base: dict[str, dic
     assert site["distance_to_border_km"] < 1e-6  # drawn on the line, but flagged, not silently moved
 
 
-def test_mand_pishin_market_opened(built: layers.Built) -> None:
+def test_mand_pishin_market_opened(built: layers.Build) -> None:
     m = _feats(built, "markets")["mkt-mand-pishin"]["properties"]
     assert (m["status"], m["opened_date"], m["agreed_date"]) == ("operating", "2023-05-18", "2021-04-21")
     for fid, f in _feats(built, "markets").items():
@@ -384,7 +386,7 @@ def test_mand_pishin_market_opened(built: layers.Built) -> None:
 # --- integration: pipeline ------------------------------------------------------------------
 
 
-def test_pipeline_crosses_border_exactly_once(built: layers.Built, border_line: LineString) -> None:
+def test_pipeline_crosses_border_exactly_once(built: layers.Build, border_line: LineString) -> None:
     segs = {f["id"]: shape(f["geometry"]) for f in built.layers["pipeline"]["features"]
             if f["properties"]["kind"] == "segment"}
     hit = unary_union(list(segs.values())).intersection(border_line)
@@ -398,7 +400,7 @@ def test_pipeline_crosses_border_exactly_once(built: layers.Built, border_line: 
             assert not g.intersects(border_line), fid
 
 
-def test_pipeline_segments_and_field(built: layers.Built) -> None:
+def test_pipeline_segments_and_field(built: layers.Build) -> None:
     f = _feats(built, "pipeline")
     assert list(f) == ["south-pars", "pipe-south-pars-asaluyeh", "pipe-asaluyeh-iranshahr",
                        "pipe-iranshahr-border", "pipe-border-gwadar", "pipe-gwadar-nawabshah"]
@@ -407,22 +409,22 @@ def test_pipeline_segments_and_field(built: layers.Built) -> None:
     assert f["pipe-asaluyeh-iranshahr"]["properties"]["length_known_km"] == 902.0
     assert "claim" in f["pipe-iranshahr-border"]["properties"]["status_note"]
     for p in (x["properties"] for x in f.values()):
-        assert p["status"] in layers.GEM_STATUS
+        assert p["status"] in tables.GEM_STATUS
         if p["kind"] == "segment":
-            assert p["route_accuracy"] in layers.GEM_ROUTE_ACCURACY
+            assert p["route_accuracy"] in tables.GEM_ROUTE_ACCURACY
     # consecutive segments join
     segs = [x for x in f.values() if x["properties"]["kind"] == "segment"]
     for a, b in itertools.pairwise(segs):
         assert a["geometry"]["coordinates"][-1] == b["geometry"]["coordinates"][0]
 
 
-def test_route_length_is_the_drawn_geodesic(built: layers.Built) -> None:
+def test_route_length_is_the_drawn_geodesic(built: layers.Build) -> None:
     for f in built.layers["pipeline"]["features"]:
         if f["properties"]["kind"] != "segment":
             continue
         arr = np.asarray(f["geometry"]["coordinates"])
         steps = GEOD.line_lengths(arr[:, 0], arr[:, 1]) / 1000.0
-        assert steps.max() <= layers.DENSIFY_STEP_KM + 0.01, f["id"]  # densified: Mercator drawing = geodesic
+        assert steps.max() <= DENSIFY_STEP_KM + 0.01, f["id"]  # densified: Mercator drawing = geodesic
         assert f["properties"]["length_route_km"] == pytest.approx(steps.sum(), abs=0.001)
         if f["properties"]["route_source"] != "chord":
             continue  # traced segments: see test_traced_segments_follow_gem
@@ -444,8 +446,8 @@ ENDPOINT_TOL_KM = 10.0
 MAX_WIGGLE = 1.35
 
 
-def test_measured_lengths_agree_with_known(built: layers.Built) -> None:
-    rows = {r["id"]: r for r in layers.load_seeds(SEEDS)[layers.SEGMENTS.filename]}
+def test_measured_lengths_agree_with_known(built: layers.Build) -> None:
+    rows = {r["id"]: r for r in layers.load_seeds(SEEDS)[tables.SEGMENTS.filename]}
     checked = 0
     for f in built.layers["pipeline"]["features"]:
         p = f["properties"]
@@ -475,12 +477,12 @@ REQUIRED_CLAIMS = [
 ]
 
 
-def test_claims_ledger(built: layers.Built, real_base: dict[str, dict[str, Any]]) -> None:
+def test_claims_ledger(built: layers.Build, real_base: dict[str, dict[str, Any]]) -> None:
     claims = {c["id"]: c for c in built.claims["claims"]}
     for cid in REQUIRED_CLAIMS:
         assert cid in claims, cid
     for c in claims.values():
-        assert c["verdict"] in layers.VERDICTS
+        assert c["verdict"] in tables.VERDICTS
         assert c["sources"] and c["what_sources_say"]
     osm = next(f for f in real_base["border"]["features"] if f["id"] == "border-osm")
     border = claims["cl-border-959-km"]
@@ -496,7 +498,7 @@ def test_claims_ledger(built: layers.Built, real_base: dict[str, dict[str, Any]]
 # --- integration: sources and schema --------------------------------------------------------
 
 
-def test_no_record_without_a_source(built: layers.Built) -> None:
+def test_no_record_without_a_source(built: layers.Build) -> None:
     from geo import release
 
     for name, fc in built.layers.items():
@@ -515,7 +517,7 @@ def test_no_record_without_a_source(built: layers.Built) -> None:
         assert all(i in built.sources for i in c["sources"].split(";")), c["id"]
 
 
-def test_property_order_and_types(built: layers.Built) -> None:
+def test_property_order_and_types(built: layers.Build) -> None:
     """Every feature has exactly its schema's properties, in the schema's order (the one truth of the
     order: the builders fill values, geo.build.seeds.seed_properties orders them), each of one type."""
     for name in ("pipeline", "markets", "crossings", "places", "events"):
@@ -534,7 +536,7 @@ def test_property_order_and_types(built: layers.Built) -> None:
     assert all(list(c) == claim_keys for c in built.claims["claims"])
 
 
-def test_ids_follow_design(built: layers.Built) -> None:
+def test_ids_follow_design(built: layers.Build) -> None:
     pats = {"pipeline": r"^(pipe-[a-z0-9-]+|south-pars)$", "markets": r"^mkt-[a-z]+-[a-z]+$",
             "crossings": r"^xing-[a-z]+-[a-z]+$", "places": r"^(gn-\d+|pl-[a-z0-9-]+)$",
             "events": r"^ev-\d{4}(-\d{2}){0,2}-[a-z0-9-]+$"}
@@ -546,7 +548,7 @@ def test_ids_follow_design(built: layers.Built) -> None:
             assert f["properties"]["geonames_id"] == int(f["id"][3:])
 
 
-def test_deterministic_and_rfc7946(built: layers.Built, real_base: dict[str, dict[str, Any]]) -> None:
+def test_deterministic_and_rfc7946(built: layers.Build, real_base: dict[str, dict[str, Any]]) -> None:
     again = layers.build(SEEDS, real_base)
     for name, fc in built.layers.items():
         text = io.dumps(fc)
@@ -568,14 +570,14 @@ def _all_positions(coords: Any) -> list[tuple[float, float]]:
     return out
 
 
-def test_unverified_places_are_derived_not_typed(built: layers.Built) -> None:
+def test_unverified_places_are_derived_not_typed(built: layers.Build) -> None:
     for f in built.layers["places"]["features"]:
         p = f["properties"]
         if p["geonames_id"] is None and f["id"] != "pl-south-pars":
             assert p["verified"] is False and p["location_note"], f["id"]
 
 
-def test_write_claims_json_roundtrip(built: layers.Built) -> None:
+def test_write_claims_json_roundtrip(built: layers.Build) -> None:
     text = io.dumps_json(built.claims)
     assert json.loads(text)["claims"][0]["id"].startswith("cl-")
 
@@ -588,7 +590,7 @@ def _gem_route() -> LineString:
     return LineString(data["features"][0]["geometry"]["coordinates"])
 
 
-def test_traced_segments_follow_gem(built: layers.Built) -> None:
+def test_traced_segments_follow_gem(built: layers.Build) -> None:
     """Every land segment lies within its route accuracy of GEM's P0452 trace (measured here on the
     committed extract, not read from the layer), and only the offshore link is a chord."""
     from shapely.ops import nearest_points
@@ -605,7 +607,7 @@ def test_traced_segments_follow_gem(built: layers.Built) -> None:
             chords.append(f["id"])
             assert p["gem_project_id"] is None and p["route_accuracy"] == "very low"
             continue
-        assert p["gem_project_id"] == "P0452" and p["gem_status"] in layers.GEM_STATUS
+        assert p["gem_project_id"] == "P0452" and p["gem_status"] in tables.GEM_STATUS
         tol = ROUTE_ACCURACY_KM[p["route_accuracy"]]
         far = 0.0
         for x, y in f["geometry"]["coordinates"]:
@@ -616,7 +618,7 @@ def test_traced_segments_follow_gem(built: layers.Built) -> None:
     assert chords == ["pipe-south-pars-asaluyeh"]
 
 
-def test_land_segments_stay_on_land(built: layers.Built, real_base: dict[str, dict[str, Any]]) -> None:
+def test_land_segments_stay_on_land(built: layers.Build, real_base: dict[str, dict[str, Any]]) -> None:
     """No land segment runs over water farther from the shore than its route accuracy; the water
     left (lagoons GEM's coarse trace cuts across) is reported on the segment."""
     import shapely
@@ -707,7 +709,7 @@ def test_events_join_to_admin1(real_base: dict[str, dict[str, Any]]) -> None:
             assert u[:2] in rows["country_iso_ev"].iloc[0].split(";"), (eid, u)
 
 
-def test_acled_columns(built: layers.Built) -> None:
+def test_acled_columns(built: layers.Build) -> None:
     from shapely.geometry import shape
 
     for f in built.layers["events"]["features"]:
@@ -724,7 +726,7 @@ def test_acled_columns(built: layers.Built) -> None:
         assert isinstance(p["timestamp"], int)
 
 
-def test_claims_show_evidence_on_both_sides(built: layers.Built) -> None:
+def test_claims_show_evidence_on_both_sides(built: layers.Build) -> None:
     """Every verdict shows the strongest evidence for and against, each dated and sourced (or an
     explicit 'None found'); the two disputed verdicts of issue 10 rest on the sources that decided them."""
     date = re.compile(r"\b(19|20)\d\d\b")
@@ -743,7 +745,7 @@ def test_claims_show_evidence_on_both_sides(built: layers.Built) -> None:
     assert {"S111", "S112"} <= set(finance["sources"].split(";")) and "S111" in finance["evidence_for"]
 
 
-def test_sites_without_a_gate_coordinate_stay_unverified(built: layers.Built) -> None:
+def test_sites_without_a_gate_coordinate_stay_unverified(built: layers.Build) -> None:
     """Crossings and markets record what sources give about their position; none is verified while
     no source gives a gate coordinate."""
     for name in ("crossings", "markets"):
@@ -752,3 +754,27 @@ def test_sites_without_a_gate_coordinate_stay_unverified(built: layers.Built) ->
             assert p["location_evidence"] and "coordinate" in p["location_evidence"], f["id"]
             if "No source gives" in p["location_evidence"]:
                 assert p["verified"] is False, f["id"]
+
+
+@pytest.mark.parametrize(("table", "old", "new", "message"), [
+    ("places.csv", ",border_nearest,gn-1159975,", ",border_nearest,pl-tripoint,",
+     r"places\.csv row \d+, column anchor: pl-tripoint has no stored coordinate"),
+    ("claims.csv", ",route_length:", ",route_length:zz-no-segment;",
+     r"claims\.csv row \d+, column measure: unknown pipeline segment\(s\) \['zz-no-segment'\]"),
+])
+def test_seed_errors_name_the_seeds_folder_in_use(tmp_path: Path, tiny_base: dict[str, dict[str, Any]],
+                                                  table: str, old: str, new: str, message: str) -> None:
+    """An error in another seeds folder (geo build --seeds DIR, an article's draft) names that
+    folder's file, not the repository's seeds/."""
+    import shutil
+
+    from geo import files
+
+    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns("basemap"))
+    path = tmp_path / "seeds" / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SeedError, match=message) as err:
+        layers.build(tmp_path / "seeds", tiny_base)
+    assert str(err.value).startswith(files.display(path) + " row "), str(err.value)

@@ -10,7 +10,7 @@ import pytest
 
 from geo import settings
 from geo.build import article, layers
-from geo.build.seeds import read_sources
+from geo.build.seeds import ALL_TABLES, CLAIMS, EVENTS, PLACES, read_sources
 from geo.errors import SeedError
 
 SEEDS = settings.SEEDS_DIR
@@ -23,15 +23,15 @@ def seeds() -> dict:
 
 
 def test_every_table_reads_and_cross_references(seeds: dict) -> None:
-    for t in layers.ALL_TABLES:
+    for t in ALL_TABLES:
         assert seeds[t.filename], t.filename
-    assert len(seeds[layers.EVENTS.filename]) >= 20
-    assert len(seeds[layers.CLAIMS.filename]) >= 15
+    assert len(seeds[EVENTS.filename]) >= 20
+    assert len(seeds[CLAIMS.filename]) >= 15
 
 
 def test_every_record_has_a_source(seeds: dict) -> None:
     known = set(seeds["sources"])
-    for t in layers.ALL_TABLES:
+    for t in ALL_TABLES:
         for row in seeds[t.filename]:
             assert row["sources"], (t.filename, row["_row"])
             assert set(row["sources"]) <= known, (t.filename, row["_row"])
@@ -47,7 +47,7 @@ def test_sources_table() -> None:
 
 
 def test_seed_csvs_are_one_record_per_row() -> None:
-    for t in layers.ALL_TABLES:
+    for t in ALL_TABLES:
         with open(SEEDS / t.filename, encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
         assert rows[0] == t.names, t.filename
@@ -58,7 +58,7 @@ def test_geonames_coordinates_equal_the_gazetteer(seeds: dict) -> None:
     """Town coordinates come from the gazetteer, not typing (see `python -m geo.build.article gazetteer`)."""
     cities = article.gazetteer_cities()
     n = 0
-    for p in seeds[layers.PLACES.filename]:
+    for p in seeds[PLACES.filename]:
         if p["method"] != "geonames":
             continue
         city = cities[str(p["geonames_id"])]
@@ -72,7 +72,7 @@ def test_geonames_coordinates_equal_the_gazetteer(seeds: dict) -> None:
 
 
 def test_derived_places_are_unverified(seeds: dict) -> None:
-    for p in seeds[layers.PLACES.filename]:
+    for p in seeds[PLACES.filename]:
         if p["method"] not in ("geonames", "source"):
             assert p["verified"] is False and p["location_note"], p["id"]
             assert p["geonames_id"] is None, p["id"]
