@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from geo.errors import GeoError, ValidationFailed
 
@@ -23,17 +24,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    from geo.version import DATA_VERSION
-
-    p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.",
-                epilog="exit status: 0 ok, 1 a check or validation failed, 2 bad input (one line naming it), "
-                "3 internal error (a bug: please report it)")
-    p.add_argument("--version", action="version", version=f"geo (Iran-Pakistan frontier atlas) {DATA_VERSION}",
-                   help="print the data release version and exit")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.required = True
-
+def _add_build(sub: Any) -> None:
     b = sub.add_parser(
         "build",
         help="build every layer in layers/ and the map in maps/ from seeds/",
@@ -47,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--layers", metavar="DIR", help="output folder for layers (default: layers/)")
     b.add_argument("--maps", metavar="DIR", help="output folder for maps (default: maps/)")
 
+
+def _add_accept(sub: Any) -> None:
     a = sub.add_parser(
         "accept",
         help="merge the rows a reviewer accepted in a draft folder into seeds/",
@@ -58,13 +51,20 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("draft", metavar="DIR", help="the draft folder (e.g. drafts/<article-id>/)")
     a.add_argument("--seeds", metavar="DIR", help="seeds folder to merge into (default: seeds/)")
 
+
+def _add_lengths(sub: Any) -> None:
     from geo.lengths import cli as lengths_cli
+
     lengths_cli.add_parser(sub)
 
-    from geo.draft import command as draft_command
 
-    draft_command.add_parser(sub)
+def _add_draft(sub: Any) -> None:
+    from geo.draft import args as draft_args
 
+    draft_args.add_parser(sub)
+
+
+def _add_validate(sub: Any) -> None:
     v = sub.add_parser(
         "validate",
         help="validate layers: RFC 7946, OGC validity, JSON Schema, topology",
@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="*", metavar="PATH",
                    help="GeoJSON layer files or claims.json (default: layers/*.geojson, layers/claims.json)")
 
+
+def _add_static(sub: Any) -> None:
     st = sub.add_parser(
         "static",
         help="draw a still map (SVG, PDF or PNG) of any extent from layers/",
@@ -89,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--out", metavar="PATH", help="output file (default: maps/frontier-static.FMT)")
     st.add_argument("--layers", metavar="DIR", help="layers folder (default: layers/)")
 
+
+def _add_basemap(sub: Any) -> None:
     bm = sub.add_parser("basemap", help="basemap extracts under seeds/basemap/")
     bsub = bm.add_subparsers(dest="basemap_command", metavar="ACTION", parser_class=_Parser)
     bsub.required = True
@@ -102,6 +106,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--cache", metavar="DIR", help="where source packages are kept (default: ~/.cache/geo-frontier)")
     r.add_argument("--out", metavar="DIR", help="output folder (default: seeds/basemap/)")
+
+
+#: Every subcommand's parser, in the order `geo --help` lists them.
+_COMMANDS: dict[str, Callable[[Any], None]] = {
+    "build": _add_build, "accept": _add_accept, "lengths": _add_lengths, "draft": _add_draft,
+    "validate": _add_validate, "static": _add_static, "basemap": _add_basemap,
+}
+
+
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser; for a run of one known subcommand only that subcommand's arguments are
+    built (`geo lengths small.geojson` starts without the other commands' parsers)."""
+    from geo.version import DATA_VERSION
+
+    p = _Parser(prog="geo", description="Iran-Pakistan frontier atlas: build layers and map, check lengths.",
+                epilog="exit status: 0 ok, 1 a check or validation failed, 2 bad input (one line naming it), "
+                "3 internal error (a bug: please report it)")
+    p.add_argument("--version", action="version", version=f"geo (Iran-Pakistan frontier atlas) {DATA_VERSION}",
+                   help="print the data release version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    args = list(sys.argv[1:] if argv is None else argv)
+    names = [args[0]] if args and args[0] in _COMMANDS else list(_COMMANDS)
+    for name in names:
+        _COMMANDS[name](sub)
     return p
 
 
@@ -208,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     one line naming it (exit 2), a bug is one line asking for a report (exit 3)."""
     from geo.files import escape
 
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     # numpy's floating-point warnings (overflow on 1e308 coordinates...) would add stderr lines that
     # say nothing to a user; the checks that follow report such values as one line each
     warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy\.|shapely\.|pyproj\.")
