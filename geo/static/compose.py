@@ -19,7 +19,7 @@ from matplotlib.patheffects import withStroke
 from matplotlib.transforms import Bbox
 
 from geo import catalog, palette
-from geo.static import draw, events, frame, labels, panels
+from geo.static import draw, events, frame, labels, panels, style
 from geo.static.labels import Placer
 from geo.static.style import COUNTRY_LABEL, HALO, INK, INK_SOFT, PANEL, Scale
 
@@ -390,7 +390,7 @@ class Labeller:
         strikes = " ".join(str(p.get("location") or "") for f, p, _g in draw.features(self.layers.get("events"))
                            if str(f.get("id")) in ids)
         for s in self.sites:
-            if s.layer != "places":
+            if style.label_role(s.layer) != "town":
                 continue
             if _is_named_in(s.label, strikes):
                 s.priority = max(s.priority, EVENT_TOWN_PRIORITY)
@@ -399,7 +399,7 @@ class Labeller:
         self.sites.sort(key=lambda s: -s.priority)
 
     def _site_kw(self, s: draw.Site) -> dict[str, Any]:
-        bold = s.layer in ("markets", "crossings", "pipeline")
+        bold = style.bold_label(s.layer)
         return {"fontsize": self.sc.font * (SITE_FONT if s.priority >= BIG_LABEL_PRIORITY else SMALL_SITE_FONT),
                 "color": INK, "fontweight": "bold" if bold else "normal", "path_effects": self.halo, "zorder": 10}
 
@@ -414,17 +414,18 @@ class Labeller:
         sc, placer = self.sc, self.placer
         reach = max(o.size_pt * 0.5 + o.dx_pt for o in self.sites if o.x == s.x and o.y == s.y)
         kw = self._site_kw(s)
+        town = style.label_role(s.layer) == "town"
         same_px = sc.font * self.pg.px_per_pt  # a symbol this near (a strike's ring on its town) is the same place
         t = placer.place(s.x, s.y, s.label, offset_pt=reach + sc.font * SITE_GAP, priority=s.priority,
-                         same_px=same_px, strict=self.card and s.layer == "places", record=False, **kw)
+                         same_px=same_px, strict=self.card and town, record=False, **kw)
         leader_town = self.card and s.priority >= LEADER_TOWN_PRIORITY
-        if t is None and s.layer == "places":
+        if t is None and town:
             t = self._smaller_tier(s, reach, same_px, kw, record_last=not leader_town)
         # a market's or crossing's name is never simply left out: further out, with a leader;
         # so is a large town's (a pipeline terminus) on a crowded card, in its smaller tier
-        if t is None and (s.layer != "places" or leader_town):
+        if t is None and (not town or leader_town):
             t = self._with_leader(s, reach, kw)
-        if t is None and s.layer == "places" and s.artist is not None:
+        if t is None and town and s.artist is not None:
             s.artist.remove()  # no unnamed dots: a place without its name says nothing
             self.drawn.sites.remove(s)
 
@@ -474,11 +475,12 @@ class Labeller:
 
     def _drop_unnamed_places(self) -> None:
         drawn = self.drawn
-        kept = [s for s in drawn.sites if s.layer == "places"]
-        drawn.items = [i for i in drawn.items if i.layer != "places" or (kept and (
-            "approximate" not in i.label or any(not s.verified for s in kept)))]
-        if not kept and "places" in drawn.layers:
-            drawn.layers.remove("places")
+        for layer in sorted(style.TOWN_LAYERS):
+            kept = [s for s in drawn.sites if s.layer == layer]
+            drawn.items = [i for i in drawn.items if i.layer != layer or (kept and (
+                "approximate" not in i.label or any(not s.verified for s in kept)))]
+            if not kept and layer in drawn.layers:
+                drawn.layers.remove(layer)
 
     def province_labels(self) -> None:
         """Province names inside their province, in the province's colour."""
@@ -533,17 +535,18 @@ def _titles(pg: Page, evs: list[events.Event], fr: draw.Frame) -> None:
 def fold(drawn: draw.Drawn) -> list[draw.LegendItem]:
     """A card's legend: one row for every hollow symbol, the other provinces' boundaries with the
     border, and the classes its direct labels say (CARD_FOLDED) taken out; returns those."""
-    hollow = [i for i in drawn.items if i.layer in ("markets", "crossings", "places") and (
+    hollow = [i for i in drawn.items if style.label_role(i.layer) in ("site", "town") and (
         i.label.startswith("hollow:") or i.label.startswith("open dot:"))]
     if len(hollow) >= 2:
         keep = hollow[-1]
         keep.label = HOLLOW_ROW
         drawn.items = [i for i in drawn.items if i is keep or i not in hollow]
-    for i in drawn.items:
-        if i.layer == "admin1" and "border" in drawn.layers:  # a thin line, read with the border's
-            i.layer = "border"
-    if "admin1" in drawn.layers and "border" in drawn.layers:
-        drawn.layers.remove("admin1")
+    for layer, host in style.LEGEND_WITH.items():  # admin-1's thin lines, read with the border's
+        if layer in drawn.layers and host in drawn.layers:
+            for i in drawn.items:
+                if i.layer == layer:
+                    i.layer = host
+            drawn.layers.remove(layer)
     folded = [i for i in drawn.items if any(i.layer == lyr and (lab is None or i.label == lab) for lyr, lab in CARD_FOLDED)]
     drawn.items = [i for i in drawn.items if i not in folded]
     return folded

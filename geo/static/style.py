@@ -38,6 +38,33 @@ PANEL = "#ffffff"
 HALO = "#ffffff"
 
 
+# -- how each layer's symbols are labelled on a still map: one table, keyed by catalog layer ---------
+
+#: A layer's symbols are "sites" when the catalog says they are border sites (markets, crossings):
+#: bold names that are never left out (placed further out with a leader if need be). "towns"
+#: (places) are named in a smaller tier when crowded and dropped with their dot when unnamed; the
+#: pipeline's named points (the gas field, its ends) are bold like the sites.
+TOWN_LAYERS: frozenset[str] = frozenset({"places"})
+BOLD_LAYERS: frozenset[str] = frozenset({"pipeline"})
+#: Legend rows of a layer read with another's on a card (admin-1's thin lines with the border).
+LEGEND_WITH: dict[str, str] = {"admin1": "border"}
+
+
+def label_role(layer: str) -> str:
+    """``"site"``, ``"town"`` or ``"feature"``: how a still map names ``layer``'s symbols."""
+    from geo import catalog
+
+    if layer in TOWN_LAYERS:
+        return "town"
+    if layer in catalog.names() and catalog.get(layer).border_sites:
+        return "site"
+    return "feature"
+
+
+def bold_label(layer: str) -> bool:
+    return label_role(layer) == "site" or layer in BOLD_LAYERS
+
+
 def rgb(css: str) -> tuple[float, float, float]:
     """A palette colour as 0-1 RGB (alpha dropped)."""
     r, g, b, _ = palette.rgba(css)
