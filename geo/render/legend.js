@@ -2,11 +2,10 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.legend(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.legend = function (map, opts) {
-    var _ = A._;
-    var h = _.h, svg = _.svg, merge = _.merge, borderStyle = _.borderStyle, eventShape = _.eventShape, pathStyle = _.pathStyle, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data;
+import {data} from './data.js';
+import {ACCURACY, CROSSING_STATUS, EVENT_SHAPE_LABEL, LG, MARKET_STATUS, P, PIPE_STATUS, borderStyle, eventShape, eventTypeColor, pathStyle} from './symbology.js';
+import {A, h, merge, svg} from './util.js';
+A.legend = function (map, opts) {
 
   function swatchLine(style) {
     var s = svg('svg', {width: 34, height: 14, 'aria-hidden': 'true'});
@@ -150,5 +149,4 @@
 
     addLegend(map);
     A.mark && A.mark('legend');
-  };
-})(window.atlas = window.atlas || {});
+};

@@ -7,14 +7,12 @@
  * on demand. No popup opens on a step, so nothing covers the geometry it frames.
  * Each step is a history entry (#passage=N): Back and Forward step, a reload keeps the step.
  */
-(function (A) {
-  'use strict';
-  A.steps = function (map, opts) {
+import {KIND_LABEL, openPanel, refLabel, showTab} from './panel.js';
+import {sourceList, verdictBadge} from './popups.js';
+import {flyThen} from './select.js';
+import {A, h, has, isEmpty, scrollWithin} from './util.js';
+A.steps = function (map, opts) {
     opts = opts || {};
-    var _ = A._;
-    var h = _.h, has = _.has, isEmpty = _.isEmpty, verdictBadge = _.verdictBadge, sourceList = _.sourceList,
-      refLabel = _.refLabel, openPanel = _.openPanel, showTab = _.showTab,
-      scrollWithin = _.scrollWithin, flyThen = _.flyThen, KIND_LABEL = _.KIND_LABEL;
     var PLAY_MS = opts.play_ms || 4000;
     var passages = [], current = -1, timer = null;
     var bar, prevBtn, nextBtn, playBtn, progress;
@@ -231,5 +229,4 @@
 
     build();
     A.mark && A.mark('steps');
-  };
-})(window.atlas = window.atlas || {});
+};

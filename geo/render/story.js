@@ -2,11 +2,12 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.storyPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.storyPanel = function (map, opts) {
-    var _ = A._;
-    var h = _.h, isEmpty = _.isEmpty, verdictBadge = _.verdictBadge, quoted = _.quoted, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, data = _.data, KIND_LABEL = _.KIND_LABEL;
+import {data} from './data.js';
+import {KIND_LABEL, openPanel, refKind, refLabel, showTab} from './panel.js';
+import {quoted, verdictBadge} from './popups.js';
+import {highlightPassage, select, showClaim} from './select.js';
+import {A, h, isEmpty} from './util.js';
+A.storyPanel = function (map, opts) {
 
   function followRef(id, passage) {
     if (refKind(id) === 'claim') { showClaim(id, true); highlightPassage(id, false); }
@@ -189,5 +190,4 @@
 
     buildPanel();
     A.mark && A.mark('story');
-  };
-})(window.atlas = window.atlas || {});
+};

@@ -1,0 +1,76 @@
+/* Iran–Pakistan frontier atlas: the shared namespace (window.atlas) and DOM helpers (our own code, MIT).
+ *
+ * Safety rule: every string that comes from the data is put into the page with
+ * textContent / createTextNode / setAttribute, never with innerHTML. Where Leaflet itself
+ * uses innerHTML (layer-control names, attribution) the text goes through esc() first.
+ */
+export var A = (window.atlas = window.atlas || {});
+A.ready = false;
+A.tEval = performance.now();
+A.features = Object.create(null);   // id -> {id, layerName, feature, layer, group, site}
+A.records = [];                     // every feature's record, in drawing order
+A.claimsById = Object.create(null);
+A.selected = null;
+export function has(obj, k) { return typeof k === 'string' && Object.prototype.hasOwnProperty.call(obj, k); }
+A.has = has;
+
+// ---------------------------------------------------------------- helpers
+export function esc(s) {
+  return String(s).replace(/[&<>"'`]/g, function (c) {
+    return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;'}[c];
+  });
+}
+export function h(tag, attrs, kids) {
+  var e = document.createElement(tag);
+  if (attrs) {
+    Object.keys(attrs).forEach(function (k) {
+      var v = attrs[k];
+      if (v === null || v === undefined || v === false) return;
+      if (k === 'text') e.textContent = String(v);
+      else if (k === 'cls') e.className = v;
+      else if (k === 'style') Object.keys(v).forEach(function (p) { e.style[p] = v[p]; });
+      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, String(v));
+    });
+  }
+  (kids || []).forEach(function (c) {
+    if (c === null || c === undefined || c === false) return;
+    e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  });
+  return e;
+}
+export function svg(tag, attrs) {
+  var e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+  return e;
+}
+export function safeUrl(u) {
+  return typeof u === 'string' && /^https?:\/\/[^\s"'<>`]+$/i.test(u) ? u : null;
+}
+export function isEmpty(v) { return v === null || v === undefined || v === ''; }
+export function fmt(v) {
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(v);
+  return String(v);
+}
+export function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
+
+
+// scroll el into view inside its scrolling container only: the document itself never scrolls
+// (scrollIntoView would scroll every ancestor, the page too, even when the panel is hidden)
+export function scrollWithin(container, el, where) {
+  if (!container || !el || container.hidden) return;
+  var cr = container.getBoundingClientRect(), er = el.getBoundingClientRect();
+  if (!cr.height) return;
+  if (where === 'nearest' && er.top >= cr.top && er.bottom <= cr.bottom) return;
+  container.scrollTop += er.top - cr.top - (where === 'nearest' ? 8 : Math.max(8, (cr.height - er.height) / 3));
+}
+
+export function merge() {
+  var out = {};
+  for (var i = 0; i < arguments.length; i++) {
+    var o = arguments[i] || {};
+    Object.keys(o).forEach(function (k) { out[k] = o[k]; });
+  }
+  return out;
+}
