@@ -5,6 +5,7 @@
  * and the Finish element calls atlas.finish(map). The panels register their starters on window.atlas
  * (atlas.storyPanel, atlas.legend, ...) when imported here; their elements call them.
  */
+import {symbology} from './symbology.js';
 import {readData} from './data.js';
 import {layoutLabels} from './labels.js';
 import {init} from './layers.js';
@@ -40,7 +41,7 @@ A.counts = function () {
   return out;
 };
 A.showAllOverlays = function () {
-  Object.keys(A.groups).forEach(function (n) { if (n !== 'context' && !A.map.hasLayer(A.groups[n])) A.groups[n].addTo(A.map); });
+  Object.keys(A.groups).forEach(function (n) { if (!symbology(n).basemap && !A.map.hasLayer(A.groups[n])) A.groups[n].addTo(A.map); });
   if (A.time && A.time.bounds) A.time.set(A.time.bounds()[0], A.time.bounds()[1]);
 };
 

@@ -1,4 +1,5 @@
 /* Iran–Pakistan frontier atlas: the embedded data, its TopoJSON decoded (our own code, MIT). */
+import {symbology} from './symbology.js';
 import {A, esc, has} from './util.js';
 // ---------------------------------------------------------------- data
 export var data, claimsByFeature = Object.create(null), ORDER = [], LABEL = Object.create(null);
@@ -59,10 +60,8 @@ export function decodeArc(str) {
 
 export function featureTitle(f, layerName) {
   var p = f.properties || {};
-  if (layerName === 'events') {
-    var t = p.sub_event_type || p.event_type || 'Event';
-    return (p.display_date || p.event_date || '') + ' · ' + t + (p.location ? ' · ' + p.location : '');
-  }
+  var title = symbology(layerName).title;
+  if (title) return title(p);
   return p.name || p.location || String(f.id);
 }
 export function layerLabel(name, n, label) {

@@ -1,4 +1,5 @@
 /* On a phone a tapped feature's popup content moves to the top of the sheet; the map above frames it. */
+import {h} from './util.js';
 import {openPanel} from './panel.js';
 import {flyThen} from './select.js';
 import {A} from './util.js';
@@ -10,7 +11,6 @@ A.detailsInSheet = function () {
 function box() {
   var b = document.getElementById('atlas-details');
   if (b) return b;
-  var h = h;
   b = h('section', {id: 'atlas-details', 'aria-label': 'Details', tabindex: '-1'}, [
     h('button', {type: 'button', cls: 'details-close', 'aria-label': 'Close details', title: 'Close details', text: '×',
       onclick: function () { A.hideDetails(true); }}),

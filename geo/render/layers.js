@@ -1,4 +1,5 @@
 /* Iran–Pakistan frontier atlas: the layers on the map, touch targets, co-located sites (our own code, MIT). */
+import {symbology} from './symbology.js';
 import {ORDER, data, featureTitle, layerLabel} from './data.js';
 import {labelMinor, layoutLabels, placeLabel} from './labels.js';
 import {popupContent, tooltipContent} from './popups.js';
@@ -17,16 +18,20 @@ export function init(map) {
   A.overlays = overlays;
   // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice
   A.initialOn = [];
-  A.contextRenderer = L.canvas({pane: 'pane-context'});
-  // the many admin-1 units are drawn on one canvas (it still answers clicks and hovers)
-  if (ORDER.some(function (o) { return o.name === 'admin1'; })) {
-    map.createPane('pane-admin1').style.zIndex = ORDER.filter(function (o) { return o.name === 'admin1'; })[0].pane;
-    A.admin1Renderer = L.canvas({pane: 'pane-admin1'});
-  }
-  if (ORDER.some(function (o) { return o.name === 'events'; })) {
-    map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
-    A.areaRenderer = L.canvas({pane: 'pane-event-areas'});
-  }
+  // layers the symbology draws on a canvas of their own (the basemap, the many admin-1 units: one
+  // canvas still answers clicks and hovers), and the click-less canvas of event areas
+  A.renderers = {};
+  ORDER.forEach(function (o) {
+    var s = symbology(o.name);
+    if (s.canvas === 'own') {
+      (map.getPane('pane-' + o.name) || map.createPane('pane-' + o.name)).style.zIndex = o.pane;
+      A.renderers[o.name] = L.canvas({pane: 'pane-' + o.name});
+    }
+    if (s.pane === 'pane-event-areas' && !A.areaRenderer) {
+      map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
+      A.areaRenderer = L.canvas({pane: 'pane-event-areas'});
+    }
+  });
   map.createPane('pane-highlight').style.zIndex = 600;
   map.getPane('pane-highlight').style.pointerEvents = 'none';
   ORDER.forEach(function (o) {
@@ -35,29 +40,24 @@ export function init(map) {
     (map.getPane('pane-' + name) || map.createPane('pane-' + name)).style.zIndex = o.pane;
     var md = fc.metadata || {};
     if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
-    if (name === 'border') {
-      // the Natural Earth variant is a separate overlay, off by default
-      var ne = fc.features.filter(function (f) { return (f.properties || {}).variant === 'natural_earth_10m' || /ne10m/.test(f.id); });
-      var main = fc.features.filter(function (f) { return ne.indexOf(f) < 0; });
-      if (main.length) {
-        A.groups.border = makeLayer('border', main);
-        overlays[layerLabel('border', main.length, 'Border (OpenStreetMap, bridged stretches)')] = A.groups.border;
-        A.initialOn.push(A.groups.border);
+    var s = symbology(name), feats = fc.features;
+    if (s.split) {
+      var apart = feats.filter(s.split.test);
+      feats = feats.filter(function (f) { return apart.indexOf(f) < 0; });
+      if (apart.length) {
+        A.groups[s.split.group] = makeLayer(name, apart);
+        overlays[layerLabel(name, apart.length, s.split.label)] = A.groups[s.split.group];
       }
-      if (ne.length) {
-        A.groups['border-ne'] = makeLayer('border', ne);
-        overlays[layerLabel('border', ne.length, 'Border (Natural Earth 1:10m, off by default)')] = A.groups['border-ne'];
-      }
-      return;
+      if (!feats.length) return;
     }
-    var g = makeLayer(name, fc.features);
+    var g = makeLayer(name, feats);
     A.groups[name] = g;
-    if (name === 'context') {
-      var base = L.layerGroup([g, contextLabels(fc.features)]);
+    if (s.basemap) {
+      var base = L.layerGroup([g, contextLabels(feats, 'pane-' + name)]);
       baseLayers['Offline basemap: countries'] = base;
       A.initialOn.push(base);
     } else {
-      overlays[layerLabel(name, fc.features.length)] = g;
+      overlays[layerLabel(name, feats.length, s.split && s.split.mainLabel)] = g;
       A.initialOn.push(g);
     }
   });
@@ -117,7 +117,7 @@ export function popupOwner(l) {
 }
 
 
-export function contextLabels(features) {
+export function contextLabels(features, pane) {
   var g = L.layerGroup();
   features.forEach(function (f) {
     var p = f.properties || {};
@@ -125,7 +125,7 @@ export function contextLabels(features) {
     var lab = h('span', {cls: 'ctx-label' + (p.role === 'focus' ? ' focus' : ''), text: p.name, 'aria-hidden': 'true'});
     L.marker([p.label_lat, p.label_lon], {
       icon: L.divIcon({className: 'ctx-label-icon', html: lab, iconSize: null}),
-      interactive: false, keyboard: false, pane: 'pane-context'
+      interactive: false, keyboard: false, pane: pane
     }).addTo(g);
   });
   return g;
@@ -147,10 +147,11 @@ export function popupOptions() {
 }
 
 export function makeLayer(name, features) {
+  var s = symbology(name);
   var g = L.geoJSON({type: 'FeatureCollection', features: features.filter(function (f) { return f.geometry; })}, {
-    pane: name === 'events' ? 'pane-event-areas' : 'pane-' + name,
-    interactive: name !== 'context',
-    renderer: name === 'context' ? A.contextRenderer : (name === 'admin1' ? A.admin1Renderer : undefined),
+    pane: s.pane || 'pane-' + name,
+    interactive: !s.basemap,
+    renderer: A.renderers[name],
     style: function (f) { return pathStyle(name, f); },
     pointToLayer: function (f, latlng) { return pointLayer(name, f, latlng); },
     onEachFeature: function (f, layer) {
@@ -162,9 +163,9 @@ export function makeLayer(name, features) {
       A.records.push(rec);
       layer.atlasRec = rec;
       tag(layer, name, id);
-      if (name === 'context') return;   // the basemap: no tooltip, popup or tab stop
-      var isArea = name === 'events' && /Polygon/.test(f.geometry.type);
-      if (name !== 'places' && !isArea) {
+      if (s.basemap) return;   // the basemap: no tooltip, popup or tab stop
+      var isArea = s.noTooltipArea && /Polygon/.test(f.geometry.type);
+      if (!s.noTooltip && !isArea) {
         layer.bindTooltip(function () { return tooltipContent(name, f); }, {sticky: !f.geometry || !/Point/.test(f.geometry.type), direction: 'top', className: 'atlas-tip'});
       }
       layer.bindPopup(function () { return popupContent(name, f); }, popupOptions());

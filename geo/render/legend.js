@@ -3,7 +3,7 @@
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
 import {data} from './data.js';
-import {ACCURACY, CROSSING_STATUS, EVENT_SHAPE_LABEL, LG, MARKET_STATUS, P, PIPE_STATUS, borderStyle, eventShape, eventTypeColor, pathStyle} from './symbology.js';
+import {ACCURACY, EVENT_SHAPE_LABEL, LG, P, PIPE_STATUS, borderStyle, eventShape, eventTypeColor, pathStyle, symbology} from './symbology.js';
 import {A, h, merge, svg} from './util.js';
 A.legend = function (map, opts) {
 
@@ -117,13 +117,16 @@ A.legend = function (map, opts) {
         };
         ['exact', 'near', 'hollow', 'area', 'line'].forEach(function (k) { if (bp.counts[k]) box.appendChild(legendRow(shapeSw[k], EVENT_SHAPE_LABEL[k], bp.counts[k])); });
       }
-      [['markets', 'Border markets (■)', MARKET_STATUS, 'sym-square'], ['crossings', 'Border crossings (◆)', CROSSING_STATUS, 'sym-diamond']].forEach(function (d) {
-        if (!L_[d[0]] || !(fs = L_[d[0]].features).length) return;
-        section(d[1]);
+      // every layer drawn as symbols (markets, crossings): its symbol and status colours from the symbology
+      (data.order || []).forEach(function (o) {
+        var m = symbology(o.name).marker;
+        if (!m || !L_[o.name] || !(fs = L_[o.name].features).length) return;
+        section(m.legend);
+        var colors = m.status();
         var bs2 = countBy(fs, function (f) { return f.properties.status; });
-        bs2.order.forEach(function (k) { box.appendChild(legendRow(swatchSym(d[3], d[2][k] || P.status_default, false), String(k), bs2.counts[k])); });
+        bs2.order.forEach(function (k) { box.appendChild(legendRow(swatchSym(m.cls, colors[k] || P.status_default, false), String(k), bs2.counts[k])); });
         var nu = fs.filter(function (f) { return f.properties.verified === false; }).length;
-        if (nu) box.appendChild(legendRow(swatchSym(d[3], P.status_default, true), 'hollow: location approximate (unverified)', nu));
+        if (nu) box.appendChild(legendRow(swatchSym(m.cls, P.status_default, true), 'hollow: location approximate (unverified)', nu));
       });
       if (L_.provinces && (fs = L_.provinces.features).length) {
         section('Provinces');

@@ -1,4 +1,6 @@
 /* Iran–Pakistan frontier atlas: the side panel's tabs and what a reference names (our own code, MIT). */
+import {LABEL} from './data.js';
+import {kindLabel} from './symbology.js';
 import {featureTitle} from './data.js';
 import {A, h, has} from './util.js';
 // ---------------------------------------------------------------- panel (tabs filled by the panel elements)
@@ -46,5 +48,9 @@ export function refLabel(id) {
   if (c) return c.claim || c.topic || id;   // a claim is named by what it says
   return id;
 }
-export var KIND_LABEL = {claim: 'Claim', events: 'Event', places: 'Place', pipeline: 'Pipeline', markets: 'Border market',
-  crossings: 'Crossing', border: 'Border', provinces: 'Province', context: 'Country', missing: 'Missing'};
+// what a reference is called: a claim, a feature of a layer (its symbology's kind), or missing
+export function kindLabelOf(kind) {
+  if (kind === 'claim') return 'Claim';
+  if (kind === 'missing') return 'Missing';
+  return kindLabel(kind) || LABEL[kind] || kind;
+}

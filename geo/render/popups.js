@@ -1,4 +1,5 @@
 /* Iran–Pakistan frontier atlas: tooltips and popups (our own code, MIT). */
+import {symbology} from './symbology.js';
 import {LABEL, claimsByFeature, data, featureTitle} from './data.js';
 import {showClaim, showPassage} from './select.js';
 import {A, fmt, h, has, isEmpty, plural, safeUrl} from './util.js';
@@ -14,13 +15,8 @@ export var SKIP = {sources: 1, source_urls: 1, article_paragraph: 1, article_sta
 export function tooltipContent(name, f) {
   var p = f.properties || {};
   var d = h('div', {cls: 'tip'}, [h('strong', {text: featureTitle(f, name)})]);
-  var sub = [];
-  if (name === 'pipeline' && p.status) sub.push(p.status + (p.route_accuracy ? ', route accuracy ' + p.route_accuracy : ''));
-  if ((name === 'markets' || name === 'crossings') && p.status) sub.push(p.status + (p.verified === false ? ' (location approximate)' : ''));
-  if (name === 'border' && typeof p.length_km === 'number') sub.push(p.length_km + ' km');
-  if (name === 'events' && p.event_type) sub.push(p.event_type);
-  if (name === 'provinces' && p.country) sub.push(p.country);
-  if (sub.length) d.appendChild(h('div', {cls: 'tip-sub', text: sub.join(' · ')}));
+  var tip = symbology(name).tip, sub = tip ? tip(p) : null;
+  if (!isEmpty(sub)) d.appendChild(h('div', {cls: 'tip-sub', text: String(sub)}));
   return d;
 }
 
@@ -66,16 +62,6 @@ export function quoteBlock(obj) {
   return bq;
 }
 
-// A few plain facts lead; ids, vertices, methods and notes go into "data details".
-export var PLAIN = {
-  border: ['length_km', 'published_length_km_factbook'],
-  provinces: ['country', 'capital', 'area_km2'],
-  pipeline: ['status', 'status_note', 'length_known_km', 'capacity_reported', 'start_location', 'end_location'],
-  markets: ['name_pk', 'name_ir', 'status', 'opened_date'],
-  crossings: ['name_pk', 'name_ir', 'status', 'opened_date'],
-  places: ['admin1', 'population'],
-  events: ['display_date', 'event_type', 'location', 'fatalities']
-};
 export function factRows(p, fields) {
   var tb = h('table', {cls: 'facts'});
   fields.forEach(function (fl) {
@@ -122,13 +108,15 @@ export function popupContent(name, f) {
     box.appendChild(ml);
   }
   if (p.verified === false) {
-    box.appendChild(h('div', {cls: 'warn', text: name === 'pipeline' && f.geometry && !/Point/.test(f.geometry.type)
+    box.appendChild(h('div', {cls: 'warn', text: symbology(name).approxRoute && f.geometry && !/Point/.test(f.geometry.type)
       ? 'Route approximate: not traced from a source that gives it.' : 'Location approximate: no source gives this coordinate.'}));
   }
   // 3. a few plain facts
   var declared = fieldsOf(name);
   var all = declared.length ? declared : Object.keys(p).filter(function (k) { return !SKIP[k]; }).map(function (k) { return [k, k]; });
-  var plain = PLAIN[name] || [];
+  // a few plain facts lead (the layer's symbology names them); ids, vertices, methods and notes
+  // go into "data details"
+  var plain = symbology(name).plain || [];
   var lab = {};
   all.forEach(function (fl) { lab[fl[0]] = fl[1]; });
   var pt = factRows(p, plain.filter(function (k) { return lab[k]; }).map(function (k) { return [k, lab[k]]; }));

@@ -1,4 +1,5 @@
 /* Iran–Pakistan frontier atlas: selection, highlight, flights and deep links (our own code, MIT). */
+import {symbology} from './symbology.js';
 import {openPanel, showTab} from './panel.js';
 import {A, h, has, scrollWithin} from './util.js';
 // ---------------------------------------------------------------- selection, deep links
@@ -18,7 +19,7 @@ export function anchorFor(layer) {
 export function ensureVisible(rec) {
   var map = A.map;
   if (rec.group && !map.hasLayer(rec.group)) rec.group.addTo(map);
-  if (rec.layerName === 'events' && A.time && A.time.include) A.time.include(rec.feature);
+  if (symbology(rec.layerName).dated && A.time && A.time.include) A.time.include(rec.feature);
 }
 
 // Each selection the reader makes is a history entry (Back and Forward step through them); a

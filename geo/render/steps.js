@@ -7,7 +7,7 @@
  * on demand. No popup opens on a step, so nothing covers the geometry it frames.
  * Each step is a history entry (#passage=N): Back and Forward step, a reload keeps the step.
  */
-import {KIND_LABEL, openPanel, refLabel, showTab} from './panel.js';
+import {kindLabelOf, openPanel, refLabel, showTab} from './panel.js';
 import {sourceList, verdictBadge} from './popups.js';
 import {flyThen} from './select.js';
 import {A, h, has, isEmpty, scrollWithin} from './util.js';
@@ -58,7 +58,7 @@ A.steps = function (map, opts) {
         var ul = h('ul', {cls: 'step-features', 'aria-label': 'On the map'});
         feats.forEach(function (id) {
           var kind = A.features[id].layerName;
-          ul.appendChild(h('li', null, [h('span', {cls: 'kind', text: KIND_LABEL[kind] || kind}), ' ',
+          ul.appendChild(h('li', null, [h('span', {cls: 'kind', text: kindLabelOf(kind)}), ' ',
             h('a', {href: '#feature=' + encodeURIComponent(id), cls: 'step-feature', 'data-id': id, text: refLabel(id)})]));
         });
         box.appendChild(ul);

@@ -3,7 +3,7 @@
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
 import {data} from './data.js';
-import {KIND_LABEL, openPanel, refKind, refLabel, showTab} from './panel.js';
+import {kindLabelOf, openPanel, refKind, refLabel, showTab} from './panel.js';
 import {quoted, verdictBadge} from './popups.js';
 import {highlightPassage, select, showClaim} from './select.js';
 import {A, h, isEmpty} from './util.js';
@@ -53,7 +53,7 @@ A.storyPanel = function (map, opts) {
       var q = r ? (r.feature.properties || {}).article_quote : (c ? c.article_quote : null);
       var item = h('button', {type: 'button', role: 'menuitem', cls: 'chooser-item passage-' + kind, 'data-id': id,
         'aria-current': id === current ? 'true' : null}, [
-        h('span', {cls: 'kind', text: KIND_LABEL[kind] || kind}), ' ',
+        h('span', {cls: 'kind', text: kindLabelOf(kind)}), ' ',
         c && !r ? verdictBadge(c.verdict) : null, c && !r ? ' ' : null,
         h('span', {cls: 'chooser-label', text: refLabel(id)}),
         isEmpty(q) ? null : h('span', {cls: 'chooser-quote', text: quoted(q)})]);

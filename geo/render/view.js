@@ -1,4 +1,5 @@
 /* Iran–Pakistan frontier atlas: the first view and popups kept clear of the controls (our own code, MIT). */
+import {symbology} from './symbology.js';
 import {ORDER} from './data.js';
 import {A} from './util.js';
 // ---------------------------------------------------------------- map set-up
@@ -87,9 +88,10 @@ export function fitInitial(map) {
   };
   // a phone (a narrow, tall map): the two frontier provinces fill the width (beside the controls'
   // column on the left), the zoom unsnapped so that they do; the pipeline's far end may be outside
-  var phone = map.getSize().x < 600 && groupBounds(['provinces']);
+  var phoneNames = ORDER.filter(function (o) { return symbology(o.name).phoneFrame; }).map(function (o) { return o.name; });
+  var phone = map.getSize().x < 600 && phoneNames.length && groupBounds(phoneNames);
   if (phone) {
-    b = groupBounds(['provinces', 'border']);
+    b = groupBounds(phoneNames);
     padTL = L.point(room.left, room.top + 4); padBR = L.point(4, room.bottom + 4);
   }
   if (cb) clamp();
