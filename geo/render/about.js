@@ -2,10 +2,11 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.aboutPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
+import {later} from './util.js';
 import {data} from './data.js';
 import {sourceList} from './popups.js';
 import {A, h} from './util.js';
-A.aboutPanel = function (map, opts) {
+A.aboutPanel = later(function (map, opts) {
     opts = opts || {};
 
   function buildAbout() {
@@ -59,4 +60,4 @@ A.aboutPanel = function (map, opts) {
   }
     buildAbout();
     A.mark && A.mark('about');
-};
+});

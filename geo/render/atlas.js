@@ -5,6 +5,7 @@
  * and the Finish element calls atlas.finish(map). The panels register their starters on window.atlas
  * (atlas.storyPanel, atlas.legend, ...) when imported here; their elements call them.
  */
+import {later, queueStep} from './util.js';
 import {symbology} from './symbology.js';
 import {readData} from './data.js';
 import {layoutLabels} from './labels.js';
@@ -52,42 +53,53 @@ export function pinDocument() {
 }
 
 // full screen shows the whole page (the article with the map), not the map alone
-A.fullscreen = function (map) {
+A.fullscreen = later(function (map) {
   if (!L.Control.FullScreen) return;
   A.fullscreenElement = document.documentElement;
   new L.Control.FullScreen({position: 'topleft', title: 'Full screen', titleCancel: 'Exit full screen',
     fullscreenElement: A.fullscreenElement}).addTo(map);
-};
+});
 
 // ---------------------------------------------------------------- start / finish
 A.marks = {};
 A.mark = function (k) { A.marks[k] = Math.round(performance.now()); };
 A.start = function (map) {
   A.t0 = performance.now();
+  A.map = map;
   readPalette();
-  readData();
-  A.mark('data');
   // a few entry points for notebooks and the browser tests (the modules import what they use)
   A._ = {openPanel: openPanel, showTab: showTab, select: select, showClaim: showClaim, h: h};
   // on phones and tablets the article starts folded away; decide before the map measures itself
   if (A.narrow()) document.body.classList.add('panel-closed');
   pinDocument();
   map.invalidateSize({animate: false});
-  init(map);
-  A.mark('layers');
+  // the data and the layers are start-up steps, before the panels' (they use both)
+  queueStep(function () { readData(); A.mark('data'); });
+  queueStep(function () { init(map); A.mark('layers'); });
 };
-A.finish = function (map) {
+// Every layer is its own start-up step, those that frame the first view first: a tap on a
+// province drawn in an early step opens its popup while the others are still being drawn.
+export function drawLayers(map, items) {
+  var first = items.filter(function (x) { return x.first; }), rest = items.filter(function (x) { return !x.first; });
+  first.concat(rest).forEach(function (x) {
+    queueStep(function () { x.layer.addTo(map); A.mark('drawn-' + x.name); });
+  });
+}
+A.finish = later(function (map) {
   A.mark('elements');
   if (A.fitInitial) A.fitInitial();
   A.mark('fit');
-  (A.initialOn || []).forEach(function (g) { g.addTo(map); });
-  A.mark('drawn');
-  layoutLabels();
-  A.mark('labels');
-  window.addEventListener('hashchange', applyHash);
-  try { applyHash(); } catch (e) { notFound('feature', location.hash.slice(1)); }
-  A.readyMs = performance.now();
-  A.initMs = A.readyMs - A.t0;
-  A.ready = true;
-  document.body.setAttribute('data-atlas-ready', 'true');
-};
+  drawLayers(map, A.initialOn || []);
+  // the page is ready, and the deep link applied, once every layer is drawn
+  queueStep(function () {
+    A.mark('drawn');
+    layoutLabels();
+    A.mark('labels');
+    window.addEventListener('hashchange', applyHash);
+    try { applyHash(); } catch (e) { notFound('feature', location.hash.slice(1)); }
+    A.readyMs = performance.now();
+    A.initMs = A.readyMs - A.t0;
+    A.ready = true;
+    document.body.setAttribute('data-atlas-ready', 'true');
+  });
+});

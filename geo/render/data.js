@@ -1,4 +1,5 @@
 /* Iran–Pakistan frontier atlas: the embedded data, its TopoJSON decoded (our own code, MIT). */
+import {queueNext} from './util.js';
 import {symbology} from './symbology.js';
 import {A, esc, has} from './util.js';
 // ---------------------------------------------------------------- data
@@ -27,15 +28,18 @@ export function readData() {
   var topo = data.topology;
   if (topo && topo.arcs_encoding === 'polyline-delta') topo.arcs = topo.arcs.map(decodeArc);
   A.mark('arcs');
+  // each layer's lines and areas are decoded in a start-up step of their own
   if (topo && topo.objects && window.topojson) {
-    Object.keys(topo.objects).forEach(function (name) {
-      var fc = data.layers[name];
-      if (!fc) return;
-      window.topojson.feature(topo, topo.objects[name]).features.forEach(function (g) {
-        var f = fc.features[g.properties.i];
-        if (f) f.geometry = g.geometry;
-      });
-    });
+    queueNext(Object.keys(topo.objects).map(function (name) {
+      return function () {
+        var fc = data.layers[name];
+        if (!fc) return;
+        window.topojson.feature(topo, topo.objects[name]).features.forEach(function (g) {
+          var f = fc.features[g.properties.i];
+          if (f) f.geometry = g.geometry;
+        });
+      };
+    }));
   }
   (data.claims || []).forEach(function (c) { A.claimsById[c.id] = c; });
   (data.claims || []).forEach(function (c) {

@@ -1,4 +1,5 @@
 /* Iran–Pakistan frontier atlas: the layers on the map, touch targets, co-located sites (our own code, MIT). */
+import {queueNext} from './util.js';
 import {symbology} from './symbology.js';
 import {ORDER, data, featureTitle, layerLabel} from './data.js';
 import {labelMinor, layoutLabels, placeLabel} from './labels.js';
@@ -16,7 +17,8 @@ export function init(map) {
   var overlays = {}, baseLayers = {};
   A.groups = {};
   A.overlays = overlays;
-  // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice
+  // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice;
+  // {name, layer, first}: the layers that frame the first view are drawn first
   A.initialOn = [];
   // layers the symbology draws on a canvas of their own (the basemap, the many admin-1 units: one
   // canvas still answers clicks and hovers), and the click-less canvas of event areas
@@ -34,33 +36,40 @@ export function init(map) {
   });
   map.createPane('pane-highlight').style.zIndex = 600;
   map.getPane('pane-highlight').style.pointerEvents = 'none';
-  ORDER.forEach(function (o) {
-    var name = o.name, fc = data.layers[name];
-    if (!fc || !fc.features || !fc.features.length) return;
-    (map.getPane('pane-' + name) || map.createPane('pane-' + name)).style.zIndex = o.pane;
-    var md = fc.metadata || {};
-    if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
-    var s = symbology(name), feats = fc.features;
-    if (s.split) {
-      var apart = feats.filter(s.split.test);
-      feats = feats.filter(function (f) { return apart.indexOf(f) < 0; });
-      if (apart.length) {
-        A.groups[s.split.group] = makeLayer(name, apart);
-        overlays[layerLabel(name, apart.length, s.split.label)] = A.groups[s.split.group];
-      }
-      if (!feats.length) return;
+  // each layer is made in a start-up step of its own, then what needs them all
+  queueNext(ORDER.map(function (o) { return function () { addLayer(map, o, overlays, baseLayers); }; })
+    .concat([function () { finishInit(map, overlays, baseLayers); }]));
+}
+
+function addLayer(map, o, overlays, baseLayers) {
+  var name = o.name, fc = data.layers[name];
+  if (!fc || !fc.features || !fc.features.length) return;
+  (map.getPane('pane-' + name) || map.createPane('pane-' + name)).style.zIndex = o.pane;
+  var md = fc.metadata || {};
+  if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
+  var s = symbology(name), feats = fc.features;
+  if (s.split) {
+    var apart = feats.filter(s.split.test);
+    feats = feats.filter(function (f) { return apart.indexOf(f) < 0; });
+    if (apart.length) {
+      A.groups[s.split.group] = makeLayer(name, apart);
+      overlays[layerLabel(name, apart.length, s.split.label)] = A.groups[s.split.group];
     }
-    var g = makeLayer(name, feats);
-    A.groups[name] = g;
-    if (s.basemap) {
-      var base = L.layerGroup([g, contextLabels(feats, 'pane-' + name)]);
-      baseLayers['Offline basemap: countries'] = base;
-      A.initialOn.push(base);
-    } else {
-      overlays[layerLabel(name, feats.length, s.split && s.split.mainLabel)] = g;
-      A.initialOn.push(g);
-    }
-  });
+    if (!feats.length) return;
+  }
+  var g = makeLayer(name, feats);
+  A.groups[name] = g;
+  if (s.basemap) {
+    var base = L.layerGroup([g, contextLabels(feats, 'pane-' + name)]);
+    baseLayers['Offline basemap: countries'] = base;
+    A.initialOn.push({name: name, layer: base, first: o.frame});
+  } else {
+    overlays[layerLabel(name, feats.length, s.split && s.split.mainLabel)] = g;
+    A.initialOn.push({name: name, layer: g, first: o.frame});
+  }
+}
+
+function finishInit(map, overlays, baseLayers) {
   makeSites(map);
   var attr = map.attributionControl.getContainer();
   attr.setAttribute('title', 'Sources of the map data (click to expand)');

@@ -5,8 +5,9 @@
  * box, so a reader sees where in the world the frontier is, on every screen size. Drawn once the
  * page is idle; the box follows the map.
  */
+import {later} from './util.js';
 import {A, h, svg} from './util.js';
-A.locator = function (map) {
+A.locator = later(function (map) {
     var ctx = (A.data.layers || {}).context;
     if (!ctx || !ctx.features || !ctx.features.length) return;
     var W = 0, E = 0, S = 0, N = 0, first = true;
@@ -67,4 +68,4 @@ A.locator = function (map) {
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
     idle(draw, {timeout: 1500});
     A.mark && A.mark('locator');
-};
+});

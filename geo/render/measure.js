@@ -2,8 +2,9 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.measure(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
+import {later} from './util.js';
 import {A, h, svg} from './util.js';
-A.measure = function (map, opts) {
+A.measure = later(function (map, opts) {
 
   function addMeasure(map) {
     var G = window.geodesic && window.geodesic.Geodesic ? window.geodesic.Geodesic.WGS84 : null;
@@ -78,4 +79,4 @@ A.measure = function (map, opts) {
 
     addMeasure(map);
     A.mark && A.mark('measure');
-};
+});

@@ -2,10 +2,11 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.search(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
+import {later} from './util.js';
 import {LABEL, data, featureTitle} from './data.js';
 import {select, showClaim} from './select.js';
 import {A, h, has, isEmpty} from './util.js';
-A.search = function (map, opts) {
+A.search = later(function (map, opts) {
 
   function addSearch(map) {
     // Each entry is searched in two tiers: its names (title, names, id) first, then its text
@@ -129,4 +130,4 @@ A.search = function (map, opts) {
 
     addSearch(map);
     A.mark && A.mark('search');
-};
+});

@@ -2,12 +2,13 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.storyPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
+import {later} from './util.js';
 import {data} from './data.js';
 import {kindLabelOf, openPanel, refKind, refLabel, showTab} from './panel.js';
 import {quoted, verdictBadge} from './popups.js';
 import {highlightPassage, select, showClaim} from './select.js';
 import {A, h, isEmpty} from './util.js';
-A.storyPanel = function (map, opts) {
+A.storyPanel = later(function (map, opts) {
 
   function followRef(id, passage) {
     if (refKind(id) === 'claim') { showClaim(id, true); highlightPassage(id, false); }
@@ -190,4 +191,4 @@ A.storyPanel = function (map, opts) {
 
     buildPanel();
     A.mark && A.mark('story');
-};
+});

@@ -2,9 +2,10 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.dateFilter(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
+import {later} from './util.js';
 import {P, eventTypeColor} from './symbology.js';
 import {A, h, svg} from './util.js';
-A.dateFilter = function (map, opts) {
+A.dateFilter = later(function (map, opts) {
 
   function parseDate(s, end) {
     if (typeof s !== 'string') return null;
@@ -168,4 +169,4 @@ A.dateFilter = function (map, opts) {
 
     addTimeControl(map);
     A.mark && A.mark('timefilter');
-};
+});

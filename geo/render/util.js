@@ -74,3 +74,34 @@ export function merge() {
   }
   return out;
 }
+
+// ---------------------------------------------------------------- start-up in slices
+// The page's script calls atlas.start, every panel's starter and atlas.finish one after the other:
+// run at once they are one long task (about 1 s with a phone's CPU), during which the page can
+// neither paint nor answer a tap. Instead each is a step, run in order, as many in one task as fit
+// in SLICE_MS; the browser paints and answers taps between tasks.
+var SLICE_MS = 40, steps = [], scheduled = false;
+function runSteps() {
+  scheduled = false;
+  var t = performance.now();
+  while (steps.length) {
+    steps.shift()();
+    if (steps.length && performance.now() - t > SLICE_MS) { schedule(); return; }
+  }
+}
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(runSteps, 0);
+}
+// queue fn (called with these arguments) as the next start-up step
+export function queueStep(fn) { steps.push(fn); schedule(); }
+// run these steps next, before the steps already queued (a step split into smaller ones)
+export function queueNext(fns) { steps.unshift.apply(steps, fns); schedule(); }
+// a starter whose work is a start-up step: atlas.<name>(map, opts) queues it
+export function later(fn) {
+  return function () {
+    var args = arguments;
+    queueStep(function () { fn.apply(null, args); });
+  };
+}
