@@ -80,10 +80,22 @@ function finishInit(map, overlays, baseLayers) {
   if (lc) { lc.setAttribute('aria-label', 'Layers'); lc.setAttribute('title', 'Layers'); }
   L.control.scale({metric: true, imperial: true, position: 'bottomleft'}).addTo(map);
   A.fitInitial = function () { fitInitial(map); };
-  map.on('popupopen', function (e) { if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup); });
+  map.on('popupopen', function (e) {
+    closeTapTooltip(e.popup);
+    if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup);
+  });
   map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
   map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
   touchHits(map);
+}
+
+// On a screen without hover (a phone) a tap opens a feature's tooltip and its popup together, and
+// nothing ever closes the tooltip: it stayed on the map, under the controls, after the details had
+// gone to the sheet. The popup (or the sheet) says all the tooltip says, so the tooltip closes.
+function closeTapTooltip(popup) {
+  var src = popup && popup._source;
+  if (!src || !src.closeTooltip || window.matchMedia('(hover: hover)').matches) return;
+  setTimeout(function () { src.closeTooltip(); }, 0);
 }
 
 // ---------------------------------------------------------------- 44 px touch targets
