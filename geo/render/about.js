@@ -2,10 +2,9 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.aboutPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-import {later} from './util.js';
 import {data} from './data.js';
 import {sourceList} from './popups.js';
-import {A, h} from './util.js';
+import {A, h, later} from './util.js';
 A.aboutPanel = later(function (map, opts) {
     opts = opts || {};
 

@@ -3,17 +3,17 @@
  * geo/render/assets.py bundles this module and every module it imports into the one script the
  * AtlasLayers element of geo/render/elements.py inlines; that element starts it as atlas.start(map)
  * and the Finish element calls atlas.finish(map). The panels register their starters on window.atlas
- * (atlas.storyPanel, atlas.legend, ...) when imported here; their elements call them.
+ * (atlas.storyPanel, atlas.legend, ...) when imported here; their elements call them. Each call
+ * queues a start-up step (util.js later/queueStep): the steps run in order, a few per task, so the
+ * page paints and answers taps while it starts.
  */
-import {later, queueStep} from './util.js';
-import {symbology} from './symbology.js';
 import {readData} from './data.js';
 import {layoutLabels} from './labels.js';
 import {init} from './layers.js';
 import {openPanel, showTab} from './panel.js';
 import {applyHash, notFound, select, showClaim} from './select.js';
-import {readPalette} from './symbology.js';
-import {A, h} from './util.js';
+import {readPalette, symbology} from './symbology.js';
+import {A, h, later, queueStep} from './util.js';
 // the panels, each its own module; importing one registers its starter on window.atlas
 import './details.js';
 import './story.js';

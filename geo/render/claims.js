@@ -2,11 +2,10 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.claimsPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-import {later} from './util.js';
 import {data, featureTitle} from './data.js';
 import {quoteBlock, sourceList, verdictBadge} from './popups.js';
 import {select} from './select.js';
-import {A, fmt, h, isEmpty, plural} from './util.js';
+import {A, fmt, h, isEmpty, later, plural} from './util.js';
 A.claimsPanel = later(function (map, opts) {
 
   function buildClaims() {

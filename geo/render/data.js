@@ -1,7 +1,6 @@
 /* Iran–Pakistan frontier atlas: the embedded data, its TopoJSON decoded (our own code, MIT). */
-import {queueNext} from './util.js';
 import {symbology} from './symbology.js';
-import {A, esc, has} from './util.js';
+import {A, esc, has, queueNext} from './util.js';
 // ---------------------------------------------------------------- data
 export var data, claimsByFeature = Object.create(null), ORDER = [], LABEL = Object.create(null);
 export function readData() {

@@ -1,8 +1,7 @@
 /* On a phone a tapped feature's popup content moves to the top of the sheet; the map above frames it. */
-import {h} from './util.js';
 import {openPanel} from './panel.js';
 import {flyThen} from './select.js';
-import {A} from './util.js';
+import {A, h} from './util.js';
 var PHONE = 600;
 A.detailsInSheet = function () {
   return window.innerWidth < PHONE && (navigator.maxTouchPoints > 0 || 'ontouchstart' in window);

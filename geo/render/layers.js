@@ -1,12 +1,10 @@
 /* Iran–Pakistan frontier atlas: the layers on the map, touch targets, co-located sites (our own code, MIT). */
-import {queueNext} from './util.js';
-import {symbology} from './symbology.js';
-import {ORDER, data, featureTitle, layerLabel} from './data.js';
+import {data, featureTitle, layerLabel, ORDER} from './data.js';
 import {labelMinor, layoutLabels, placeLabel} from './labels.js';
 import {popupContent, tooltipContent} from './popups.js';
 import {clearHighlight, select} from './select.js';
-import {pathStyle, pointLayer, symbolFor} from './symbology.js';
-import {A, esc, h, has} from './util.js';
+import {pathStyle, pointLayer, symbolFor, symbology} from './symbology.js';
+import {A, esc, h, has, queueNext} from './util.js';
 import {fitInitial, fitPopup, restorePanels} from './view.js';
 export function init(map) {
   A.map = map;

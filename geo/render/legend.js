@@ -2,10 +2,9 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.legend(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-import {later} from './util.js';
 import {data} from './data.js';
-import {ACCURACY, EVENT_SHAPE_LABEL, LG, P, PIPE_STATUS, borderStyle, eventShape, eventTypeColor, pathStyle, symbology} from './symbology.js';
-import {A, h, merge, svg} from './util.js';
+import {ACCURACY, borderStyle, EVENT_SHAPE_LABEL, eventShape, eventTypeColor, LG, P, pathStyle, PIPE_STATUS, symbology} from './symbology.js';
+import {A, h, later, merge, svg} from './util.js';
 A.legend = later(function (map, opts) {
 
   function swatchLine(style) {

@@ -5,8 +5,7 @@
  * box, so a reader sees where in the world the frontier is, on every screen size. Drawn once the
  * page is idle; the box follows the map.
  */
-import {later} from './util.js';
-import {A, h, svg} from './util.js';
+import {A, h, later, svg} from './util.js';
 A.locator = later(function (map) {
     var ctx = (A.data.layers || {}).context;
     if (!ctx || !ctx.features || !ctx.features.length) return;

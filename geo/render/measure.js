@@ -2,8 +2,7 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.measure(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-import {later} from './util.js';
-import {A, h, svg} from './util.js';
+import {A, h, later, svg} from './util.js';
 A.measure = later(function (map, opts) {
 
   function addMeasure(map) {

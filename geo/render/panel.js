@@ -1,7 +1,6 @@
 /* Iran–Pakistan frontier atlas: the side panel's tabs and what a reference names (our own code, MIT). */
-import {LABEL} from './data.js';
+import {featureTitle, LABEL} from './data.js';
 import {kindLabel} from './symbology.js';
-import {featureTitle} from './data.js';
 import {A, h, has} from './util.js';
 // ---------------------------------------------------------------- panel (tabs filled by the panel elements)
 export function openPanel() {

@@ -1,7 +1,7 @@
 /* Iran–Pakistan frontier atlas: tooltips and popups (our own code, MIT). */
-import {symbology} from './symbology.js';
-import {LABEL, claimsByFeature, data, featureTitle} from './data.js';
+import {claimsByFeature, data, featureTitle, LABEL} from './data.js';
 import {showClaim, showPassage} from './select.js';
+import {symbology} from './symbology.js';
 import {A, fmt, h, has, isEmpty, plural, safeUrl} from './util.js';
 // ---------------------------------------------------------------- tooltips and popups
 // a popup's field labels: each field's title (and unit) from its layer's JSON Schema, in schema

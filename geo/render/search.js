@@ -2,10 +2,9 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.search(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-import {later} from './util.js';
-import {LABEL, data, featureTitle} from './data.js';
+import {data, featureTitle, LABEL} from './data.js';
 import {select, showClaim} from './select.js';
-import {A, h, has, isEmpty} from './util.js';
+import {A, h, has, isEmpty, later} from './util.js';
 A.search = later(function (map, opts) {
 
   function addSearch(map) {

@@ -1,6 +1,6 @@
 /* Iran–Pakistan frontier atlas: selection, highlight, flights and deep links (our own code, MIT). */
-import {symbology} from './symbology.js';
 import {openPanel, showTab} from './panel.js';
+import {symbology} from './symbology.js';
 import {A, h, has, scrollWithin} from './util.js';
 // ---------------------------------------------------------------- selection, deep links
 export function anchorFor(layer) {

@@ -7,11 +7,10 @@
  * on demand. No popup opens on a step, so nothing covers the geometry it frames.
  * Each step is a history entry (#passage=N): Back and Forward step, a reload keeps the step.
  */
-import {later} from './util.js';
 import {kindLabelOf, openPanel, refLabel, showTab} from './panel.js';
 import {sourceList, verdictBadge} from './popups.js';
 import {flyThen} from './select.js';
-import {A, h, has, isEmpty, scrollWithin} from './util.js';
+import {A, h, has, isEmpty, later, scrollWithin} from './util.js';
 A.steps = later(function (map, opts) {
     opts = opts || {};
     var PLAY_MS = opts.play_ms || 4000;

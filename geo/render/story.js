@@ -2,12 +2,11 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.storyPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-import {later} from './util.js';
 import {data} from './data.js';
 import {kindLabelOf, openPanel, refKind, refLabel, showTab} from './panel.js';
 import {quoted, verdictBadge} from './popups.js';
 import {highlightPassage, select, showClaim} from './select.js';
-import {A, h, isEmpty} from './util.js';
+import {A, h, isEmpty, later} from './util.js';
 A.storyPanel = later(function (map, opts) {
 
   function followRef(id, passage) {

@@ -2,9 +2,8 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.dateFilter(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-import {later} from './util.js';
-import {P, eventTypeColor} from './symbology.js';
-import {A, h, svg} from './util.js';
+import {eventTypeColor, P} from './symbology.js';
+import {A, h, later, svg} from './util.js';
 A.dateFilter = later(function (map, opts) {
 
   function parseDate(s, end) {

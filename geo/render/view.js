@@ -1,6 +1,6 @@
 /* Iran–Pakistan frontier atlas: the first view and popups kept clear of the controls (our own code, MIT). */
-import {symbology} from './symbology.js';
 import {ORDER} from './data.js';
+import {symbology} from './symbology.js';
 import {A} from './util.js';
 // ---------------------------------------------------------------- map set-up
 export var NARROW = 1023;   // below this width the panel is a bottom sheet (phones and tablets)
