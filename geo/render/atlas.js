@@ -13,7 +13,7 @@ import {init} from './layers.js';
 import {openPanel, showTab} from './panel.js';
 import {applyHash, notFound, select, showClaim} from './select.js';
 import {readPalette, symbology} from './symbology.js';
-import {A, h, later, queueStep} from './util.js';
+import {A, h, later, queueNext, queueStep} from './util.js';
 // the panels, each its own module; importing one registers its starter on window.atlas
 import './details.js';
 import './story.js';
@@ -76,22 +76,27 @@ A.start = function (map) {
   // the data and the layers are start-up steps, before the panels' (they use both)
   queueStep(function () { readData(); A.mark('data'); });
   queueStep(function () { init(map); A.mark('layers'); });
+  queueStep(function () { firstView(map); });
 };
-// Every layer is its own start-up step, those that frame the first view first: a tap on a
-// province drawn in an early step opens its popup while the others are still being drawn.
-export function drawLayers(map, items) {
-  var first = items.filter(function (x) { return x.first; }), rest = items.filter(function (x) { return !x.first; });
-  first.concat(rest).forEach(function (x) {
-    queueStep(function () { x.layer.addTo(map); A.mark('drawn-' + x.name); });
-  });
+// Every layer is drawn in a start-up step of its own. Those that frame the first view (the
+// provinces, the border, the pipeline) are drawn before the panels are built, in a first view fitted
+// to the controls the map has then: a tap on a province opens it while the panels are still being
+// built. Once they are, the view is fitted again to the room they leave (unless the reader has
+// selected something meanwhile), and the other layers are drawn.
+function drawSteps(map, items) {
+  return items.map(function (x) { return function () { x.layer.addTo(map); A.mark('drawn-' + x.name); }; });
+}
+function firstView(map) {
+  if (A.fitInitial) A.fitInitial();
+  A.mark('fit-first');
+  queueNext(drawSteps(map, (A.initialOn || []).filter(function (x) { return x.first; })));
 }
 A.finish = later(function (map) {
   A.mark('elements');
-  if (A.fitInitial) A.fitInitial();
+  if (A.fitInitial && A.selected === null && !map._popup) A.fitInitial();
   A.mark('fit');
-  drawLayers(map, A.initialOn || []);
-  // the page is ready, and the deep link applied, once every layer is drawn
-  queueStep(function () {
+  queueNext(drawSteps(map, (A.initialOn || []).filter(function (x) { return !x.first; })).concat([function () {
+    // the page is ready, and the deep link applied, once every layer is drawn
     A.mark('drawn');
     layoutLabels();
     A.mark('labels');
@@ -101,5 +106,5 @@ A.finish = later(function (map) {
     A.initMs = A.readyMs - A.t0;
     A.ready = true;
     document.body.setAttribute('data-atlas-ready', 'true');
-  });
+  }]));
 });
