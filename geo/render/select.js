@@ -78,13 +78,22 @@ export function select(id, opts) {
   setHash('feature=' + encodeURIComponent(id));
   highlightPassage(id, opts.from !== 'article');
   ensureVisible(rec);
-  highlight(id);
   if (opts.fly === false) {
     flySeq++;
     if (rec.site) rec.layer.atlasFirst = id;
-    A.highlightFor = rec.layer.getPopup && rec.layer.getPopup();
+    // a click or tap on the map: its popup is open already; the highlight (a copy of the geometry,
+    // costly for a province) is drawn in a task of its own, so the popup shows a frame sooner
+    var popup = rec.layer.getPopup && rec.layer.getPopup();
+    clearHighlight();
+    A.highlightFor = popup;
+    setTimeout(function () {
+      if (A.selected !== id) return;
+      highlight(id);
+      A.highlightFor = popup && popup.isOpen() ? popup : null;
+    }, 0);
     return true;
   }
+  highlight(id);
   var layer = rec.layer;
   var target = anchorFor(layer);
   var open = function () { openFor(rec, target); };
