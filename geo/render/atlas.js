@@ -13,7 +13,7 @@ import {init} from './layers.js';
 import {openPanel, showTab} from './panel.js';
 import {applyHash, notFound, select, showClaim} from './select.js';
 import {readPalette, symbology} from './symbology.js';
-import {A, h, later, queueNext, queueStep} from './util.js';
+import {A, h, later, numberFormat, queueNext, queueStep} from './util.js';
 // the panels, each its own module; importing one registers its starter on window.atlas
 import './details.js';
 import './story.js';
@@ -100,6 +100,7 @@ A.finish = later(function (map) {
     A.mark('drawn');
     layoutLabels();
     A.mark('labels');
+    numberFormat();   // made now, not in the reader's first tap
     window.addEventListener('hashchange', applyHash);
     try { applyHash(); } catch (e) { notFound('feature', location.hash.slice(1)); }
     A.readyMs = performance.now();

@@ -4,7 +4,7 @@ import {labelMinor, layoutLabels, placeLabel} from './labels.js';
 import {popupContent, tooltipContent} from './popups.js';
 import {clearHighlight, select} from './select.js';
 import {pathStyle, pointLayer, symbolFor, symbology} from './symbology.js';
-import {A, esc, h, has, queueNext} from './util.js';
+import {A, canHover, esc, h, has, queueNext} from './util.js';
 import {fitInitial, fitPopup, restorePanels} from './view.js';
 export function init(map) {
   A.map = map;
@@ -78,22 +78,10 @@ function finishInit(map, overlays, baseLayers) {
   if (lc) { lc.setAttribute('aria-label', 'Layers'); lc.setAttribute('title', 'Layers'); }
   L.control.scale({metric: true, imperial: true, position: 'bottomleft'}).addTo(map);
   A.fitInitial = function () { fitInitial(map); };
-  map.on('popupopen', function (e) {
-    closeTapTooltip(e.popup);
-    if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup);
-  });
+  map.on('popupopen', function (e) { if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup); });
   map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
   map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
   touchHits(map);
-}
-
-// On a screen without hover (a phone) a tap opens a feature's tooltip and its popup together, and
-// nothing ever closes the tooltip: it stayed on the map, under the controls, after the details had
-// gone to the sheet. The popup (or the sheet) says all the tooltip says, so the tooltip closes.
-function closeTapTooltip(popup) {
-  var src = popup && popup._source;
-  if (!src || !src.closeTooltip || window.matchMedia('(hover: hover)').matches) return;
-  setTimeout(function () { src.closeTooltip(); }, 0);
 }
 
 // ---------------------------------------------------------------- 44 px touch targets
@@ -184,7 +172,7 @@ export function makeLayer(name, features) {
       tag(layer, name, id);
       if (s.basemap) return;   // the basemap: no tooltip, popup or tab stop
       var isArea = s.noTooltipArea && /Polygon/.test(f.geometry.type);
-      if (!s.noTooltip && !isArea) {
+      if (!s.noTooltip && !isArea && canHover()) {
         layer.bindTooltip(function () { return tooltipContent(name, f); }, {sticky: !f.geometry || !/Point/.test(f.geometry.type), direction: 'top', className: 'atlas-tip'});
       }
       layer.bindPopup(function () { return popupContent(name, f); }, popupOptions());
@@ -238,7 +226,7 @@ export function makeSites(map) {
     site.on('add', function () { if (site._icon) { site._icon.setAttribute('data-layer', 'site'); site._icon.setAttribute('data-feature-id', ids.join(' ')); } });
     site.bindPopup(function () { return sitePopup(ids, site.atlasFirst || ids[0]); }, popupOptions());
     site.on('click', function () { site.atlasFirst = null; select(ids[0], {fly: false, from: 'map'}); });
-    site.bindTooltip(function () { return h('div', {cls: 'tip'}, [h('strong', {text: title}), h('div', {cls: 'tip-sub', text: ids.length + ' things here'})]); },
+    if (canHover()) site.bindTooltip(function () { return h('div', {cls: 'tip'}, [h('strong', {text: title}), h('div', {cls: 'tip-sub', text: ids.length + ' things here'})]); },
       {direction: 'top', className: 'atlas-tip'});
     if (place) placeLabel(site, place.rec.feature);
     A.groups[owner.name].addLayer(site);
