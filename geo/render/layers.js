@@ -4,7 +4,7 @@ import {labelMinor, layoutLabels, placeLabel} from './labels.js';
 import {popupContent, tooltipContent} from './popups.js';
 import {clearHighlight, select} from './select.js';
 import {pathStyle, pointLayer, symbolFor, symbology} from './symbology.js';
-import {A, canHover, esc, h, has, queueNext} from './util.js';
+import {A, esc, h, has, hoverTooltip, queueNext} from './util.js';
 import {fitInitial, fitPopup, restorePanels} from './view.js';
 export function init(map) {
   A.map = map;
@@ -172,8 +172,8 @@ export function makeLayer(name, features) {
       tag(layer, name, id);
       if (s.basemap) return;   // the basemap: no tooltip, popup or tab stop
       var isArea = s.noTooltipArea && /Polygon/.test(f.geometry.type);
-      if (!s.noTooltip && !isArea && canHover()) {
-        layer.bindTooltip(function () { return tooltipContent(name, f); }, {sticky: !f.geometry || !/Point/.test(f.geometry.type), direction: 'top', className: 'atlas-tip'});
+      if (!s.noTooltip && !isArea) {
+        hoverTooltip(layer, function () { return tooltipContent(name, f); }, {sticky: !f.geometry || !/Point/.test(f.geometry.type), direction: 'top', className: 'atlas-tip'});
       }
       layer.bindPopup(function () { return popupContent(name, f); }, popupOptions());
       layer.on('click', function () { select(id, {fly: false, from: 'map'}); });
@@ -226,7 +226,7 @@ export function makeSites(map) {
     site.on('add', function () { if (site._icon) { site._icon.setAttribute('data-layer', 'site'); site._icon.setAttribute('data-feature-id', ids.join(' ')); } });
     site.bindPopup(function () { return sitePopup(ids, site.atlasFirst || ids[0]); }, popupOptions());
     site.on('click', function () { site.atlasFirst = null; select(ids[0], {fly: false, from: 'map'}); });
-    if (canHover()) site.bindTooltip(function () { return h('div', {cls: 'tip'}, [h('strong', {text: title}), h('div', {cls: 'tip-sub', text: ids.length + ' things here'})]); },
+    hoverTooltip(site, function () { return h('div', {cls: 'tip'}, [h('strong', {text: title}), h('div', {cls: 'tip-sub', text: ids.length + ' things here'})]); },
       {direction: 'top', className: 'atlas-tip'});
     if (place) placeLabel(site, place.rec.feature);
     A.groups[owner.name].addLayer(site);

@@ -56,9 +56,18 @@ export function fmt(v) {
   if (typeof v === 'number') return Number.isInteger(v) ? numberFormat().format(v) : String(v);
   return String(v);
 }
-// hover tooltips only where the screen can hover: on a phone a tap opened the tooltip with the
-// popup (a forced layout of the page, ~140 ms at 4x CPU) and nothing closed it
-export function canHover() { return window.matchMedia('(hover: hover)').matches; }
+// A hover tooltip: where the screen cannot hover (a phone) a tap no longer opens it. Leaflet opens a
+// tooltip on a tap (its click and emulated mouseover) together with the popup: a forced layout of the
+// page (~120 ms at 4x CPU) in the tap's task, and nothing closed it again. It still opens on keyboard
+// focus (Leaflet's focus listeners, which also make the shape focusable), as before.
+export function hoverTooltip(layer, content, options) {
+  layer.bindTooltip(content, options);
+  if (!window.matchMedia('(hover: hover)').matches) {
+    // the handlers Leaflet 1.9.4 (pinned) adds in bindTooltip (Layer._initTooltipInteractions)
+    layer.off({click: layer._openTooltip, mouseover: layer._openTooltip});
+  }
+  return layer;
+}
 export function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
 
 
