@@ -2,12 +2,11 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.aboutPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.aboutPanel = function (map, opts) {
+import {data} from './data.js';
+import {sourceList} from './popups.js';
+import {A, h, later} from './util.js';
+A.aboutPanel = later(function (map, opts) {
     opts = opts || {};
-    var _ = A._;
-    var h = _.h, sourceList = _.sourceList, data = _.data;
 
   function buildAbout() {
     A.addTab('about', 'About & data', fill);
@@ -60,5 +59,4 @@
   }
     buildAbout();
     A.mark && A.mark('about');
-  };
-})(window.atlas = window.atlas || {});
+});

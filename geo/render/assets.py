@@ -12,6 +12,8 @@ import base64
 import functools
 import hashlib
 import re
+import shutil
+import subprocess
 from importlib import resources
 from pathlib import Path
 
@@ -142,17 +144,48 @@ def plugin_css(only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ..
     return tuple(out)
 
 
+#: The entry module of the page's own scripts: it imports every other module (geo/render/*.js).
+ENTRY_JS: str = "atlas.js"
+#: esbuild (pinned in geo/render/js/package.json): ES modules -> one classic script, deterministic.
+ESBUILD_ARGS: tuple[str, ...] = ("--bundle", "--format=iife", "--target=es2017", "--minify", "--charset=utf8",
+                                 "--legal-comments=none", "--log-level=error")
+
+
+@functools.cache
+def bundle_js() -> str:
+    """Our own ES modules (geo/render/*.js, from ENTRY_JS) bundled by the pinned esbuild into one
+    classic script for an inline <script> (the page is one offline file). Equal sources give equal
+    bytes. Needs node and ``npm ci`` in geo/render/js; without them one AssetError line says so."""
+    esbuild = NODE_MODULES / ".bin" / "esbuild"
+    if not esbuild.exists():
+        msg = f"the map's bundler {esbuild} is missing: the npm package 'esbuild' is not installed; run .ci/install (or `npm ci` in {JS_DIR})"
+        raise AssetError(msg)
+    if shutil.which("node") is None:
+        msg = "node is not installed: the map's bundler (esbuild, geo/render/js) needs it; run .ci/install"
+        raise AssetError(msg)
+    try:
+        run = subprocess.run([str(esbuild), ENTRY_JS, *ESBUILD_ARGS], cwd=HERE, capture_output=True,
+                             text=True, encoding="utf-8", timeout=120, check=False)
+    except OSError as exc:
+        msg = f"the map's bundler {esbuild} could not run: {exc}"
+        raise AssetError(msg) from exc
+    if run.returncode != 0:
+        first = (run.stderr.strip().splitlines() or ["no message"])[0]
+        msg = f"bundling geo/render/{ENTRY_JS} failed: {first}"
+        raise AssetError(msg)
+    return run.stdout
+
+
 def own_file(name: str) -> str:
-    """One of our own front-end files (atlas.js, atlas.css ...) shipped next to this module, as inlined:
-    whole-line ``//`` comments, the opening ``/* ... */`` header and indentation dropped from scripts
-    (they use no template literals)."""
-    text = (HERE / name).read_text(encoding="utf-8")
+    """One of our own front-end files shipped next to this module, as inlined. A stylesheet as it is;
+    for the scripts, ENTRY_JS gives the bundle of every module (bundle_js) and any other module, already
+    in that bundle, gives nothing (its element still names it, so the page says what each part uses)."""
     if name.endswith(".js"):
-        if text.startswith("/*"):
-            text = text[text.index("*/") + 2:]
-        lines = (ln.strip() for ln in text.splitlines())
-        text = "\n".join(ln for ln in lines if ln and not ln.startswith("//"))
-    return text
+        if not (HERE / name).is_file():
+            msg = f"geo/render/{name} does not exist"
+            raise AssetError(msg)
+        return bundle_js() if name == ENTRY_JS else ""
+    return (HERE / name).read_text(encoding="utf-8")
 
 
 def script_safe(code: str) -> str:

@@ -2,11 +2,11 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.claimsPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.claimsPanel = function (map, opts) {
-    var _ = A._;
-    var h = _.h, isEmpty = _.isEmpty, fmt = _.fmt, plural = _.plural, featureTitle = _.featureTitle, sourceList = _.sourceList, verdictBadge = _.verdictBadge, quoteBlock = _.quoteBlock, select = _.select, data = _.data;
+import {data, featureTitle} from './data.js';
+import {quoteBlock, sourceList, verdictBadge} from './popups.js';
+import {select} from './select.js';
+import {A, fmt, h, isEmpty, later, plural} from './util.js';
+A.claimsPanel = later(function (map, opts) {
 
   function buildClaims() {
     var claims = data.claims || [];
@@ -64,5 +64,4 @@
   }
     buildClaims();
     A.mark && A.mark('claims');
-  };
-})(window.atlas = window.atlas || {});
+});

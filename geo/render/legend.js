@@ -2,11 +2,10 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.legend(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.legend = function (map, opts) {
-    var _ = A._;
-    var h = _.h, svg = _.svg, merge = _.merge, borderStyle = _.borderStyle, eventShape = _.eventShape, pathStyle = _.pathStyle, P = _.P, PIPE_STATUS = _.PIPE_STATUS, ACCURACY = _.ACCURACY, MARKET_STATUS = _.MARKET_STATUS, CROSSING_STATUS = _.CROSSING_STATUS, LG = _.LG, eventTypeColor = _.eventTypeColor, EVENT_SHAPE_LABEL = _.EVENT_SHAPE_LABEL, data = _.data;
+import {data} from './data.js';
+import {ACCURACY, borderStyle, EVENT_SHAPE_LABEL, eventShape, eventTypeColor, LG, P, pathStyle, PIPE_STATUS, symbology} from './symbology.js';
+import {A, h, later, merge, svg} from './util.js';
+A.legend = later(function (map, opts) {
 
   function swatchLine(style) {
     var s = svg('svg', {width: 34, height: 14, 'aria-hidden': 'true'});
@@ -118,13 +117,16 @@
         };
         ['exact', 'near', 'hollow', 'area', 'line'].forEach(function (k) { if (bp.counts[k]) box.appendChild(legendRow(shapeSw[k], EVENT_SHAPE_LABEL[k], bp.counts[k])); });
       }
-      [['markets', 'Border markets (■)', MARKET_STATUS, 'sym-square'], ['crossings', 'Border crossings (◆)', CROSSING_STATUS, 'sym-diamond']].forEach(function (d) {
-        if (!L_[d[0]] || !(fs = L_[d[0]].features).length) return;
-        section(d[1]);
+      // every layer drawn as symbols (markets, crossings): its symbol and status colours from the symbology
+      (data.order || []).forEach(function (o) {
+        var m = symbology(o.name).marker;
+        if (!m || !L_[o.name] || !(fs = L_[o.name].features).length) return;
+        section(m.legend);
+        var colors = m.status();
         var bs2 = countBy(fs, function (f) { return f.properties.status; });
-        bs2.order.forEach(function (k) { box.appendChild(legendRow(swatchSym(d[3], d[2][k] || P.status_default, false), String(k), bs2.counts[k])); });
+        bs2.order.forEach(function (k) { box.appendChild(legendRow(swatchSym(m.cls, colors[k] || P.status_default, false), String(k), bs2.counts[k])); });
         var nu = fs.filter(function (f) { return f.properties.verified === false; }).length;
-        if (nu) box.appendChild(legendRow(swatchSym(d[3], P.status_default, true), 'hollow: location approximate (unverified)', nu));
+        if (nu) box.appendChild(legendRow(swatchSym(m.cls, P.status_default, true), 'hollow: location approximate (unverified)', nu));
       });
       if (L_.provinces && (fs = L_.provinces.features).length) {
         section('Provinces');
@@ -150,5 +152,4 @@
 
     addLegend(map);
     A.mark && A.mark('legend');
-  };
-})(window.atlas = window.atlas || {});
+});

@@ -5,11 +5,8 @@
  * box, so a reader sees where in the world the frontier is, on every screen size. Drawn once the
  * page is idle; the box follows the map.
  */
-(function (A) {
-  'use strict';
-  A.locator = function (map) {
-    var _ = A._;
-    var svg = _.svg, h = _.h;
+import {A, h, later, svg} from './util.js';
+A.locator = later(function (map) {
     var ctx = (A.data.layers || {}).context;
     if (!ctx || !ctx.features || !ctx.features.length) return;
     var W = 0, E = 0, S = 0, N = 0, first = true;
@@ -70,5 +67,4 @@
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
     idle(draw, {timeout: 1500});
     A.mark && A.mark('locator');
-  };
-})(window.atlas = window.atlas || {});
+});

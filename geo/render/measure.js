@@ -2,11 +2,8 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.measure(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.measure = function (map, opts) {
-    var _ = A._;
-    var h = _.h, svg = _.svg;
+import {A, h, later, svg} from './util.js';
+A.measure = later(function (map, opts) {
 
   function addMeasure(map) {
     var G = window.geodesic && window.geodesic.Geodesic ? window.geodesic.Geodesic.WGS84 : null;
@@ -81,5 +78,4 @@
 
     addMeasure(map);
     A.mark && A.mark('measure');
-  };
-})(window.atlas = window.atlas || {});
+});

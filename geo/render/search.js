@@ -2,11 +2,10 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.search(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.search = function (map, opts) {
-    var _ = A._;
-    var h = _.h, isEmpty = _.isEmpty, featureTitle = _.featureTitle, select = _.select, showClaim = _.showClaim, data = _.data, has = _.has;
+import {data, featureTitle, LABEL} from './data.js';
+import {select, showClaim} from './select.js';
+import {A, h, has, isEmpty, later} from './util.js';
+A.search = later(function (map, opts) {
 
   function addSearch(map) {
     // Each entry is searched in two tiers: its names (title, names, id) first, then its text
@@ -37,7 +36,7 @@
       var text = tier(Object.keys(p).sort().filter(function (k) {
         return !NOT_TEXT[k] && (typeof p[k] === 'string' || typeof p[k] === 'number');
       }).map(function (k) { return p[k]; }).concat(has(said, id) ? said[id] : []));
-      index.push({id: id, label: title, kind: _.LABEL[r.layerName] || r.layerName, names: names, text: text});
+      index.push({id: id, label: title, kind: LABEL[r.layerName] || r.layerName, names: names, text: text});
     });
     (data.claims || []).forEach(function (c) {
       index.push({id: c.id, label: c.claim || c.topic || c.id, kind: 'Claim', claim: true,
@@ -130,5 +129,4 @@
 
     addSearch(map);
     A.mark && A.mark('search');
-  };
-})(window.atlas = window.atlas || {});
+});

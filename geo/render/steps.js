@@ -7,14 +7,12 @@
  * on demand. No popup opens on a step, so nothing covers the geometry it frames.
  * Each step is a history entry (#passage=N): Back and Forward step, a reload keeps the step.
  */
-(function (A) {
-  'use strict';
-  A.steps = function (map, opts) {
+import {kindLabelOf, openPanel, refLabel, showTab} from './panel.js';
+import {sourceList, verdictBadge} from './popups.js';
+import {flyThen} from './select.js';
+import {A, h, has, isEmpty, later, scrollWithin} from './util.js';
+A.steps = later(function (map, opts) {
     opts = opts || {};
-    var _ = A._;
-    var h = _.h, has = _.has, isEmpty = _.isEmpty, verdictBadge = _.verdictBadge, sourceList = _.sourceList,
-      refLabel = _.refLabel, openPanel = _.openPanel, showTab = _.showTab,
-      scrollWithin = _.scrollWithin, flyThen = _.flyThen, KIND_LABEL = _.KIND_LABEL;
     var PLAY_MS = opts.play_ms || 4000;
     var passages = [], current = -1, timer = null;
     var bar, prevBtn, nextBtn, playBtn, progress;
@@ -60,7 +58,7 @@
         var ul = h('ul', {cls: 'step-features', 'aria-label': 'On the map'});
         feats.forEach(function (id) {
           var kind = A.features[id].layerName;
-          ul.appendChild(h('li', null, [h('span', {cls: 'kind', text: KIND_LABEL[kind] || kind}), ' ',
+          ul.appendChild(h('li', null, [h('span', {cls: 'kind', text: kindLabelOf(kind)}), ' ',
             h('a', {href: '#feature=' + encodeURIComponent(id), cls: 'step-feature', 'data-id': id, text: refLabel(id)})]));
         });
         box.appendChild(ul);
@@ -231,5 +229,4 @@
 
     build();
     A.mark && A.mark('steps');
-  };
-})(window.atlas = window.atlas || {});
+});

@@ -2,11 +2,12 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.storyPanel(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.storyPanel = function (map, opts) {
-    var _ = A._;
-    var h = _.h, isEmpty = _.isEmpty, verdictBadge = _.verdictBadge, quoted = _.quoted, select = _.select, showClaim = _.showClaim, highlightPassage = _.highlightPassage, openPanel = _.openPanel, showTab = _.showTab, refKind = _.refKind, refLabel = _.refLabel, data = _.data, KIND_LABEL = _.KIND_LABEL;
+import {data} from './data.js';
+import {kindLabelOf, openPanel, refKind, refLabel, showTab} from './panel.js';
+import {quoted, verdictBadge} from './popups.js';
+import {highlightPassage, select, showClaim} from './select.js';
+import {A, h, isEmpty, later} from './util.js';
+A.storyPanel = later(function (map, opts) {
 
   function followRef(id, passage) {
     if (refKind(id) === 'claim') { showClaim(id, true); highlightPassage(id, false); }
@@ -52,7 +53,7 @@
       var q = r ? (r.feature.properties || {}).article_quote : (c ? c.article_quote : null);
       var item = h('button', {type: 'button', role: 'menuitem', cls: 'chooser-item passage-' + kind, 'data-id': id,
         'aria-current': id === current ? 'true' : null}, [
-        h('span', {cls: 'kind', text: KIND_LABEL[kind] || kind}), ' ',
+        h('span', {cls: 'kind', text: kindLabelOf(kind)}), ' ',
         c && !r ? verdictBadge(c.verdict) : null, c && !r ? ' ' : null,
         h('span', {cls: 'chooser-label', text: refLabel(id)}),
         isEmpty(q) ? null : h('span', {cls: 'chooser-quote', text: quoted(q)})]);
@@ -189,5 +190,4 @@
 
     buildPanel();
     A.mark && A.mark('story');
-  };
-})(window.atlas = window.atlas || {});
+});

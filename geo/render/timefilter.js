@@ -2,11 +2,9 @@
  * A folium element of geo/render/elements.py; started by its script as atlas.dateFilter(map, options)
  * after atlas.start(map) has drawn the layers. Data strings go into the page as text, never as HTML.
  */
-(function (A) {
-  'use strict';
-  A.dateFilter = function (map, opts) {
-    var _ = A._;
-    var h = _.h, svg = _.svg, P = _.P, eventTypeColor = _.eventTypeColor;
+import {eventTypeColor, P} from './symbology.js';
+import {A, h, later, svg} from './util.js';
+A.dateFilter = later(function (map, opts) {
 
   function parseDate(s, end) {
     if (typeof s !== 'string') return null;
@@ -170,5 +168,4 @@
 
     addTimeControl(map);
     A.mark && A.mark('timefilter');
-  };
-})(window.atlas = window.atlas || {});
+});

@@ -442,3 +442,24 @@ def test_claim_quotes_not_double_quoted(chromium, real, real_claims) -> None:
         assert card == q  # already a quotation: shown as it is
         assert page.evaluate("window.atlas.quoted('a “b” c')") == "“a ‘b’ c”"
         _assert_clean(page)
+
+
+def test_phone_tap_leaves_no_tooltip_and_header_buttons_apart(chromium, real) -> None:
+    """At 390x844 with touch: a tap on Balochistan puts its details in the sheet and leaves no tooltip
+    on the map (one stayed under the search box); "Hide article" and the step bar do not overlap."""
+    path, _ = real
+    with open_map(path, b=chromium, viewport=(390, 844), phone=True) as page:
+        for sel in ("#atlas-toggle", "#atlas-steps .step-btn", "#atlas-copy"):
+            for other in page.eval_on_selector_all(sel, "els => els.map(e => { const r = e.getBoundingClientRect();"
+                                                        " return [r.left, r.top, r.right, r.bottom]; })"):
+                if sel != "#atlas-toggle":
+                    assert not _overlap(_rect(page, "#atlas-toggle"), other), (sel, other)
+        at = page.evaluate("ll => { const m = window.atlas.map, p = m.latLngToContainerPoint(ll),"
+                           " r = m.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
+                           [28.2, 65.3])
+        page.touchscreen.tap(at[0], at[1])
+        page.wait_for_selector('#atlas-details .popup[data-feature-id]', timeout=10000)
+        page.wait_for_timeout(300)
+        assert "Balochistan" in page.locator("#atlas-details h3").inner_text()
+        assert page.eval_on_selector_all(".leaflet-tooltip.atlas-tip", "els => els.length") == 0
+        _assert_clean(page)
