@@ -205,7 +205,7 @@ def test_more_folium_elements_load_offline(chromium, tmp_path) -> None:
 def test_a_pin_on_an_atlas_point_takes_clicks_on_its_head(chromium, tmp_path) -> None:
     """A user's marker put exactly on Gwadar (an atlas place, drawn above Leaflet's marker pane):
     the pin's head opens the user's popup; its tip, on the place's own symbol, opens Gwadar."""
-    places = json.loads((Path(__file__).resolve().parents[1] / "layers" / "places.geojson").read_text(encoding="utf-8"))
+    places = json.loads((Path(__file__).resolve().parents[2] / "layers" / "places.geojson").read_text(encoding="utf-8"))
     gwadar = next(f["geometry"]["coordinates"] for f in places["features"] if f["properties"].get("name") == "Gwadar")
     m = geo.render.story_map()
     folium.Marker([gwadar[1], gwadar[0]], popup="my gwadar").add_to(m)
