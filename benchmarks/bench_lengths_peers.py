@@ -5,8 +5,9 @@
     python3 benchmarks/bench_lengths_peers.py --small 1000000 --big 4000000 --rounds 1   # quicker
 
 Files (a temp dir; nothing is written to the repository): the random-walk routes of
-bench_lengths.py (2,000 routes and one long one) as GeoJSON and GeoParquet (row groups of 100
-routes), and the same GeoParquet rewritten as ONE row group. Every command runs in a fresh
+bench_lengths.py (2,000 routes and one long one, all longer in a bigger file) as GeoJSON and
+GeoParquet (row groups of 100 routes), the same GeoParquet rewritten as ONE row group, and the small
+file's routes repeated big/small times (a file that grows by more routes of the same sizes). Every command runs in a fresh
 process; CPU = user + system of the process and its children, peak memory = the largest
 process's own peak RSS (os.wait4). Each round runs every command of a comparison back to back
 (A, B, A, B...), and the 1-minute load average is recorded at each run: on a shared machine,
@@ -16,7 +17,8 @@ Ratios reported (issue 22):
   parquet-vs-duckdb   CPU of `geo lengths big.parquet` / DuckDB spatial ST_Length_Spheroid on the
                       same file (coordinates flipped to lat/lon first: DuckDB's spheroid functions
                       take lat/lon; see docs/lengths.md), both files (many / one row group)
-  parquet-memory      peak memory 16 M / 1 M vertices, and GeoParquet / GeoJSON path at 16 M
+  parquet-memory      peak memory 16 M / 1 M vertices (longer routes; and more routes of the same
+                      sizes), and GeoParquet / GeoJSON path at 16 M
   jobs                wall time --jobs 2 / --jobs 1, GeoParquet and GeoJSON
   dask                wall time --engine dask with 2 workers / 1 worker, and 2 workers / --jobs 2
   small               CPU of `geo lengths small.geojson` / `python -c "import pyproj"`
@@ -50,6 +52,14 @@ for tag, n in (("small", small), ("big", big)):
     generate(tmp / f"{tag}.geojson", n, parquet=tmp / f"{tag}.parquet")
 pq.write_table(pq.read_table(tmp / "big.parquet"), tmp / "big-1rg.parquet", row_group_size=1 << 40,
                compression="zstd")
+# the small file's routes big / small times over (ids made unique): a file that grows by more routes
+# of the same sizes, where big.parquet's routes grow longer (2,000 routes whatever the size)
+import pyarrow as pa
+t = pq.read_table(tmp / "small.parquet")
+ids = t.column("id").to_pylist()
+copies = [t.set_column(0, "id", pa.array([f"{k}-{v}" for v in ids])) for k in range(max(1, big // small))]
+pq.write_table(pa.concat_tables(copies).replace_schema_metadata(t.schema.metadata), tmp / "many.parquet",
+               row_group_size=100, compression="zstd")
 """
 
 DUCKDB = """
@@ -156,9 +166,12 @@ def main() -> int:
             r = compare("parquet-memory", {
                 "big": [*ours, str(big_pq)], "small": [*ours, str(files["small"][1])],
                 "big-1rg": [*ours, str(one_rg)], "big-geojson": [*ours, str(big_gj)],
+                "many": [*ours, str(Path(tmp) / "many.parquet")],
             }, args.rounds, results)
             lines.append(ratio_line(f"peak MB: GeoParquet {args.big:,} / {args.small:,} vertices",
                                     r["big"], r["small"], "rss_mb"))
+            lines.append(ratio_line(f"peak MB: {args.big // args.small} x the {args.small:,}-vertex file's routes "
+                                    f"(more routes, same sizes) / {args.small:,} vertices", r["many"], r["small"], "rss_mb"))
             lines.append(ratio_line("peak MB: one row group / row groups of 100 rows", r["big-1rg"], r["big"], "rss_mb"))
             lines.append(ratio_line("peak MB: GeoParquet / GeoJSON path", r["big"], r["big-geojson"], "rss_mb"))
         if "jobs" not in args.skip:

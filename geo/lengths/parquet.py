@@ -21,7 +21,7 @@ from geo import files
 from geo.errors import InputError
 from geo.lengths.model import Source
 from geo.lengths.sink import MeasureSink, _finish
-from geo.lengths.wkb import feed_wkb
+from geo.lengths.wkb import FEED_POSITIONS, feed_wkb
 
 #: Rows decoded at a time at most; fewer when the rows are long (see BATCH_BYTES).
 BATCH_ROWS = 64
@@ -117,6 +117,69 @@ def _wkb_views(arr: Any) -> list[memoryview | None]:
     return [None if nulls and nulls[i] else data[a:b] for i, (a, b) in enumerate(itertools.pairwise(offsets))]
 
 
+def _simple_lines(arr: Any) -> tuple[Any, Any, Any, Any] | None:
+    """For a binary column of WKB: (data, start offsets, position counts, simple) where ``simple``
+    marks the rows that are little-endian 2D LineStrings shorter than FEED_POSITIONS (checked in
+    numpy for the whole batch: byte order, type, and a length of exactly 9 + 16 n bytes); None
+    for other Arrow types (each row then goes through :func:`feed_wkb`)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)) or not len(arr):
+        return None
+    _, off_buf, data_buf = arr.buffers()
+    dtype = np.int64 if pa.types.is_large_binary(arr.type) else np.int32
+    off = np.frombuffer(off_buf, dtype=dtype)[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    start, lens = off[:-1], np.diff(off)
+    at = np.where(lens >= 9, start, 0)  # rows too short to hold a header read row 0's (and fail)
+    if len(data) < 9:
+        return data, start, np.zeros(len(arr), np.int64), np.zeros(len(arr), bool)
+    head = [data[at + k].astype(np.int64) for k in range(9)]
+    n = head[5] | head[6] << 8 | head[7] << 16 | head[8] << 24
+    simple = ((lens >= 9) & (head[0] == 1) & (head[1] == 2) & (head[2] == 0) & (head[3] == 0) & (head[4] == 0)
+              & (lens == 9 + 16 * n) & (n < FEED_POSITIONS))
+    if arr.null_count:
+        simple &= ~np.asarray(arr.is_null(), dtype=bool)
+    return data, start, np.where(simple, n, 0), simple
+
+
+def _measure_batch(sink: MeasureSink, arr: Any, members: list[dict[str, Any]], path: str) -> None:
+    """Measure one batch's geometries: runs of simple LineStrings in one bulk call each (one copy of
+    their coordinates, no per-feature parsing), any other row through :func:`feed_wkb`."""
+    found = _simple_lines(arr)
+    run: list[int] = []
+    views = None
+    for i, m in enumerate(members):
+        if found is not None and found[3][i]:
+            run.append(i)
+            continue
+        _bulk(sink, found, run, members)
+        run = []
+        views = _wkb_views(arr) if views is None else views
+        sink.begin_feature()
+        m["geometry_type"] = feed_wkb(sink, views[i], f"{path}: feature {m['id']}")
+        sink.end_feature(m)
+    _bulk(sink, found, run, members)
+
+
+def _bulk(sink: MeasureSink, found: Any, rows: list[int], members: list[dict[str, Any]]) -> None:
+    """Rows ``rows`` (simple LineStrings) to the sink in one call: x and y copied out of the WKB."""
+    import numpy as np
+
+    if not rows:
+        return
+    data, start, counts, _ = found
+    n = counts[rows]
+    x, y = np.empty(int(n.sum())), np.empty(int(n.sum()))
+    o = 0
+    for a, k in zip((start[rows] + 9).tolist(), n.tolist(), strict=True):
+        xy = np.frombuffer(data, dtype="<f8", count=2 * k, offset=a)
+        x[o : o + k], y[o : o + k] = xy[0::2], xy[1::2]
+        o += k
+    sink.lines(x, y, n, [members[i] for i in rows])
+
+
 def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coords: bool = False) -> MeasureSink:
     """Measure rows ``start``..``stop`` of a GeoParquet file; the sink holds what was measured
     (:func:`read_parquet` finishes it; `geo lengths --jobs` merges several first)."""
@@ -129,14 +192,13 @@ def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coo
         stop = pf.metadata.num_rows if stop is None else stop
         sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
         for row0, batch in _batches(pf, [col, *props_cols], start, stop):
-            geoms = _wkb_views(batch.column(col))
             values = {n: batch.column(n).to_pylist() for n in props_cols}
-            for i, wkb in enumerate(geoms):
+            members = []
+            for i in range(batch.num_rows):
                 props = {n: values[n][i] for n in props_cols}
                 fid = props.get("id", props.get("fid", row0 + i + 1))
-                sink.begin_feature()
-                gname = feed_wkb(sink, wkb, f"{path}: feature {fid}")
-                sink.end_feature({"id": fid, "type": "Feature", "properties": props, "geometry_type": gname})
+                members.append({"id": fid, "type": "Feature", "properties": props, "geometry_type": "LineString"})
+            _measure_batch(sink, batch.column(col), members, path)
     except pa.ArrowException as exc:
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
     finally:
