@@ -14,6 +14,7 @@ import {openPanel, showTab} from './panel.js';
 import {applyHash, notFound, select, showClaim} from './select.js';
 import {readPalette, symbology} from './symbology.js';
 import {A, h, later, numberFormat, queueNext, queueStep} from './util.js';
+import {fitInitial} from './view.js';
 // the panels, each its own module; importing one registers its starter on window.atlas
 import './details.js';
 import './story.js';
@@ -63,9 +64,10 @@ A.fullscreen = later(function (map) {
 // ---------------------------------------------------------------- start / finish
 A.marks = {};
 A.mark = function (k) { A.marks[k] = Math.round(performance.now()); };
-A.start = function (map) {
+A.start = function (map, opts) {
   A.t0 = performance.now();
   A.map = map;
+  A.frameLayers = (opts && opts.frame) || [];
   readPalette();
   // a few entry points for notebooks and the browser tests (the modules import what they use)
   A._ = {openPanel: openPanel, showTab: showTab, select: select, showClaim: showClaim, h: h};
@@ -73,6 +75,9 @@ A.start = function (map) {
   if (A.narrow()) document.body.classList.add('panel-closed');
   pinDocument();
   map.invalidateSize({animate: false});
+  // the first view, fitted now from the bounds the page gives: the map is painted where it will
+  // stay, and a finger that aims at a province while the layers are drawn finds it there
+  if (A.frameLayers.length) { fitInitial(map); A.mark('fit-start'); }
   // the data and the layers are start-up steps, before the panels' (they use both)
   queueStep(function () { readData(); A.mark('data'); });
   queueStep(function () { init(map); A.mark('layers'); });

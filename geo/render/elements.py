@@ -116,8 +116,9 @@ class AtlasLayers(AtlasElement):
     own_css = ("atlas.css",)
     own_js = ("atlas.js", "details.js")
 
-    def __init__(self, data_json: str, palette_json: str) -> None:
-        super().__init__("AtlasLayers")
+    def __init__(self, data_json: str, palette_json: str, frame: list[dict[str, Any]] | None = None) -> None:
+        # frame: the drawn layers' bounds (story.frame_layers), for the first view before the data are read
+        super().__init__("AtlasLayers", frame=frame or [])
         self.data_json = data_json
         self.palette_json = palette_json
 

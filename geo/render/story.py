@@ -277,6 +277,23 @@ def data_version() -> str | None:
 
 
 # --------------------------------------------------------------------------- the map
+def frame_layers(layers: Mapping[str, dict], order: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each drawn layer's name, its frame/extent flags and bounding box [south, west, north, east]
+    (5 decimals): the page fits its first view with these in its first script, before it has read
+    the data, so the view does not move under a reader's finger once the provinces are drawn."""
+    import shapely
+    from shapely.geometry import shape
+
+    out = []
+    for o in order:
+        geoms = [shape(f["geometry"]) for f in layers[o["name"]].get("features") or [] if f.get("geometry")]
+        if not geoms:
+            continue
+        w, s, e, n = (round(float(v), 5) for v in shapely.total_bounds(geoms))
+        out.append({"name": o["name"], "frame": o["frame"], "extent": o["extent"], "bounds": [s, w, n, e]})
+    return out
+
+
 def build_map(
     layers: Mapping[str, dict],
     *,
@@ -318,7 +335,8 @@ def build_map(
         name="generator",
     )
     fig.header.add_child(el.Raw(f"<style>:root {{ --sea: {palette.SEA}; }}</style>", element_id="sea"), name="sea")
-    m.add_child(el.AtlasLayers(json_for_script(payload), json_for_script(page_palette(payload))))
+    m.add_child(el.AtlasLayers(json_for_script(payload), json_for_script(page_palette(payload)),
+                               frame=frame_layers(layers, payload["order"])))
     m.add_child(el.StoryPanel())
     m.add_child(el.ClaimsPanel())
     m.add_child(el.AboutPanel(data_version()))

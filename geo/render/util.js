@@ -96,12 +96,15 @@ export function merge() {
 // neither paint nor answer a tap. Instead each is a step, run in order, as many in one task as fit
 // in SLICE_MS; the browser paints and answers taps between tasks.
 var SLICE_MS = 40, steps = [], scheduled = false;
+// a tap or a key waiting ends the slice at once (navigator.scheduling.isInputPending, Chromium)
+var sched = navigator.scheduling;
+function inputPending() { return !!(sched && sched.isInputPending && sched.isInputPending()); }
 function runSteps() {
   scheduled = false;
   var t = performance.now();
   while (steps.length) {
     steps.shift()();
-    if (steps.length && performance.now() - t > SLICE_MS) { schedule(); return; }
+    if (steps.length && (performance.now() - t > SLICE_MS || inputPending())) { schedule(); return; }
   }
 }
 // the next task comes from a message, not setTimeout(0), which browsers hold back by 4 ms once

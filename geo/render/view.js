@@ -69,13 +69,26 @@ export function groupBounds(names) {
 }
 // The first view shows the whole frontier: the border, both provinces and the pipeline from its
 // field to its end, inside the room the controls leave; on a phone, the two provinces and the border.
+// The layers' bounds as the page gives them (story.frame_layers: known before the data are read,
+// so the first view is fitted in the page's first script and every later fit gives the same view),
+// else from the layers drawn.
+function frameBounds(names) {
+  var given = A.frameLayers || [], b = null;
+  if (!given.length) return groupBounds(names);
+  given.forEach(function (o) {
+    if (names.indexOf(o.name) < 0) return;
+    var ob = L.latLngBounds([o.bounds[0], o.bounds[1]], [o.bounds[2], o.bounds[3]]);
+    b = b ? b.extend(ob) : ob;
+  });
+  return b;
+}
 export function fitInitial(map) {
   // the layers the catalog marks as the frame (map_frame), else every layer within the atlas extent
-  var names = function (key) { return ORDER.filter(function (o) { return o[key]; }).map(function (o) { return o.name; }); };
-  var b = groupBounds(names('frame')) || groupBounds(names('extent'));
+  var layers = A.frameLayers && A.frameLayers.length ? A.frameLayers : ORDER;
+  var names = function (key) { return layers.filter(function (o) { return o[key]; }).map(function (o) { return o.name; }); };
+  var b = frameBounds(names('frame')) || frameBounds(names('extent'));
   // Keep the view inside the offline basemap, so no edge of its land ever shows.
-  var ctx = A.groups.context;
-  var cb = ctx && ctx.getLayers().length ? ctx.getBounds() : null;
+  var cb = frameBounds(['context']);
   var room = controlRoom(map);
   var padTL = L.point(room.left + 4, room.top + 4), padBR = L.point(room.right + 4, room.bottom + 4);
   // the lowest zoom: the view inside the basemap, unless the frontier needs to zoom out further
@@ -88,10 +101,10 @@ export function fitInitial(map) {
   };
   // a phone (a narrow, tall map): the two frontier provinces fill the width (beside the controls'
   // column on the left), the zoom unsnapped so that they do; the pipeline's far end may be outside
-  var phoneNames = ORDER.filter(function (o) { return symbology(o.name).phoneFrame; }).map(function (o) { return o.name; });
-  var phone = map.getSize().x < 600 && phoneNames.length && groupBounds(phoneNames);
+  var phoneNames = layers.filter(function (o) { return symbology(o.name).phoneFrame; }).map(function (o) { return o.name; });
+  var phone = map.getSize().x < 600 && phoneNames.length && frameBounds(phoneNames);
   if (phone) {
-    b = groupBounds(phoneNames);
+    b = phone;
     padTL = L.point(room.left, room.top + 4); padBR = L.point(4, room.bottom + 4);
   }
   if (cb) clamp();
@@ -105,10 +118,12 @@ export function fitInitial(map) {
     map.panInsideBounds(cb, {animate: false});
     map.setMaxBounds(cb);
     map.options.maxBoundsViscosity = 1.0;
-    map.on('resize', clamp);
+    // one listener, however often the view is fitted
+    if (onResize) map.off('resize', onResize);
+    map.on('resize', onResize = clamp);
   }
   A.fitInitial = function () { fitInitial(map); };
-  var zc = function () { map.getContainer().classList.toggle('zoom-low', map.getZoom() < 7); };
-  map.on('zoomend', zc);
-  zc();
+  if (!onZoom) map.on('zoomend', onZoom = function () { map.getContainer().classList.toggle('zoom-low', map.getZoom() < 7); });
+  onZoom();
 }
+var onResize = null, onZoom = null;

@@ -213,3 +213,26 @@ def test_two_articles_payload_newest_first_with_mentions(inputs) -> None:
     feature_ids = {f["id"] for fc in p["layers"].values() for f in fc["features"]}
     first_refs = {r for para in arts[1]["paragraphs"] for _t, refs in para for r in refs if r in feature_ids}
     assert first_refs and all("gulf-2024-04-raisi-visit" in p["mentions"][r] for r in first_refs)
+
+
+def test_page_carries_the_first_views_bounds(inputs, payload) -> None:
+    """The page fits its first view from bounds it carries (atlas.start's options), before it reads
+    the data: each drawn layer's box holds every vertex of the layer, frame flags as the catalog's."""
+    import shapely
+    from shapely.geometry import shape
+
+    frame = story.frame_layers(inputs["layers"], payload["order"])
+    by_name = {o["name"]: o for o in frame}
+    assert by_name["provinces"]["frame"] and not by_name["context"]["frame"]
+    for name, o in by_name.items():
+        assert o["frame"] == catalog.get(name).map_frame
+        w, s, e, n = shapely.total_bounds([shape(f["geometry"]) for f in inputs["layers"][name]["features"]
+                                           if f.get("geometry")])
+        south, west, north, east = o["bounds"]
+        # rounded to 5 decimals (about 1 m), never more
+        assert abs(south - s) <= 5e-6 and abs(west - w) <= 5e-6 and abs(north - n) <= 5e-6 and abs(east - e) <= 5e-6
+    inp = dict(inputs)
+    html = story.render_map(inp.pop("layers"), **inp)
+    call = re.search(r"window\.atlas\.start\(map_frontier, (\{.*?\})\);", html)
+    assert call, "atlas.start is not called with the frame"
+    assert json.loads(call.group(1))["frame"] == json.loads(json.dumps(frame))
