@@ -9,7 +9,7 @@
  */
 import {readData} from './data.js';
 import {layoutLabels} from './labels.js';
-import {init} from './layers.js';
+import {init, restSteps} from './layers.js';
 import {openPanel, showTab} from './panel.js';
 import {applyHash, notFound, select, showClaim} from './select.js';
 import {readPalette, symbology} from './symbology.js';
@@ -84,17 +84,20 @@ A.start = function (map, opts) {
   queueStep(function () { firstView(map); });
 };
 // Every layer is drawn in a start-up step of its own. Those that frame the first view (the
-// provinces, the border, the pipeline) are drawn before the panels are built, in a first view fitted
-// to the controls the map has then: a tap on a province opens it while the panels are still being
-// built. Once they are, the view is fitted again to the room they leave (unless the reader has
-// selected something meanwhile), and the other layers are drawn.
+// provinces, the border, the pipeline) are decoded, made and drawn before the other layers are
+// decoded and made and before the panels are built, in a first view fitted to the controls the map
+// has then: a tap on a province opens it while the rest is still being made. Once the panels are
+// built, the view is fitted again to the room they leave (unless the reader has selected something
+// meanwhile), and the other layers are drawn.
 function drawSteps(map, items) {
   return items.map(function (x) { return function () { x.layer.addTo(map); A.mark('drawn-' + x.name); }; });
 }
 function firstView(map) {
   if (A.fitInitial) A.fitInitial();
   A.mark('fit-first');
-  queueNext(drawSteps(map, (A.initialOn || []).filter(function (x) { return x.first; })));
+  // then the other layers are decoded and made (before the panels, which use them): a tap
+  // waiting between two of those steps is answered first
+  queueNext(drawSteps(map, (A.initialOn || []).filter(function (x) { return x.first; })).concat(restSteps(map)));
 }
 A.finish = later(function (map) {
   A.mark('elements');

@@ -1,6 +1,6 @@
 /* Iran–Pakistan frontier atlas: the embedded data, its TopoJSON decoded (our own code, MIT). */
 import {symbology} from './symbology.js';
-import {A, esc, has, queueNext} from './util.js';
+import {A, esc, has} from './util.js';
 // ---------------------------------------------------------------- data
 export var data, claimsByFeature = Object.create(null), ORDER = [], LABEL = Object.create(null);
 export function readData() {
@@ -27,25 +27,29 @@ export function readData() {
   var topo = data.topology;
   if (topo && topo.arcs_encoding === 'polyline-delta') topo.arcs = topo.arcs.map(decodeArc);
   A.mark('arcs');
-  // each layer's lines and areas are decoded in a start-up step of their own
-  if (topo && topo.objects && window.topojson) {
-    queueNext(Object.keys(topo.objects).map(function (name) {
-      return function () {
-        var fc = data.layers[name];
-        if (!fc) return;
-        window.topojson.feature(topo, topo.objects[name]).features.forEach(function (g) {
-          var f = fc.features[g.properties.i];
-          if (f) f.geometry = g.geometry;
-        });
-      };
-    }));
-  }
+  // each layer's lines and areas are decoded in a start-up step of their own (layers.js decides
+  // when: the layers that frame the first view before the others)
   (data.claims || []).forEach(function (c) { A.claimsById[c.id] = c; });
   (data.claims || []).forEach(function (c) {
     (c.feature_ids || []).forEach(function (fid) {
       if (!has(claimsByFeature, fid)) claimsByFeature[fid] = [];
       claimsByFeature[fid].push(c);
     });
+  });
+}
+
+// the names of the layers whose lines and areas the topology holds, in its order
+export function topoNames() {
+  var topo = data.topology;
+  return topo && topo.objects && window.topojson ? Object.keys(topo.objects) : [];
+}
+// decode one layer's lines and areas from the topology into its features
+export function decodeLayer(name) {
+  var topo = data.topology, fc = data.layers[name];
+  if (!fc || !topo || !topo.objects || !topo.objects[name] || !window.topojson) return;
+  window.topojson.feature(topo, topo.objects[name]).features.forEach(function (g) {
+    var f = fc.features[g.properties.i];
+    if (f) f.geometry = g.geometry;
   });
 }
 

@@ -1,5 +1,5 @@
 /* Iran–Pakistan frontier atlas: the layers on the map, touch targets, co-located sites (our own code, MIT). */
-import {data, featureTitle, layerLabel, ORDER} from './data.js';
+import {data, decodeLayer, featureTitle, layerLabel, ORDER, topoNames} from './data.js';
 import {labelMinor, layoutLabels, placeLabel} from './labels.js';
 import {popupContent, tooltipContent} from './popups.js';
 import {clearHighlight, select} from './select.js';
@@ -12,17 +12,16 @@ export function init(map) {
   mc.setAttribute('role', 'main');
   mc.setAttribute('aria-label', 'Map of the Iran–Pakistan frontier');
   map.attributionControl.setPrefix('<span>Leaflet</span>');
-  var overlays = {}, baseLayers = {};
   A.groups = {};
-  A.overlays = overlays;
-  // layers go on the map once, in finish(), after the view is fitted: nothing is drawn twice;
+  // layers go on the map once, after the view is fitted: nothing is drawn twice;
   // {name, layer, first}: the layers that frame the first view are drawn first
   A.initialOn = [];
+  made = Object.create(null);
   // layers the symbology draws on a canvas of their own (the basemap, the many admin-1 units: one
   // canvas still answers clicks and hovers), and the click-less canvas of event areas
   A.renderers = {};
   ORDER.forEach(function (o) {
-    var s = symbology(o.name);
+    var s = symbology(o.name), fc = data.layers[o.name];
     if (s.canvas === 'own') {
       (map.getPane('pane-' + o.name) || map.createPane('pane-' + o.name)).style.zIndex = o.pane;
       A.renderers[o.name] = L.canvas({pane: 'pane-' + o.name});
@@ -31,57 +30,101 @@ export function init(map) {
       map.createPane('pane-event-areas').style.zIndex = 400;  // under lines
       A.areaRenderer = L.canvas({pane: 'pane-event-areas'});
     }
+    // every layer's pane and sources now, in catalog order, whenever the layer itself is made
+    if (!fc || !fc.features || !fc.features.length) return;
+    (map.getPane('pane-' + o.name) || map.createPane('pane-' + o.name)).style.zIndex = o.pane;
+    var md = fc.metadata || {};
+    if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
   });
   map.createPane('pane-highlight').style.zIndex = 600;
   map.getPane('pane-highlight').style.pointerEvents = 'none';
-  // each layer is made in a start-up step of its own, then what needs them all
-  queueNext(ORDER.map(function (o) { return function () { addLayer(map, o, overlays, baseLayers); }; })
-    .concat([function () { finishInit(map, overlays, baseLayers); }]));
+  // a tap on a frame layer is answered as soon as it is drawn: its popup (on a phone, the sheet)
+  // and the touch targets are set up before any layer is made
+  A.fitInitial = function () { fitInitial(map); };
+  map.on('popupopen', function (e) { if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup); });
+  map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
+  touchHits(map);
+  // each layer is decoded and made in a start-up step of its own: the frame layers now (atlas.js
+  // draws them next), the others once those are drawn (restSteps)
+  var first = ORDER.filter(function (o) { return o.frame; });
+  queueNext(first.map(function (o) { return function () { decodeLayer(o.name); }; })
+    .concat(first.map(function (o) { return function () { addLayer(map, o); }; })));
+}
+// what each layer made: {groups: [[key, layer]], overlays: [[label, layer]], base: [[label, layer]]}
+var made = Object.create(null);
+
+// the steps that decode and make the layers that do not frame the first view, then what needs them all
+export function restSteps(map) {
+  var firstNames = ORDER.filter(function (o) { return o.frame; }).map(function (o) { return o.name; });
+  return topoNames().filter(function (n) { return firstNames.indexOf(n) < 0; })
+    .map(function (n) { return function () { decodeLayer(n); }; })
+    .concat(ORDER.filter(function (o) { return !o.frame; }).map(function (o) { return function () { addLayer(map, o); }; }))
+    .concat([function () { finishInit(map); }]);
 }
 
-function addLayer(map, o, overlays, baseLayers) {
+function addLayer(map, o) {
   var name = o.name, fc = data.layers[name];
   if (!fc || !fc.features || !fc.features.length) return;
-  (map.getPane('pane-' + name) || map.createPane('pane-' + name)).style.zIndex = o.pane;
-  var md = fc.metadata || {};
-  if (md.attribution) String(md.attribution).split(/\s*;\s*/).forEach(function (a) { if (a) map.attributionControl.addAttribution(esc(a)); });
-  var s = symbology(name), feats = fc.features;
+  var s = symbology(name), feats = fc.features, m = made[name] = {groups: [], overlays: [], base: []};
   if (s.split) {
     var apart = feats.filter(s.split.test);
     feats = feats.filter(function (f) { return apart.indexOf(f) < 0; });
     if (apart.length) {
       A.groups[s.split.group] = makeLayer(name, apart);
-      overlays[layerLabel(name, apart.length, s.split.label)] = A.groups[s.split.group];
+      m.groups.push([s.split.group, A.groups[s.split.group]]);
+      m.overlays.push([layerLabel(name, apart.length, s.split.label), A.groups[s.split.group]]);
     }
     if (!feats.length) return;
   }
   var g = makeLayer(name, feats);
   A.groups[name] = g;
+  m.groups.push([name, g]);
   if (s.basemap) {
     var base = L.layerGroup([g, contextLabels(feats, 'pane-' + name)]);
-    baseLayers['Offline basemap: countries'] = base;
+    m.base.push(['Offline basemap: countries', base]);
     A.initialOn.push({name: name, layer: base, first: o.frame});
   } else {
-    overlays[layerLabel(name, feats.length, s.split && s.split.mainLabel)] = g;
+    m.overlays.push([layerLabel(name, feats.length, s.split && s.split.mainLabel), g]);
     A.initialOn.push({name: name, layer: g, first: o.frame});
   }
+  A.mark('made-' + name);
 }
 
-function finishInit(map, overlays, baseLayers) {
+// the layers were made frame layers first: their groups, records and the layer control are put
+// back in catalog order (where two layers share an id, the later layer's record is A.features')
+function catalogOrder() {
+  var at = Object.create(null), overlays = {}, baseLayers = {}, groups = {};
+  ORDER.forEach(function (o, i) {
+    at[o.name] = i;
+    var m = made[o.name];
+    if (!m) return;
+    m.groups.forEach(function (x) { groups[x[0]] = x[1]; });
+    m.overlays.forEach(function (x) { overlays[x[0]] = x[1]; });
+    m.base.forEach(function (x) { baseLayers[x[0]] = x[1]; });
+  });
+  var rank = function (r) { return has(at, r.layerName) ? at[r.layerName] : ORDER.length; };
+  var byLayer = [];
+  A.records.forEach(function (r) { (byLayer[rank(r)] = byLayer[rank(r)] || []).push(r); });
+  A.records = [].concat.apply([], byLayer.filter(Boolean));
+  A.records.forEach(function (r) { A.features[r.id] = r; });
+  A.initialOn.sort(function (x, y) { return at[x.name] - at[y.name]; });
+  A.groups = groups;
+  A.overlays = overlays;
+  return {overlays: overlays, baseLayers: baseLayers};
+}
+
+function finishInit(map) {
+  var c = catalogOrder();
   makeSites(map);
   var attr = map.attributionControl.getContainer();
   attr.setAttribute('title', 'Sources of the map data (click to expand)');
   L.DomEvent.on(attr, 'click', function () { attr.classList.toggle('expanded'); });
-  A.layerControl = L.control.layers(Object.keys(baseLayers).length > 1 ? baseLayers : {}, overlays,
+  A.layerControl = L.control.layers(Object.keys(c.baseLayers).length > 1 ? c.baseLayers : {}, c.overlays,
     {collapsed: true, position: 'topright'}).addTo(map);
   var lc = A.layerControl.getContainer().querySelector('.leaflet-control-layers-toggle');
   if (lc) { lc.setAttribute('aria-label', 'Layers'); lc.setAttribute('title', 'Layers'); }
   L.control.scale({metric: true, imperial: true, position: 'bottomleft'}).addTo(map);
-  A.fitInitial = function () { fitInitial(map); };
-  map.on('popupopen', function (e) { if (!(A.popupToSheet && A.popupToSheet(map, e.popup))) fitPopup(map, e.popup); });
-  map.on('popupclose', function (e) { restorePanels(); if (A.highlightFor === e.popup) clearHighlight(); });
   map.on('zoomend moveend', function () { labelMinor(); layoutLabels(); });
-  touchHits(map);
 }
 
 // ---------------------------------------------------------------- 44 px touch targets
