@@ -78,7 +78,7 @@ class BatchMeasurer:
     faster than the measuring, GeoParquet's, would otherwise queue the whole file).
     """
 
-    def __init__(self, batch_positions: int = 1 << 18, workers: int = 2) -> None:
+    def __init__(self, batch_positions: int = 1 << 16, workers: int = 2) -> None:
         self.batch_positions = batch_positions
         self.workers = workers
         self._xs: list[np.ndarray] = []

@@ -180,28 +180,171 @@ def _bulk(sink: MeasureSink, found: Any, rows: list[int], members: list[dict[str
     sink.lines(x, y, n, [members[i] for i in rows])
 
 
+#: Pages larger than this (uncompressed) are read by :mod:`geo.lengths.parquet_pages` as a stream;
+#: Arrow would hold such a page three times over. Smaller pages go through Arrow (faster per row).
+STREAM_PAGE = 2 << 20
+#: A value longer than this is measured as it streams in (a LineString) or read alone (any other
+#: geometry); shorter ones are gathered into batches like Arrow's. One measuring piece of positions.
+STREAM_VALUE = 9 + 16 * FEED_POSITIONS
+
+
+def _leaf_index(pf: Any, col: str) -> int | None:
+    """The Parquet leaf column of the geometry (None when it is not a flat column)."""
+    for i in range(pf.metadata.num_columns):
+        if pf.schema.column(i).path == col:
+            return i
+    return None
+
+
+def _plan(pf: Any, fd: int, col: str, start: int, stop: int, path: str) -> list[tuple[int, int, Any]]:
+    """Runs of rows (first, end, pages) in file order: ``pages`` is the geometry chunk's page list
+    for a row group read as a stream, None for a run of row groups read through Arrow."""
+    from geo.lengths import parquet_pages as pp
+
+    ci = _leaf_index(pf, col)
+    runs: list[tuple[int, int, Any]] = []
+    first = 0
+    for rg in range(pf.metadata.num_row_groups):
+        n = pf.metadata.row_group(rg).num_rows
+        a, b, first = first, first + n, first + n
+        if b <= start or a >= stop:
+            continue
+        plist = None
+        if ci is not None and pp.streamable(pf, rg, ci):
+            try:
+                plist = pp.chunk_pages(fd, pf, rg, ci)
+            except pp.PageError as exc:
+                raise InputError(f"{path}: row group {rg}, column {col!r}: {exc}") from None
+            if max((p.uncompressed for p in plist), default=0) <= STREAM_PAGE:
+                plist = None
+        if plist is None and runs and runs[-1][2] is None and runs[-1][1] == a:
+            runs[-1] = (runs[-1][0], b, None)
+        else:
+            runs.append((a, b, None if plist is None else (rg, ci, plist)))
+    return runs
+
+
+def _props_rows(pf: Any, rg: int, props_cols: list[str]) -> Any:
+    """Each row's properties (a dict) of row group ``rg``, read through Arrow a few thousand at a time."""
+    if not props_cols:
+        while True:
+            yield {}
+    for batch in pf.iter_batches(batch_size=4096, row_groups=[rg], columns=props_cols, use_threads=False):
+        values = {n: batch.column(n).to_pylist() for n in props_cols}
+        for i in range(batch.num_rows):
+            yield {n: values[n][i] for n in props_cols}
+
+
+def _member(props: dict[str, Any], row: int) -> dict[str, Any]:
+    fid = props.get("id", props.get("fid", row + 1))
+    return {"id": fid, "type": "Feature", "properties": props, "geometry_type": "LineString"}
+
+
+def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, where: tuple[int, int, list[Any]],
+                      props_cols: list[str], row: int, start: int, stop: int, path: str) -> None:
+    """Measure rows ``start``..``stop`` of one row group read page by page (rows from ``row``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from geo.lengths import parquet_pages as pp
+
+    rg, ci, plist = where
+    props = _props_rows(pf, rg, props_cols)
+    batch: list[bytes | None] = []
+    members: list[dict[str, Any]] = []
+    held = 0
+
+    def flush() -> None:
+        nonlocal held
+        if batch:
+            _measure_batch(sink, _binary_array(batch, np, pa), members, path)
+            batch.clear()
+            members.clear()
+            held = 0
+
+    try:
+        for v in pp.values(fd, pf, rg, ci, plist):
+            m = _member(next(props), row)
+            row += 1
+            if row <= start:
+                continue  # a --jobs worker starting inside the group: the value is skipped unread
+            if v is None or v[0] <= STREAM_VALUE:
+                batch.append(None if v is None else v[1].read(v[0]))
+                members.append(m)
+                held += 0 if v is None else v[0]
+                if len(batch) >= BATCH_ROWS or held >= BATCH_BYTES:
+                    flush()
+            else:
+                flush()
+                _stream_value(sink, v[0], v[1], m, np, f"{path}: feature {m['id']}")
+            if row >= stop:
+                break
+        flush()
+    except pp.PageError as exc:
+        raise InputError(f"{path}: row group {rg}, column {pf.schema.column(ci).path!r}: {exc}") from None
+
+
+def _binary_array(values: list[bytes | None], np: Any, pa: Any) -> Any:
+    """A binary Arrow array over the values joined once (``pa.array`` of a list of bytes grows its
+    builder by doubling and kept 50 MB of a 16 M-vertex file's pages)."""
+    lens = np.array([0 if v is None else len(v) for v in values], dtype=np.int64)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    data = pa.py_buffer(b"".join(v for v in values if v is not None))
+    nulls = np.array([v is None for v in values], dtype=bool)
+    valid = pa.py_buffer(np.packbits(~nulls, bitorder="little").tobytes()) if nulls.any() else None
+    return pa.Array.from_buffers(pa.large_binary(), len(values), [valid, pa.py_buffer(offsets.tobytes()), data],
+                                 null_count=int(nulls.sum()))
+
+
+def _stream_value(sink: MeasureSink, n: int, stream: Any, m: dict[str, Any], np: Any, where: str) -> None:
+    """One long value: a little-endian 2D LineString measured FEED_POSITIONS at a time as it is
+    read (the same pieces :func:`feed_wkb` cuts); any other geometry read whole and parsed."""
+    head = stream.read(9)
+    count = int.from_bytes(head[5:9], "little")
+    sink.begin_feature()
+    if head[:5] == b"\x01\x02\x00\x00\x00" and n == 9 + 16 * count:
+        for a in range(0, count, FEED_POSITIONS):
+            k = min(FEED_POSITIONS, count - a)
+            xy = np.frombuffer(stream.read(16 * k), dtype="<f8")
+            new = np.zeros(k, dtype=bool)
+            new[0] = a == 0
+            sink.positions(xy[0::2].copy(), xy[1::2].copy(), new)
+    else:
+        m["geometry_type"] = feed_wkb(sink, head + stream.read(n - 9), where)
+    sink.end_feature(m)
+
+
 def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coords: bool = False) -> MeasureSink:
     """Measure rows ``start``..``stop`` of a GeoParquet file; the sink holds what was measured
     (:func:`read_parquet` finishes it; `geo lengths --jobs` merges several first)."""
+    import os
+
     import pyarrow as pa
 
     before = pa.default_memory_pool()
     pa.set_memory_pool(_reading_pool(before))  # the reader takes the pool when the file is opened
+    fd = -1
     try:
         pf, col, crs, props_cols = open_parquet(path)
         stop = pf.metadata.num_rows if stop is None else stop
         sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
-        for row0, batch in _batches(pf, [col, *props_cols], start, stop):
-            values = {n: batch.column(n).to_pylist() for n in props_cols}
-            members = []
-            for i in range(batch.num_rows):
-                props = {n: values[n][i] for n in props_cols}
-                fid = props.get("id", props.get("fid", row0 + i + 1))
-                members.append({"id": fid, "type": "Feature", "properties": props, "geometry_type": "LineString"})
-            _measure_batch(sink, batch.column(col), members, path)
+        fd = os.open(path, os.O_RDONLY)
+        for a, b, streamed in _plan(pf, fd, col, start, stop, path):
+            if streamed is not None:
+                _measure_streamed(sink, pf, fd, streamed, props_cols, a, max(start, a), min(stop, b), path)
+                continue
+            for row0, batch in _batches(pf, [col, *props_cols], max(start, a), min(stop, b)):
+                values = {n: batch.column(n).to_pylist() for n in props_cols}
+                members = [_member({n: values[n][i] for n in props_cols}, row0 + i) for i in range(batch.num_rows)]
+                _measure_batch(sink, batch.column(col), members, path)
     except pa.ArrowException as exc:
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     finally:
+        if fd >= 0:
+            os.close(fd)
         pa.set_memory_pool(before)  # buffers keep the pool they came from
     return sink
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -114,3 +115,185 @@ def test_a_truncated_line_names_its_feature(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"cut\.parquet: feature b: ") as exc:
         lengths_parquet.read_parquet(str(path))
     assert "\n" not in str(exc.value)
+
+
+# -- pages read as a stream (geo.lengths.parquet_pages) -------------------------------------------
+
+
+def _streamed_rows(rng: np.random.Generator) -> list[tuple[str, Any]]:
+    """_rows plus values longer than a measuring piece: a LineString (measured as it streams in)
+    and a MultiLineString (read whole, parsed by feed_wkb)."""
+    from shapely.geometry import MultiLineString
+
+    rows = _rows(rng)
+    rows.append(("multi-long", MultiLineString([_walk(rng, FEED_POSITIONS), _walk(rng, 40)])))
+    return rows
+
+
+def _forced(monkeypatch: pytest.MonkeyPatch, stream: bool) -> list[int]:
+    """Every streamable row group read as a stream (or none); the list counts the groups streamed."""
+    from geo.lengths import parquet_pages
+
+    monkeypatch.setattr(lengths_parquet, "STREAM_PAGE", -1 if stream else 1 << 62)
+    seen: list[int] = []
+    real = parquet_pages.values
+
+    def spy(fd: int, pf: Any, rg: int, *a: Any) -> Any:
+        seen.append(rg)
+        return real(fd, pf, rg, *a)
+
+    monkeypatch.setattr(parquet_pages, "values", spy)
+    return seen
+
+
+@pytest.mark.parametrize("compression", ["none", "zstd", "gzip", "snappy", "brotli", "lz4"])
+@pytest.mark.parametrize("version", ["1.0", "2.0"])
+def test_streamed_pages_measure_as_arrow_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    compression: str, version: str) -> None:
+    """Every codec and page version a writer uses: the pages read as a stream give the same lengths,
+    to the bit, as Arrow's reader, and the reference lengths; what this reader leaves to Arrow
+    (Parquet's LZ4 with Hadoop framing) still reads."""
+    rows = _streamed_rows(np.random.default_rng(11))
+    path = tmp_path / f"{compression}-{version}.parquet"
+    _write(path, rows, big_endian={"s5"}, row_group_size=9, compression=compression, data_page_version=version)
+    seen = _forced(monkeypatch, stream=True)
+    streamed = _lengths(path)
+    assert seen == ([] if compression == "lz4" else list(range(math.ceil(len(rows) / 9))))
+    _forced(monkeypatch, stream=False)
+    assert _lengths(path) == streamed
+    for fid, g in rows:
+        if g is not None:
+            assert streamed[fid][0] == pytest.approx(_expected_m(g), rel=1e-9, abs=1e-9), fid
+
+
+@pytest.mark.parametrize("layout", ["plain", "repeated"])
+def test_streamed_dictionaries_streamed_or_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
+    """Without a dictionary (plain pages only), and with geometries repeated (a dictionary whose
+    values are used more than once, out of order: held, not streamed, then plain pages once the
+    writer gives the dictionary up), the same lengths as Arrow."""
+    from geo.lengths import parquet_pages
+
+    rows = _streamed_rows(np.random.default_rng(12))
+    if layout == "repeated":
+        rows = [(f"{fid}-{k}", g) for k in range(3) for fid, g in rows[:4]] + rows
+    path = tmp_path / f"{layout}.parquet"
+    _write(path, rows, compression="zstd", use_dictionary=layout == "repeated", row_group_size=1 << 20,
+           dictionary_pagesize_limit=40_000, write_batch_size=4)
+    held: list[int] = []
+    real = parquet_pages._held_values
+    monkeypatch.setattr(parquet_pages, "_held_values", lambda *a: held.append(1) or real(*a))
+    seen = _forced(monkeypatch, stream=True)
+    streamed = _lengths(path)
+    assert seen == [0] and bool(held) == (layout == "repeated")
+    _forced(monkeypatch, stream=False)
+    assert _lengths(path) == streamed
+
+
+def test_streamed_row_ranges_join_up_as_jobs_merge_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--jobs` workers start and stop inside a streamed row group: the parts merge to one read."""
+    from geo.lengths import jobs
+
+    rows = _streamed_rows(np.random.default_rng(13))
+    path = tmp_path / "ranges.parquet"
+    _write(path, rows, compression="zstd", row_group_size=20)
+    _forced(monkeypatch, stream=True)
+    whole = lengths_parquet.read_parquet(str(path))
+    n = len(rows)
+    for cuts in ([0, 7, 16, n], [0, 1, 21, 22, n - 1, n]):
+        parts = [jobs._part_of(lengths_parquet.measure_rows(str(path), a, b)) for a, b in itertools.pairwise(cuts)]
+        assert jobs._merge(str(path), parts) == whole
+
+
+def test_a_long_route_is_read_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 24 MB route in one page: no read of the file and no Python allocation comes near its size
+    (Arrow's reader held 58 MB for a 16 MB one)."""
+    import os
+    import struct
+    import tracemalloc
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from geo.lengths import parquet_pages
+
+    rng = np.random.default_rng(14)
+    n = 1_500_000
+    x, y = 61.0 + np.cumsum(rng.normal(0, 1e-3, n)), 27.0 + np.cumsum(rng.normal(0, 1e-3, n))
+    wkb = struct.pack("<BII", 1, 2, n) + np.column_stack([x, y]).astype("<f8").tobytes()
+    path = tmp_path / "long.parquet"
+    pq.write_table(pa.table({"id": ["long"], "geometry": [wkb]}, metadata={"geo": json.dumps(GEO_META)}),
+                   path, compression="zstd")
+    seen = _forced(monkeypatch, stream=True)
+    reads: list[int] = []
+    real = os.pread
+
+    def pread(fd: int, k: int, at: int) -> bytes:
+        reads.append(k)
+        return real(fd, k, at)
+
+    monkeypatch.setattr(parquet_pages.os, "pread", pread)
+    tracemalloc.start()
+    try:
+        src = lengths_parquet.measure_rows(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    (_, _, got), = src.results()
+    assert seen == [0]
+    assert got == pytest.approx(GEOD.line_length(x, y), rel=1e-9)
+    assert max(reads) <= 1 << 20, max(reads)
+    assert peak < 12 << 20, peak  # the value is 24 MB
+
+
+def _page_starts(path: Path) -> list[int]:
+    """File offsets of every page header of the geometry column (row group 0)."""
+    import os
+
+    import pyarrow.parquet as pq
+
+    from geo.lengths import parquet_pages
+
+    pf = pq.ParquetFile(path)
+    col = pf.metadata.row_group(0).column(1)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        pages = parquet_pages.chunk_pages(fd, pf, 0, 1)
+    finally:
+        os.close(fd)
+    first = col.dictionary_page_offset if col.has_dictionary_page else col.data_page_offset
+    return [first] + [p.at + p.compressed for p in pages[:-1]]
+
+
+@pytest.mark.parametrize("compression", ["none", "zstd", "snappy"])
+def test_a_broken_page_gives_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compression: str) -> None:
+    """Any byte of the geometry column's pages changed, page headers most of all: the lengths, or
+    one line naming the file, row group and column (or the feature) - never a traceback, a hang or
+    an allocation the size a broken header asks for."""
+    import pyarrow.parquet as pq
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    rows = _streamed_rows(np.random.default_rng(15))[:12]
+    path = tmp_path / "good.parquet"
+    _write(path, rows, compression=compression, data_page_version="2.0" if compression == "snappy" else "1.0",
+           data_page_size=16 << 10, write_batch_size=2, dictionary_pagesize_limit=20_000)
+    src = path.read_bytes()
+    col = pq.ParquetFile(path).metadata.row_group(0).column(1)
+    first = col.dictionary_page_offset if col.has_dictionary_page else col.data_page_offset
+    headers = _page_starts(path)
+    assert len(headers) >= 3
+    _forced(monkeypatch, stream=True)
+    bad = tmp_path / "bad.parquet"
+    anywhere = st.integers(first, first + col.total_compressed_size - 1)
+    in_a_header = st.builds(lambda h, k: h + k, st.sampled_from(headers), st.integers(0, 40))
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(at=st.one_of(in_a_header, anywhere), value=st.integers(0, 255))
+    def one(at: int, value: int) -> None:
+        bad.write_bytes(src[:at] + bytes([value]) + src[at + 1 :])
+        try:
+            _lengths(bad)
+        except InputError as exc:
+            assert "\n" not in str(exc) and str(exc).startswith(f"{bad}: "), str(exc)
+
+    one()
