@@ -174,10 +174,14 @@ def _state_dirs(args: argparse.Namespace) -> list[Path]:
 
 def _recover(args: argparse.Namespace) -> None:
     """Before anything else: complete (or undo) an output switch that a killed build left."""
-    from geo import io
+    import os
+
+    from geo import settings
 
     for d in _state_dirs(args):
-        if d.is_dir():
+        if any(os.path.lexists(p) for p in settings.switch_journal_files(d)):
+            from geo import io
+
             io.recover(d)
 
 

@@ -320,7 +320,7 @@ class Budget:
 
 #: A text cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PLAIN_NUMBER = r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 
 
 def csv_cell(value: Any, *, visible: bool = False) -> Any:
@@ -334,7 +334,7 @@ def csv_cell(value: Any, *, visible: bool = False) -> Any:
         value = escape(value)
     # apostrophes already in front of a formula get one more, so csv_cell_restore can undo exactly
     rest = value.lstrip("'")
-    if rest.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(rest):
+    if rest.startswith(FORMULA_START) and not re.fullmatch(_PLAIN_NUMBER, rest):
         return "'" + value
     return value
 

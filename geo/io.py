@@ -195,8 +195,8 @@ def dumps_json(obj: Any) -> str:
 # A kill before 5 leaves the previous generation (the next `geo` command deletes the temps); a
 # kill after 5 leaves a journal that the next `geo` command completes before doing anything else.
 
-JOURNAL = ".geo-switch.json"
-STAGED_SUFFIX = ".geo-new"
+JOURNAL = settings.SWITCH_JOURNAL
+STAGED_SUFFIX = settings.SWITCH_STAGED_SUFFIX
 #: Test hooks (never set in normal use): seconds to sleep before each step of the switch, and the
 #: step number at which the process SIGKILLs itself - so tests can stop it at every instant.
 FAULT_DELAY_ENV = "GEO_SWITCH_FAULT_DELAY"
@@ -494,8 +494,7 @@ def recover(state_dir: Path) -> int:
     """Complete or undo a switch that a killed process left in ``state_dir``; silently nothing
     when there is none or when a live process holds the lock (its switch is not interrupted)."""
     state_dir = Path(state_dir).absolute()
-    journal = state_dir / JOURNAL
-    if not (os.path.lexists(journal) or os.path.lexists(_staged(journal))):
+    if not any(os.path.lexists(p) for p in settings.switch_journal_files(state_dir)):
         return 0
     try:
         with write_lock(state_dir):

@@ -31,3 +31,15 @@ BASEMAP_BBOX: tuple[float, float, float, float] = (36.0, 10.0, 84.0, 46.0)
 #: Published border lengths and their sources (see seeds/sources.csv).
 BORDER_LENGTH_FACTBOOK_KM: float = 959.0
 BORDER_LENGTH_OLDER_KM: float = 909.0
+
+#: The output switch's journal (:mod:`geo.io`) and the suffix of a file staged beside its target.
+SWITCH_JOURNAL: str = ".geo-switch.json"
+SWITCH_STAGED_SUFFIX: str = ".geo-new"
+
+
+def switch_journal_files(state_dir: Path) -> tuple[Path, Path]:
+    """The journal a killed output switch may have left in ``state_dir``, and its staged copy: what
+    every `geo` command looks for before it starts (and imports :mod:`geo.io` only when one is there)."""
+    journal = state_dir / SWITCH_JOURNAL
+    return journal, journal.with_name(f".{SWITCH_JOURNAL}{SWITCH_STAGED_SUFFIX}")
+

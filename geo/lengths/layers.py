@@ -13,9 +13,8 @@ shapely only for the per-country split.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from geo import files, settings
 from geo.errors import InputError
@@ -47,8 +46,7 @@ def read_layers(layers_dir: Path = settings.LAYERS_DIR, *, keep_coords: bool = T
     return out
 
 
-@dataclass
-class Frontier:
+class Frontier(NamedTuple):
     """The project's own border line and country polygons, for the per-country split."""
 
     border: list[measure.Part]

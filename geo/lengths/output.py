@@ -85,7 +85,7 @@ def _report(sources: list[Any], comparisons: list[Any], unit: str, tolerance: fl
     }
 
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_UNSAFE_IN_JSON = "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 
 
 def _json_escape(m: re.Match[str]) -> str:
@@ -99,7 +99,7 @@ def _write_json(report: dict[str, Any], out: TextIO) -> None:
     def dumps(obj: Any) -> str:
         # json escapes C0 controls itself; DEL, C1 controls, line separators and bidi controls
         # (which a terminal may act on) become \\uXXXX escapes too: the same JSON, nothing raw
-        return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(obj, ensure_ascii=False, allow_nan=False))
+        return re.compile(_UNSAFE_IN_JSON).sub(_json_escape, json.dumps(obj, ensure_ascii=False, allow_nan=False))
 
     # Encoded whole before anything is written: a value JSON cannot hold fails with no
     # partial document on stdout.
