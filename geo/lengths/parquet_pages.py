@@ -264,6 +264,8 @@ class Stream:
             chunks.append(b)
             want -= len(b)
         self.left -= n
+        if not self.left:  # the page is read: its buffers go now, not when the next page is open
+            self._raw = None
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def skip(self, n: int) -> None:
