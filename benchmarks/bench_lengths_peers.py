@@ -16,7 +16,8 @@ compare ratios from the same round, not absolute times.
 Ratios reported (issue 22):
   parquet-vs-duckdb   CPU of `geo lengths big.parquet` / DuckDB spatial ST_Length_Spheroid on the
                       same file (coordinates flipped to lat/lon first: DuckDB's spheroid functions
-                      take lat/lon; see docs/lengths.md), both files (many / one row group)
+                      take lat/lon; see docs/lengths.md), both files (many / one row group); our
+                      peak memory on the same routes written by DuckDB (zstd, snappy)
   parquet-memory      peak memory 16 M / 1 M vertices (longer routes; and more routes of the same
                       sizes), and GeoParquet / GeoJSON path at 16 M
   jobs                wall time --jobs 2 / --jobs 1, GeoParquet and GeoJSON
@@ -70,6 +71,18 @@ con = duckdb.connect(config={"allow_unsigned_extensions": "true"})
 con.execute(f"LOAD '{ext}'")
 q = "SELECT sum(ST_Length_Spheroid(ST_FlipCoordinates(geometry))) FROM read_parquet(?)"
 print(con.execute(q, [sys.argv[1]]).fetchone()[0])
+"""
+
+#: The same routes written by DuckDB (its own pages: 874 rows each, 105 MB at 16 M vertices), zstd and snappy.
+DUCKDB_WRITE = """
+import json, sys
+import duckdb
+geo = json.dumps({"version": "1.1.0", "primary_column": "geometry",
+                  "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["LineString"]}}}).replace("'", "''")
+con = duckdb.connect()
+for comp in ("zstd", "snappy"):
+    con.execute(f"COPY (SELECT * FROM read_parquet('{sys.argv[1]}')) TO '{sys.argv[2]}-{comp}.parquet' "
+                f"(FORMAT parquet, COMPRESSION {comp}, KV_METADATA {{geo: '{geo}'}})")
 """
 
 DASK = """
@@ -154,14 +167,21 @@ def main() -> int:
         big_gj, big_pq = files["big"]
         head = "| ratio | A | B | A / B (median of rounds) | load (1 min) |\n|---|---:|---:|---:|---:|"
         if "duckdb" not in args.skip:
+            duck = Path(tmp) / "duckdb-written"
+            subprocess.run([PY, "-c", DUCKDB_WRITE, str(big_pq), str(duck)], cwd=ROOT, check=True)
             r = compare("parquet-vs-duckdb", {
                 "ours": [*ours, str(big_pq)], "duckdb": [PY, "-c", DUCKDB, str(big_pq)],
                 "ours-1rg": [*ours, str(one_rg)], "duckdb-1rg": [PY, "-c", DUCKDB, str(one_rg)],
+                "ours-duckdb-zstd": [*ours, f"{duck}-zstd.parquet"], "ours-duckdb-snappy": [*ours, f"{duck}-snappy.parquet"],
             }, args.rounds, results)
             lines.append(ratio_line(f"CPU s: ours / DuckDB spatial, GeoParquet {args.big:,} vertices",
                                     r["ours"], r["duckdb"], "cpu"))
             lines.append(ratio_line("CPU s: same, one row group", r["ours-1rg"], r["duckdb-1rg"], "cpu"))
             lines.append(ratio_line("peak MB: ours / DuckDB", r["ours"], r["duckdb"], "rss_mb"))
+            lines.append(ratio_line("peak MB: ours, the file as DuckDB writes it (its own pages, zstd) / as pyarrow "
+                                    "writes it", r["ours-duckdb-zstd"], r["ours"], "rss_mb"))
+            lines.append(ratio_line("peak MB: same, snappy (a page is decompressed whole)",
+                                    r["ours-duckdb-snappy"], r["ours"], "rss_mb"))
         if "memory" not in args.skip:
             r = compare("parquet-memory", {
                 "big": [*ours, str(big_pq)], "small": [*ours, str(files["small"][1])],
