@@ -1,7 +1,7 @@
 """Coverage-guided fuzzing of the readers written here (issue 20), with atheris (libFuzzer).
 
     python3 benchmarks/fuzz_readers.py TARGET [--seconds N] [--corpus DIR]
-    TARGET: geojson_stream | wkb | seeds | journal | all
+    TARGET: geojson_stream | wkb | seeds | journal | parquet_pages | all
 
 Each target (tests/fuzz_targets.py) takes bytes and may only refuse them with the reader's own
 one-line error; any other exception (a crash, a RecursionError, a journal acting outside its
@@ -61,6 +61,10 @@ def seed_corpus(target: str, out: Path) -> None:
         import fuzz_targets
 
         files.append(fuzz_targets.journal_seed())
+    elif target == "parquet_pages":
+        import fuzz_targets
+
+        files.extend(fuzz_targets.parquet_seeds())
     for i, data in enumerate(files):
         (out / f"seed-{i:03d}").write_bytes(data)
 
@@ -85,12 +89,12 @@ def run_one(target: str, seconds: int, corpus: Path) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("target", choices=["geojson_stream", "wkb", "seeds", "journal", "all"])
+    ap.add_argument("target", choices=["geojson_stream", "wkb", "seeds", "journal", "parquet_pages", "all"])
     ap.add_argument("--seconds", type=int, default=300, help="per target (default 300)")
     ap.add_argument("--corpus", type=Path, help="corpus folder (default: a temp folder seeded from the repo)")
     ap.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    targets = ["geojson_stream", "wkb", "seeds", "journal"] if args.target == "all" else [args.target]
+    targets = ["geojson_stream", "wkb", "seeds", "journal", "parquet_pages"] if args.target == "all" else [args.target]
     if len(targets) > 1:  # libFuzzer runs once per process: one child per target
         rc = 0
         for t in targets:

@@ -22,6 +22,8 @@ from geo import io
 from geo.build import seeds
 from geo.errors import GeoError
 from geo.lengths import geojson_stream
+from geo.lengths import parquet as lengths_parquet
+from geo.lengths import parquet_pages  # noqa: F401 - imported here: instrumented by atheris
 from geo.lengths.geojson_stream import GeoJSONSyntaxError
 from geo.lengths.wkb import feed_wkb
 
@@ -118,6 +120,49 @@ def journal_target(data: bytes) -> None:
             p.unlink()
 
 
+def parquet_pages_target(data: bytes) -> None:
+    """A GeoParquet file with every row group the page reader can take read by it (pages
+    decompressed as a stream: geo.lengths.parquet_pages), not by Arrow."""
+    path = _WORK / "in.parquet"
+    path.write_bytes(data)
+    saved = lengths_parquet.STREAM_PAGE
+    lengths_parquet.STREAM_PAGE = -1
+    try:
+        lengths_parquet.read_parquet(str(path))
+    except GeoError:
+        pass
+    finally:
+        lengths_parquet.STREAM_PAGE = saved
+
+
+def parquet_seeds() -> list[bytes]:
+    """Small GeoParquet files for the fuzzers to mutate: many small pages (a dictionary page, then
+    plain ones), zstd page v1 and snappy page v2, a null, a multi-part and a big-endian line."""
+    import io as _io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+    from shapely.geometry import LineString, MultiLineString
+
+    geo = {"version": "1.1.0", "primary_column": "geometry",
+           "columns": {"geometry": {"encoding": "WKB", "geometry_types": []}}}
+    lines = [LineString([(61 + i / 9, 29 + k / 13) for k in range(3 + 5 * i)]) for i in range(8)]
+    wkb: list[bytes | None] = [shapely.to_wkb(g, byte_order=1) for g in lines]
+    wkb[2] = None
+    wkb[5] = shapely.to_wkb(lines[5], byte_order=0)
+    wkb.append(shapely.to_wkb(MultiLineString([lines[1].coords, lines[3].coords])))
+    table = pa.table({"id": [f"r{i}" for i in range(len(wkb))], "geometry": pa.array(wkb, pa.binary())},
+                     metadata={"geo": json.dumps(geo)})
+    out = []
+    for compression, version in (("zstd", "1.0"), ("snappy", "2.0")):
+        buf = _io.BytesIO()
+        pq.write_table(table, buf, compression=compression, data_page_version=version, data_page_size=512,
+                       write_batch_size=2, dictionary_pagesize_limit=600)
+        out.append(buf.getvalue())
+    return out
+
+
 def journal_seed() -> bytes:
     """A well-formed journal (what write_files writes) for the fuzzers to mutate."""
     digest = io._sha256(b"new")
@@ -126,4 +171,4 @@ def journal_seed() -> bytes:
 
 
 TARGETS = {"geojson_stream": geojson_stream_target, "wkb": wkb_target, "seeds": seed_table_target,
-           "journal": journal_target}
+           "journal": journal_target, "parquet_pages": parquet_pages_target}

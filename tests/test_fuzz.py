@@ -340,6 +340,8 @@ def _reader_seeds(target: str) -> list[bytes]:
     if target == "seeds":
         return [(geo_settings.SEEDS_DIR / "places.csv").read_bytes()[:3000],
                 (geo_settings.SEEDS_DIR / "events.csv").read_bytes()[:3000]]
+    if target == "parquet_pages":
+        return fuzz_targets.parquet_seeds()
     return [fuzz_targets.journal_seed()]
 
 
@@ -368,7 +370,8 @@ def _mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
 
 @pytest.mark.parametrize("target", sorted(fuzz_targets.TARGETS))
 def test_fuzz_readers_written_here(target: str) -> None:
-    """The GeoJSON stream reader, the WKB parser, the seed parser and the journal reader on
+    """The GeoJSON stream reader, the WKB parser, the seed parser, the journal reader and the
+    GeoParquet page reader on
     mutated valid inputs and on random bytes: only their own one-line refusal, never another
     exception; a journal never touches a file outside its folder. (The long, coverage-guided
     run is benchmarks/fuzz_readers.py.)"""

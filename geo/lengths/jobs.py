@@ -54,15 +54,20 @@ class _Part:
 
 def _parquet_cuts(path: str, pieces: int) -> list[tuple[int, int]]:
     """Row ranges of about equal geometry bytes (the measuring cost follows the vertices)."""
-    from geo.lengths.parquet import open_parquet
+    import os
+
+    from geo.lengths.parquet import footer, open_parquet
 
     pf, col, _, _ = open_parquet(path)
-    meta = pf.metadata
-    ci = pf.schema_arrow.names.index(col)
-    groups = []
-    for rg in range(meta.num_row_groups):
-        g = meta.row_group(rg)
-        groups.append((g.num_rows, max(g.column(ci).total_uncompressed_size, 1)))
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        _, chunks = footer(pf, fd, col, path)
+    finally:
+        os.close(fd)
+    groups = [(c.rows, max(c.uncompressed, 1)) for c in chunks]
     total_rows = sum(n for n, _ in groups)
     total = sum(w for _, w in groups)
     if pieces <= 1 or total_rows < 2:

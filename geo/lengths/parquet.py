@@ -61,16 +61,21 @@ def open_parquet(path: str) -> tuple[Any, str, Any, list[str]]:
 
     try:
         pf = pq.ParquetFile(path, buffer_size=READ_BUFFER, pre_buffer=False)
+        pf.schema_arrow  # noqa: B018 - decoded here, where its errors are caught
+    except UnicodeDecodeError:  # found by fuzzing (atheris): a column name that is not UTF-8
+        raise InputError(f"{path}: cannot open as Parquet (a name in its schema is not UTF-8)") from None
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{path}: cannot open as Parquet ({str(exc).splitlines()[0]})") from None
     col, crs = _geo_metadata(pf, path)
+    if col not in pf.schema_arrow.names:  # found by fuzzing (atheris): a ValueError, not one line
+        raise InputError(f"{path}: the GeoParquet metadata's geometry column {col!r} is not in the file")
     files.check_count(pf.metadata.num_rows, name=path, what="rows")  # 2x10^7 rows fit in 134 KB
     names = pf.schema_arrow.names
     props_cols = [n for n in names if n in _WANTED or n.startswith("published_length_")]
     return pf, col, crs, props_cols
 
 
-def _batches(pf: Any, columns: list[str], start: int, stop: int) -> Any:
+def _batches(pf: Any, columns: list[str], start: int, stop: int, chunks: list[Any]) -> Any:
     """(first row number, batch) for rows ``start``..``stop`` of the file, BATCH_ROWS at a time or
     fewer, about BATCH_BYTES of geometry (the first of ``columns``).
 
@@ -88,8 +93,7 @@ def _batches(pf: Any, columns: list[str], start: int, stop: int) -> Any:
         first += n
     if not groups:
         return
-    ci = pf.schema_arrow.names.index(columns[0])
-    size = sum(meta.row_group(rg).column(ci).total_uncompressed_size for rg in groups)
+    size = sum(chunks[rg].uncompressed for rg in groups)
     rows = sum(meta.row_group(rg).num_rows for rg in groups)
     batch_rows = max(1, min(BATCH_ROWS, BATCH_BYTES * rows // max(size, 1)))
     for batch in pf.iter_batches(batch_size=batch_rows, row_groups=groups, columns=columns, use_threads=False):
@@ -196,31 +200,49 @@ def _leaf_index(pf: Any, col: str) -> int | None:
     return None
 
 
-def _plan(pf: Any, fd: int, col: str, start: int, stop: int, path: str) -> list[tuple[int, int, Any]]:
-    """Runs of rows (first, end, pages) in file order: ``pages`` is the geometry chunk's page list
-    for a row group read as a stream, None for a run of row groups read through Arrow."""
+def footer(pf: Any, fd: int, col: str, path: str) -> tuple[int, list[Any]]:
+    """(leaf column index, its chunk in each row group) from the footer, read by
+    :func:`geo.lengths.parquet_pages.footer_chunks` (not pyarrow's metadata getters: they can abort
+    the process on a broken footer), checked against what pyarrow read of the same footer."""
     from geo.lengths import parquet_pages as pp
 
     ci = _leaf_index(pf, col)
+    if ci is None:
+        raise InputError(f"{path}: the geometry column {col!r} is not a flat column of WKB")
+    try:
+        chunks = pp.footer_chunks(fd, ci)
+    except pp.PageError as exc:
+        raise InputError(f"{path}: unreadable Parquet footer ({exc})") from None
+    meta = pf.metadata
+    if len(chunks) != meta.num_row_groups or any(c.rows != meta.row_group(i).num_rows for i, c in enumerate(chunks)):
+        raise InputError(f"{path}: unreadable Parquet footer (its row groups disagree with pyarrow's reading)")
+    return ci, chunks
+
+
+def _plan(pf: Any, fd: int, ci: int, chunks: list[Any], start: int, stop: int, path: str) -> list[tuple[int, int, Any]]:
+    """Runs of rows (first, end, pages) in file order: ``pages`` is (chunk, page list) for a row
+    group read as a stream, None for a run of row groups read through Arrow."""
+    from geo.lengths import parquet_pages as pp
+
     runs: list[tuple[int, int, Any]] = []
     first = 0
-    for rg in range(pf.metadata.num_row_groups):
-        n = pf.metadata.row_group(rg).num_rows
-        a, b, first = first, first + n, first + n
+    desc = pf.schema.column(ci)
+    for rg, chunk in enumerate(chunks):
+        a, b, first = first, first + chunk.rows, first + chunk.rows
         if b <= start or a >= stop:
             continue
         plist = None
-        if ci is not None and pp.streamable(pf, rg, ci):
+        if pp.streamable(chunk, desc):
             try:
-                plist = pp.chunk_pages(fd, pf, rg, ci)
+                plist = pp.chunk_pages(fd, chunk)
             except pp.PageError as exc:
-                raise InputError(f"{path}: row group {rg}, column {col!r}: {exc}") from None
+                raise InputError(f"{path}: row group {rg}, column {desc.path!r}: {exc}") from None
             if max((p.uncompressed for p in plist), default=0) <= STREAM_PAGE:
                 plist = None
         if plist is None and runs and runs[-1][2] is None and runs[-1][1] == a:
             runs[-1] = (runs[-1][0], b, None)
         else:
-            runs.append((a, b, None if plist is None else (rg, ci, plist)))
+            runs.append((a, b, None if plist is None else (rg, chunk, plist)))
     return runs
 
 
@@ -240,7 +262,7 @@ def _member(props: dict[str, Any], row: int) -> dict[str, Any]:
     return {"id": fid, "type": "Feature", "properties": props, "geometry_type": "LineString"}
 
 
-def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, where: tuple[int, int, list[Any]],
+def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, ci: int, where: tuple[int, Any, list[Any]],
                       props_cols: list[str], row: int, start: int, stop: int, path: str) -> None:
     """Measure rows ``start``..``stop`` of one row group read page by page (rows from ``row``)."""
     import numpy as np
@@ -248,7 +270,7 @@ def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, where: tuple[int, int
 
     from geo.lengths import parquet_pages as pp
 
-    rg, ci, plist = where
+    rg, chunk, plist = where
     props = _props_rows(pf, rg, props_cols)
     batch: list[bytes | None] = []
     members: list[dict[str, Any]] = []
@@ -263,7 +285,7 @@ def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, where: tuple[int, int
             held = 0
 
     try:
-        for v in pp.values(fd, pf, rg, ci, plist):
+        for v in pp.values(fd, chunk, pf.schema.column(ci).max_definition_level, plist):
             m = _member(next(props), row)
             row += 1
             if row <= start:
@@ -330,11 +352,12 @@ def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coo
         stop = pf.metadata.num_rows if stop is None else stop
         sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
         fd = os.open(path, os.O_RDONLY)
-        for a, b, streamed in _plan(pf, fd, col, start, stop, path):
+        ci, chunks = footer(pf, fd, col, path)
+        for a, b, streamed in _plan(pf, fd, ci, chunks, start, stop, path):
             if streamed is not None:
-                _measure_streamed(sink, pf, fd, streamed, props_cols, a, max(start, a), min(stop, b), path)
+                _measure_streamed(sink, pf, fd, ci, streamed, props_cols, a, max(start, a), min(stop, b), path)
                 continue
-            for row0, batch in _batches(pf, [col, *props_cols], max(start, a), min(stop, b)):
+            for row0, batch in _batches(pf, [col, *props_cols], max(start, a), min(stop, b), chunks):
                 values = {n: batch.column(n).to_pylist() for n in props_cols}
                 members = [_member({n: values[n][i] for n in props_cols}, row0 + i) for i in range(batch.num_rows)]
                 _measure_batch(sink, batch.column(col), members, path)
@@ -342,6 +365,8 @@ def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coo
         raise InputError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot read (a text property is not UTF-8)") from None
     finally:
         if fd >= 0:
             os.close(fd)

@@ -48,14 +48,71 @@ class PageError(ValueError):
     """A page that cannot be read: the message says why (the caller names the file and group)."""
 
 
-def streamable(pf: Any, rg: int, ci: int) -> bool:
-    """True when column ``ci`` of row group ``rg`` is one this module reads: flat, nullable or not,
-    BYTE_ARRAY, with only the encodings and codecs above (anything else goes through Arrow)."""
-    col = pf.metadata.row_group(rg).column(ci)
-    desc = pf.schema.column(ci)
-    return (col.physical_type == "BYTE_ARRAY" and desc.max_repetition_level == 0
-            and desc.max_definition_level <= 1 and set(col.encodings) <= ENCODINGS
-            and (col.compression in STREAM_CODECS or col.compression in WHOLE_PAGE_CODECS))
+@dataclass(frozen=True)
+class Chunk:
+    """One row group's chunk of the geometry column, as the file's footer describes it."""
+
+    physical_type: int
+    codec: str
+    encodings: frozenset[str]
+    num_values: int
+    uncompressed: int
+    compressed: int
+    start: int  # file offset of its first page (the dictionary page, if any)
+    rows: int  # rows in the row group
+
+
+_BYTE_ARRAY = 6
+_CODECS = {0: "UNCOMPRESSED", 1: "SNAPPY", 2: "GZIP", 3: "LZO", 4: "BROTLI", 5: "LZ4", 6: "ZSTD", 7: "LZ4_RAW"}
+_ENCODINGS = {0: "PLAIN", 2: "PLAIN_DICTIONARY", 3: "RLE", 4: "BIT_PACKED", 5: "DELTA_BINARY_PACKED",
+              6: "DELTA_LENGTH_BYTE_ARRAY", 7: "DELTA_BYTE_ARRAY", 8: "RLE_DICTIONARY", 9: "BYTE_STREAM_SPLIT"}
+
+
+def footer_chunks(fd: int, ci: int) -> list[Chunk]:
+    """Leaf column ``ci``'s chunk in every row group, read from the file's footer here.
+
+    pyarrow's Python getter for a column chunk's metadata (``RowGroupMetaData.column``) aborts the
+    whole process on some broken footers (a C++ exception it does not catch: found by fuzzing), so
+    the sizes and offsets this reader needs never come from it. Its own readers are safe: they
+    raise OSError."""
+    size = os.fstat(fd).st_size
+    tail = os.pread(fd, 8, max(size - 8, 0))
+    if size < 12 or tail[4:] != b"PAR1":
+        raise PageError("the file has no Parquet footer")
+    n = int.from_bytes(tail[:4], "little")
+    if n > size - 12:
+        raise PageError("the footer is larger than the file")
+    footer = os.pread(fd, n, size - 8 - n)
+    th = _Thrift(_BytesReader(footer).read, len(footer), depth=16)
+    groups = th.struct().get(4)
+    if not isinstance(groups, list):
+        raise PageError("the footer lists no row groups")
+    out = []
+    for rg in groups:
+        cols = rg.get(1) if isinstance(rg, dict) else None
+        meta = cols[ci].get(3) if isinstance(cols, list) and ci < len(cols) and isinstance(cols[ci], dict) else None
+        if not isinstance(meta, dict):
+            raise PageError("a row group has no metadata for the geometry column")
+        encodings = meta.get(2)
+        if not isinstance(encodings, list) or not all(isinstance(e, int) for e in encodings):
+            raise PageError("a column chunk lists no encodings")
+        data_at = _int(meta, 9, "data page offset", 4, 1 << 62)
+        dict_at = meta.get(11)
+        start = dict_at if isinstance(dict_at, int) and 4 <= dict_at < data_at else data_at
+        out.append(Chunk(_int(meta, 1, "physical type", 0, 8), _CODECS.get(_int(meta, 4, "codec", 0, 1 << 31), "?"),
+                         frozenset(_ENCODINGS.get(e, "?") for e in encodings),
+                         _int(meta, 5, "value count", 0, 1 << 62), _int(meta, 6, "uncompressed size", 0, 1 << 62),
+                         _int(meta, 7, "compressed size", 1, 1 << 62), start,
+                         _int(rg, 3, "row count", 0, 1 << 62)))
+    return out
+
+
+def streamable(chunk: Chunk, desc: Any) -> bool:
+    """True when a column chunk is one this module reads: flat (``desc``, pyarrow's column
+    schema), nullable or not, BYTE_ARRAY, with only the encodings and codecs above."""
+    return (chunk.physical_type == _BYTE_ARRAY and desc.max_repetition_level == 0
+            and desc.max_definition_level <= 1 and chunk.encodings <= ENCODINGS
+            and (chunk.codec in STREAM_CODECS or chunk.codec in WHOLE_PAGE_CODECS))
 
 
 # -- Thrift compact protocol (the page header) ---------------------------------------------------
@@ -64,14 +121,16 @@ def streamable(pf: Any, rg: int, ci: int) -> bool:
 class _Thrift:
     """Reads a compact-protocol struct as {field id: value} from ``read(n)`` (exactly n bytes)."""
 
-    def __init__(self, read: Any, limit: int) -> None:
+    def __init__(self, read: Any, limit: int, depth: int = _MAX_DEPTH) -> None:
         self._read = read
         self.used = 0
         self.limit = limit
+        self.max_depth = depth
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.used + n > self.limit:
-            raise PageError("page header runs past the column chunk (or past 16 MB)")
+            raise PageError("Thrift data run past their end (a page header past its column chunk or 16 MB, "
+                            "or the footer)")
         b = self._read(n)
         self.used += n
         return b
@@ -91,8 +150,8 @@ class _Thrift:
         return (v >> 1) ^ -(v & 1)
 
     def value(self, t: int, depth: int, in_list: bool = False) -> Any:
-        if depth > _MAX_DEPTH:
-            raise PageError("page header nests values too deeply")
+        if depth > self.max_depth:
+            raise PageError("Thrift values nested too deeply")
         if t in (1, 2):
             return (self.take(1)[0] == 1) if in_list else t == 1
         if t == 3:
@@ -129,8 +188,8 @@ class _Thrift:
         return k if not isinstance(k, (dict, list)) else repr(k)
 
     def struct(self, depth: int = 0) -> dict[int, Any]:
-        if depth > _MAX_DEPTH:
-            raise PageError("page header nests structs too deeply")
+        if depth > self.max_depth:
+            raise PageError("Thrift structs nested too deeply")
         out: dict[int, Any] = {}
         last = 0
         while True:
@@ -366,27 +425,21 @@ def levels(fd: int, page: Page, stream: Stream, max_def: int) -> Any:
     return d == max_def
 
 
-def chunk_pages(fd: int, pf: Any, rg: int, ci: int) -> list[Page]:
-    """Every page header of column ``ci`` in row group ``rg`` (no page is read)."""
-    meta = pf.metadata.row_group(rg).column(ci)
-    start = meta.dictionary_page_offset if meta.has_dictionary_page else meta.data_page_offset
-    if start is None or start < 4 or meta.total_compressed_size <= 0:
-        raise PageError("the column chunk's offsets are invalid")
-    end = start + meta.total_compressed_size
+def chunk_pages(fd: int, chunk: Chunk) -> list[Page]:
+    """Every page header of a column chunk (no page is read)."""
+    end = chunk.start + chunk.compressed
     if end > os.fstat(fd).st_size:
         raise PageError("the column chunk runs past the end of the file")
-    return list(pages(fd, start, end, pf.metadata.row_group(rg).num_rows))
+    return list(pages(fd, chunk.start, end, chunk.rows))
 
 
-def values(fd: int, pf: Any, rg: int, ci: int, plist: list[Page]) -> Iterator[tuple[int, Stream] | None]:
+def values(fd: int, chunk: Chunk, max_def: int, plist: list[Page]) -> Iterator[tuple[int, Stream] | None]:
     """Each row's value of the column chunk, in order: None for a null, else (n, stream) where
     the next n bytes of ``stream`` are the value (what the caller does not read is skipped).
 
     A dictionary whose values are used once each, in order (what a writer makes of distinct
     values, such as geometries) is streamed as the rows come; any other dictionary is held."""
-    codec = pf.metadata.row_group(rg).column(ci).compression
-    max_def = pf.schema.column(ci).max_definition_level
-    nrows = pf.metadata.row_group(rg).num_rows
+    codec, nrows = chunk.codec, chunk.rows
     dicts = [p for p in plist if p.kind == _DICTIONARY_PAGE]
     data = [p for p in plist if p.kind in (_DATA_PAGE, _DATA_PAGE_V2)]
     if len(dicts) > 1 or (dicts and plist[0] is not dicts[0]):

@@ -132,17 +132,15 @@ def _streamed_rows(rng: np.random.Generator) -> list[tuple[str, Any]]:
 
 def _forced(monkeypatch: pytest.MonkeyPatch, stream: bool) -> list[int]:
     """Every streamable row group read as a stream (or none); the list counts the groups streamed."""
-    from geo.lengths import parquet_pages
-
     monkeypatch.setattr(lengths_parquet, "STREAM_PAGE", -1 if stream else 1 << 62)
     seen: list[int] = []
-    real = parquet_pages.values
+    real = lengths_parquet._measure_streamed
 
-    def spy(fd: int, pf: Any, rg: int, *a: Any) -> Any:
-        seen.append(rg)
-        return real(fd, pf, rg, *a)
+    def spy(sink: Any, pf: Any, fd: int, ci: int, where: tuple[int, Any, Any], *a: Any) -> Any:
+        seen.append(where[0])
+        return real(sink, pf, fd, ci, where, *a)
 
-    monkeypatch.setattr(parquet_pages, "values", spy)
+    monkeypatch.setattr(lengths_parquet, "_measure_streamed", spy)
     return seen
 
 
@@ -150,15 +148,14 @@ def _forced(monkeypatch: pytest.MonkeyPatch, stream: bool) -> list[int]:
 @pytest.mark.parametrize("version", ["1.0", "2.0"])
 def test_streamed_pages_measure_as_arrow_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     compression: str, version: str) -> None:
-    """Every codec and page version a writer uses: the pages read as a stream give the same lengths,
-    to the bit, as Arrow's reader, and the reference lengths; what this reader leaves to Arrow
-    (Parquet's LZ4 with Hadoop framing) still reads."""
+    """Every codec and page version a writer uses (pyarrow's "lz4" is Parquet's LZ4_RAW): the pages
+    read as a stream give the same lengths, to the bit, as Arrow's reader, and the reference lengths."""
     rows = _streamed_rows(np.random.default_rng(11))
     path = tmp_path / f"{compression}-{version}.parquet"
     _write(path, rows, big_endian={"s5"}, row_group_size=9, compression=compression, data_page_version=version)
     seen = _forced(monkeypatch, stream=True)
     streamed = _lengths(path)
-    assert seen == ([] if compression == "lz4" else list(range(math.ceil(len(rows) / 9))))
+    assert seen == list(range(math.ceil(len(rows) / 9)))
     _forced(monkeypatch, stream=False)
     assert _lengths(path) == streamed
     for fid, g in rows:
@@ -249,19 +246,15 @@ def _page_starts(path: Path) -> list[int]:
     """File offsets of every page header of the geometry column (row group 0)."""
     import os
 
-    import pyarrow.parquet as pq
-
     from geo.lengths import parquet_pages
 
-    pf = pq.ParquetFile(path)
-    col = pf.metadata.row_group(0).column(1)
     fd = os.open(path, os.O_RDONLY)
     try:
-        pages = parquet_pages.chunk_pages(fd, pf, 0, 1)
+        chunk = parquet_pages.footer_chunks(fd, 1)[0]
+        pages = parquet_pages.chunk_pages(fd, chunk)
     finally:
         os.close(fd)
-    first = col.dictionary_page_offset if col.has_dictionary_page else col.data_page_offset
-    return [first] + [p.at + p.compressed for p in pages[:-1]]
+    return [chunk.start] + [p.at + p.compressed for p in pages[:-1]]
 
 
 @pytest.mark.parametrize("compression", ["none", "zstd", "snappy"])
@@ -297,3 +290,47 @@ def test_a_broken_page_gives_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
             assert "\n" not in str(exc) and str(exc).startswith(f"{bad}: "), str(exc)
 
     one()
+
+
+def test_found_by_fuzzing_a_geometry_column_the_file_lacks(tmp_path: Path) -> None:
+    """atheris (benchmarks/fuzz_readers.py parquet_pages): 'geo' metadata naming a column the
+    file does not have escaped as ValueError instead of one line."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = dict(GEO_META, primary_column="geom", columns={"geom": GEO_META["columns"]["geometry"]})
+    path = tmp_path / "renamed.parquet"
+    pq.write_table(pa.table({"id": ["a"], "geometry": [b"\x01"]}, metadata={"geo": json.dumps(meta)}), path)
+    with pytest.raises(InputError, match=r"renamed\.parquet: the GeoParquet metadata's geometry column 'geom' "
+                                         r"is not in the file$"):
+        lengths_parquet.read_parquet(str(path))
+
+
+def test_found_by_fuzzing_a_column_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """atheris: a column name that is not UTF-8 escaped pyarrow as UnicodeDecodeError."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "names.parquet"
+    pq.write_table(pa.table({"zq": ["a"], "geometry": [b"\x01"]}, metadata={"geo": json.dumps(GEO_META)}), path,
+                   store_schema=False)
+    data = path.read_bytes()
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    assert data.count(b"zq", footer) == 2  # the schema and the column chunk name it
+    path.write_bytes(data[:footer] + data[footer:].replace(b"zq", b"\xf4\x28"))
+    with pytest.raises(InputError, match=r"names\.parquet: cannot open as Parquet \(a name in its schema is not UTF-8\)$"):
+        lengths_parquet.read_parquet(str(path))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_found_by_fuzzing_a_footer_that_aborts_pyarrow(jobs: str) -> None:
+    """atheris: a column chunk's metadata that makes pyarrow's Python metadata getter abort the
+    process (a C++ exception it does not catch). The footer is read here instead: one line, exit 2."""
+    import subprocess
+    import sys
+
+    path = Path(__file__).parent / "found" / "atheris-column-chunk-metadata.parquet"
+    p = subprocess.run([sys.executable, "-m", "geo", "lengths", str(path), "--jobs", jobs],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith(f"geo: error: {path}: cannot read ("), p.stderr
