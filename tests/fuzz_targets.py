@@ -21,9 +21,11 @@ import numpy as np
 from geo import io
 from geo.build import seeds
 from geo.errors import GeoError
-from geo.lengths import geojson_stream
+from geo.lengths import (
+    geojson_stream,
+    parquet_pages,  # noqa: F401 - imported here: instrumented by atheris
+)
 from geo.lengths import parquet as lengths_parquet
-from geo.lengths import parquet_pages  # noqa: F401 - imported here: instrumented by atheris
 from geo.lengths.geojson_stream import GeoJSONSyntaxError
 from geo.lengths.wkb import feed_wkb
 
