@@ -201,6 +201,7 @@ def test_streamed_row_ranges_join_up_as_jobs_merge_them(tmp_path: Path, monkeypa
         assert jobs._merge(str(path), parts) == whole
 
 
+@pytest.mark.slow  # a 24 MB route: outside the fast loop
 def test_a_long_route_is_read_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A 24 MB route in one page: no read of the file and no Python allocation comes near its size
     (Arrow's reader held 58 MB for a 16 MB one)."""
@@ -257,6 +258,7 @@ def _page_starts(path: Path) -> list[int]:
     return [chunk.start] + [p.at + p.compressed for p in pages[:-1]]
 
 
+@pytest.mark.slow  # 200 mutated files a codec: outside the fast loop
 @pytest.mark.parametrize("compression", ["none", "zstd", "snappy"])
 def test_a_broken_page_gives_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compression: str) -> None:
     """Any byte of the geometry column's pages changed, page headers most of all: the lengths, or
