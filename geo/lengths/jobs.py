@@ -54,19 +54,10 @@ class _Part:
 
 def _parquet_cuts(path: str, pieces: int) -> list[tuple[int, int]]:
     """Row ranges of about equal geometry bytes (the measuring cost follows the vertices)."""
-    import os
-
     from geo.lengths.parquet import footer, open_parquet
 
     pf, col, _, _ = open_parquet(path)
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        _, chunks = footer(pf, fd, col, path)
-    finally:
-        os.close(fd)
+    _, chunks = footer(pf, col, path)
     groups = [(c.rows, max(c.uncompressed, 1)) for c in chunks]
     total_rows = sum(n for n, _ in groups)
     total = sum(w for _, w in groups)

@@ -21,7 +21,7 @@ from geo import files
 from geo.errors import InputError
 from geo.lengths.model import Source
 from geo.lengths.sink import MeasureSink, _finish
-from geo.lengths.wkb import FEED_POSITIONS, feed_wkb
+from geo.lengths.wkb import FEED_POSITIONS, feed_line, feed_wkb
 
 #: Rows decoded at a time at most; fewer when the rows are long (see BATCH_BYTES).
 BATCH_ROWS = 64
@@ -200,7 +200,7 @@ def _leaf_index(pf: Any, col: str) -> int | None:
     return None
 
 
-def footer(pf: Any, fd: int, col: str, path: str) -> tuple[int, list[Any]]:
+def footer(pf: Any, col: str, path: str) -> tuple[int, list[Any]]:
     """(leaf column index, its chunk in each row group) from the footer, read by
     :func:`geo.lengths.parquet_pages.footer_chunks` (not pyarrow's metadata getters: they can abort
     the process on a broken footer), checked against what pyarrow read of the same footer."""
@@ -210,7 +210,10 @@ def footer(pf: Any, fd: int, col: str, path: str) -> tuple[int, list[Any]]:
     if ci is None:
         raise InputError(f"{path}: the geometry column {col!r} is not a flat column of WKB")
     try:
-        chunks = pp.footer_chunks(fd, ci)
+        with open(path, "rb") as fh:
+            chunks = pp.footer_chunks(fh.fileno(), ci)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except pp.PageError as exc:
         raise InputError(f"{path}: unreadable Parquet footer ({exc})") from None
     meta = pf.metadata
@@ -265,9 +268,6 @@ def _member(props: dict[str, Any], row: int) -> dict[str, Any]:
 def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, ci: int, where: tuple[int, Any, list[Any]],
                       props_cols: list[str], row: int, start: int, stop: int, path: str) -> None:
     """Measure rows ``start``..``stop`` of one row group read page by page (rows from ``row``)."""
-    import numpy as np
-    import pyarrow as pa
-
     from geo.lengths import parquet_pages as pp
 
     rg, chunk, plist = where
@@ -279,7 +279,7 @@ def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, ci: int, where: tuple
     def flush() -> None:
         nonlocal held
         if batch:
-            _measure_batch(sink, _binary_array(batch, np, pa), members, path)
+            _measure_batch(sink, _binary_array(batch), members, path)
             batch.clear()
             members.clear()
             held = 0
@@ -298,7 +298,7 @@ def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, ci: int, where: tuple
                     flush()
             else:
                 flush()
-                _stream_value(sink, v[0], v[1], m, np, f"{path}: feature {m['id']}")
+                _stream_value(sink, v[0], v[1], m, f"{path}: feature {m['id']}")
             if row >= stop:
                 break
         flush()
@@ -306,9 +306,12 @@ def _measure_streamed(sink: MeasureSink, pf: Any, fd: int, ci: int, where: tuple
         raise InputError(f"{path}: row group {rg}, column {pf.schema.column(ci).path!r}: {exc}") from None
 
 
-def _binary_array(values: list[bytes | None], np: Any, pa: Any) -> Any:
+def _binary_array(values: list[bytes | None]) -> Any:
     """A binary Arrow array over the values joined once (``pa.array`` of a list of bytes grows its
     builder by doubling and kept 50 MB of a 16 M-vertex file's pages)."""
+    import numpy as np
+    import pyarrow as pa
+
     lens = np.array([0 if v is None else len(v) for v in values], dtype=np.int64)
     offsets = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(lens, out=offsets[1:])
@@ -319,19 +322,17 @@ def _binary_array(values: list[bytes | None], np: Any, pa: Any) -> Any:
                                  null_count=int(nulls.sum()))
 
 
-def _stream_value(sink: MeasureSink, n: int, stream: Any, m: dict[str, Any], np: Any, where: str) -> None:
+def _stream_value(sink: MeasureSink, n: int, stream: Any, m: dict[str, Any], where: str) -> None:
     """One long value: a little-endian 2D LineString measured FEED_POSITIONS at a time as it is
-    read (the same pieces :func:`feed_wkb` cuts); any other geometry read whole and parsed."""
+    read (:func:`feed_line`, as :func:`feed_wkb` cuts it); any other geometry read whole and parsed."""
+    import numpy as np
+
     head = stream.read(9)
     count = int.from_bytes(head[5:9], "little")
     sink.begin_feature()
     if head[:5] == b"\x01\x02\x00\x00\x00" and n == 9 + 16 * count:
-        for a in range(0, count, FEED_POSITIONS):
-            k = min(FEED_POSITIONS, count - a)
-            xy = np.frombuffer(stream.read(16 * k), dtype="<f8")
-            new = np.zeros(k, dtype=bool)
-            new[0] = a == 0
-            sink.positions(xy[0::2].copy(), xy[1::2].copy(), new)
+        sizes = (min(FEED_POSITIONS, count - a) for a in range(0, count, FEED_POSITIONS))
+        feed_line(sink, (np.frombuffer(stream.read(16 * k), dtype="<f8").reshape(k, 2) for k in sizes))
     else:
         m["geometry_type"] = feed_wkb(sink, head + stream.read(n - 9), where)
     sink.end_feature(m)
@@ -351,8 +352,8 @@ def measure_rows(path: str, start: int = 0, stop: int | None = None, *, keep_coo
         pf, col, crs, props_cols = open_parquet(path)
         stop = pf.metadata.num_rows if stop is None else stop
         sink = MeasureSink(path, Path(path).stem, keep_coords=keep_coords, crs=crs)
+        ci, chunks = footer(pf, col, path)
         fd = os.open(path, os.O_RDONLY)
-        ci, chunks = footer(pf, fd, col, path)
         for a, b, streamed in _plan(pf, fd, ci, chunks, start, stop, path):
             if streamed is not None:
                 _measure_streamed(sink, pf, fd, ci, streamed, props_cols, a, max(start, a), min(stop, b), path)

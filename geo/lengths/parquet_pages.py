@@ -37,7 +37,7 @@ WHOLE_PAGE_CODECS = {"SNAPPY": "snappy", "BROTLI": "brotli", "LZ4_RAW": "lz4_raw
 ENCODINGS = {"PLAIN", "RLE", "RLE_DICTIONARY", "PLAIN_DICTIONARY"}
 
 _DATA_PAGE, _INDEX_PAGE, _DICTIONARY_PAGE, _DATA_PAGE_V2 = 0, 1, 2, 3
-_PLAIN, _PLAIN_DICTIONARY, _RLE, _RLE_DICTIONARY = 0, 2, 3, 8
+_PLAIN, _PLAIN_DICTIONARY, _RLE_DICTIONARY = 0, 2, 8
 #: Largest page header read (statistics included); Arrow's own reader stops at 16 MB too.
 MAX_HEADER = 16 << 20
 #: Deepest nesting of Thrift structs in a page header (PageHeader > DataPageHeader > Statistics).
@@ -55,7 +55,6 @@ class Chunk:
     physical_type: int
     codec: str
     encodings: frozenset[str]
-    num_values: int
     uncompressed: int
     compressed: int
     start: int  # file offset of its first page (the dictionary page, if any)
@@ -101,7 +100,7 @@ def footer_chunks(fd: int, ci: int) -> list[Chunk]:
         start = dict_at if isinstance(dict_at, int) and 4 <= dict_at < data_at else data_at
         out.append(Chunk(_int(meta, 1, "physical type", 0, 8), _CODECS.get(_int(meta, 4, "codec", 0, 1 << 31), "?"),
                          frozenset(_ENCODINGS.get(e, "?") for e in encodings),
-                         _int(meta, 5, "value count", 0, 1 << 62), _int(meta, 6, "uncompressed size", 0, 1 << 62),
+                         _int(meta, 6, "uncompressed size", 0, 1 << 62),
                          _int(meta, 7, "compressed size", 1, 1 << 62), start,
                          _int(rg, 3, "row count", 0, 1 << 62)))
     return out
@@ -334,7 +333,7 @@ class Stream:
             n -= k
 
 
-def open_page(fd: int, page: Page, codec: str, skip_levels: bool = True) -> Stream:
+def open_page(fd: int, page: Page, codec: str) -> Stream:
     """The decompressed bytes of ``page`` (v2: its values; its levels are read by :func:`levels`)."""
     import pyarrow as pa
 

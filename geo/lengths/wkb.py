@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import InputError
@@ -82,16 +83,24 @@ def feed_wkb(sink: Any, buf: bytes | memoryview | None, where: str) -> str | Non
     """
     if buf is None:
         return None
-    import numpy as np
-
     try:
         gname, parts = wkb_parts(buf if isinstance(buf, (bytes, memoryview)) else bytes(buf))
     except (ValueError, IndexError) as exc:
         raise InputError(f"{where}: {exc}") from None
     for p in parts:
-        for a in range(0, len(p), FEED_POSITIONS):
-            piece = p[a : a + FEED_POSITIONS]
-            new = np.zeros(len(piece), dtype=bool)
-            new[0] = a == 0  # later pieces continue the same line
-            sink.positions(piece[:, 0].copy(), piece[:, 1].copy(), new)
+        feed_line(sink, (p[a : a + FEED_POSITIONS] for a in range(0, len(p), FEED_POSITIONS)))
     return gname
+
+
+def feed_line(sink: Any, pieces: Iterable[np.ndarray]) -> None:
+    """One line to ``sink.positions`` in its pieces (n x 2 arrays, FEED_POSITIONS long but the
+    last): the first piece starts the line, later pieces continue it. feed_wkb cuts a parsed line;
+    GeoParquet's page reader reads a long one piece by piece: the same pieces, the same bits."""
+    import numpy as np
+
+    first = True
+    for piece in pieces:
+        new = np.zeros(len(piece), dtype=bool)
+        new[0] = first
+        first = False
+        sink.positions(piece[:, 0].copy(), piece[:, 1].copy(), new)
